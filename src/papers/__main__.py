@@ -1,0 +1,3 @@
+from papers.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""Every error a user can cause, each carrying the exit code the CLI turns it into.
+
+Messages follow one shape: "what happened. What to do." The CLI prints them as
+``Error: <message>`` on stderr, one line, no traceback.
+"""
+
+from __future__ import annotations
+
+
+class PapersError(Exception):
+    """Base of all errors papers reports to a user (exit code 1: a domain error)."""
+
+    exit_code = 1
+
+
+class CatalogueError(PapersError):
+    """papers.yaml is missing, unreadable or invalid."""
+
+
+class CatalogueNotFoundError(CatalogueError):
+    """No catalogue was given and none was found."""
+
+
+class PaperNotFoundError(PapersError):
+    """A query matched no item."""
+
+
+class AmbiguousQueryError(PapersError):
+    """A query matched several items."""
+
+
+class UsageError(PapersError):
+    """Input that is malformed before any work starts (exit code 2, like a bad option)."""
+
+    exit_code = 2
+
+
+class InvalidArxivIdError(UsageError):
+    """Text that is not an arXiv identifier in any form papers accepts."""
+
+
+class FetchError(PapersError):
+    """arXiv or the network is unavailable, or answered with something unreadable (exit code 3)."""
+
+    exit_code = 3
+
+
+class NotOnArxivError(PapersError):
+    """arXiv answered, but has no paper with that id (exit code 1)."""
