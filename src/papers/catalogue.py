@@ -1,0 +1,379 @@
+"""The catalogue as data: items, sections, queries, progress and the rules of ticking.
+
+Nothing here reads or writes files. Items are immutable records; a mutation is a pure function
+that returns the field changes to make, which `storage` then applies to the file surgically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from papers.errors import AmbiguousQueryError, PaperNotFoundError, UsageError
+from papers.keys import is_valid_key, unique_key
+
+STATUSES = ("todo", "reading", "done")
+
+# The order papers writes an item's fields in; hand-written files may use any order.
+FIELD_ORDER = (
+    "key",
+    "title",
+    "group",
+    "status",
+    "done_on",
+    "arxiv",
+    "year",
+    "authors",
+    "url",
+    "links",
+    "note",
+    "listed_as",
+    "remark",
+    "children",
+)
+
+# Loose on purpose: a query that looks like an id is compared with the ids in the catalogue,
+# so "2005.14165v2" or "arXiv:2005.14165" find the item that holds 2005.14165.
+_ID_IN_QUERY = re.compile(
+    r"^(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE
+)
+
+
+class Item(NamedTuple):
+    """One entry of the reading list.
+
+    A NamedTuple rather than a dataclass: a 10,000-item catalogue is rebuilt from the parse
+    cache on every command, and tuples are several times cheaper to create.
+    """
+
+    key: str
+    title: str
+    section: str
+    parent: str | None
+    depth: int
+    status: str = "todo"
+    done_on: str | None = None
+    arxiv: str | None = None
+    year: int | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    links: tuple[str, ...] = ()
+    note: str | None = None
+    listed_as: str | None = None
+    remark: str | None = None
+    group: bool = False
+    children: tuple[str, ...] = ()
+    # Where the item's mapping starts in the file (0-based line, column); flow-style items
+    # ({key: ..., title: ...}) cannot be edited line by line.
+    line: int = 0
+    column: int = 0
+    flow: bool = False
+
+    @property
+    def counts_in_progress(self) -> bool:
+        """A grouping item is a heading, not a paper: its papers count, it does not."""
+        return not self.group
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "section": self.section,
+            "status": self.status,
+            "done_on": self.done_on,
+            "arxiv": self.arxiv,
+            "parent": self.parent,
+            "children": list(self.children),
+            "group": self.group,
+            "year": self.year,
+            "authors": list(self.authors),
+            "url": self.url,
+            "links": list(self.links),
+            "note": self.note,
+            "listed_as": self.listed_as,
+            "remark": self.remark,
+        }
+
+
+class Section(NamedTuple):
+    name: str
+    notes: tuple[str, ...]
+    keys: tuple[str, ...]  # every item of the section, children included, in file order
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    title: str | None
+    notes: tuple[str, ...]
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]  # in file order: each parent before its children
+    _by_key: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self._by_key:
+            self._by_key.update((item.key, item) for item in self.items)
+
+    def get(self, key: str) -> Item | None:
+        return self._by_key.get(key)
+
+    def __getitem__(self, key: str) -> Item:
+        return self._by_key[key]
+
+    @property
+    def keys(self) -> set[str]:
+        return set(self._by_key)
+
+    def section(self, name: str) -> Section | None:
+        folded = name.casefold()
+        return next((s for s in self.sections if s.name.casefold() == folded), None)
+
+    def children_of(self, item: Item) -> list[Item]:
+        return [self._by_key[k] for k in item.children]
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def find_items(catalogue: Catalogue, query: str) -> list[Item]:
+    """Every item a query names, following the documented order of precedence.
+
+    A key matches exactly; else an arXiv id matches every item holding it (a paper listed twice
+    is found twice); else a case-insensitive substring of key or title; else a close fuzzy match.
+    """
+    query = query.strip()
+    exact = catalogue.get(query) or catalogue.get(query.lower())
+    if exact is not None:
+        return [exact]
+    id_match = _ID_IN_QUERY.match(query)
+    if id_match:
+        wanted = id_match["id"].lower()
+        by_id = [item for item in catalogue.items if item.arxiv and item.arxiv.lower() == wanted]
+        if by_id:
+            return by_id
+    folded = query.casefold()
+    if not folded:
+        return []
+    substring = [
+        item
+        for item in catalogue.items
+        if folded in item.key or folded in item.title.casefold()
+    ]
+    if substring:
+        return substring
+    return _fuzzy(catalogue, folded, cutoff=0.8)
+
+
+def _fuzzy(catalogue: Catalogue, folded: str, cutoff: float) -> list[Item]:
+    scored: dict[str, float] = {}
+    for item in catalogue.items:
+        for candidate in (item.key, item.title.casefold()):
+            matcher = difflib.SequenceMatcher(None, folded, candidate)
+            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                continue
+            score = matcher.ratio()
+            if score >= cutoff:
+                scored[item.key] = max(score, scored.get(item.key, 0.0))
+    ranked = sorted(scored, key=lambda key: -scored[key])
+    return [catalogue[key] for key in ranked]
+
+
+def suggestions(catalogue: Catalogue, query: str, limit: int = 3) -> list[Item]:
+    """The closest items to a query that matched nothing, best first."""
+    folded = query.strip().casefold()
+    return _fuzzy(catalogue, folded, cutoff=0.5)[:limit] or [
+        catalogue[key]
+        for key in difflib.get_close_matches(folded, list(catalogue.keys), n=limit, cutoff=0.4)
+    ]
+
+
+def find_paper(catalogue: Catalogue, query: str, *, allow_many_same_id: bool = True) -> list[Item]:
+    """The item(s) one query names, or a PapersError explaining why there is no single answer.
+
+    Several items are returned only when they hold the query's arXiv id (one paper listed twice).
+    """
+    matches = find_items(catalogue, query)
+    if not matches:
+        near = suggestions(catalogue, query)
+        hint = (
+            "Did you mean " + ", ".join(f"{item.key} ({item.title})" for item in near) + "?"
+            if near
+            else "See `papers list` for the keys."
+        )
+        raise PaperNotFoundError(f"no paper matches '{query}'. {hint}")
+    same_paper = allow_many_same_id and len({item.arxiv for item in matches}) == 1 and matches[0].arxiv
+    if len(matches) > 1 and not same_paper:
+        raise AmbiguousQueryError(
+            f"'{query}' matches {len(matches)} papers: "
+            + ", ".join(item.key for item in matches[:8])
+            + (", ..." if len(matches) > 8 else "")
+            + ". Use one of these keys."
+        )
+    return matches
+
+
+def resolve_all(catalogue: Catalogue, queries: Iterable[str]) -> list[Item]:
+    """Resolve every query before anything changes; one failing query fails the whole batch.
+
+    Each failure is reported; the error raised names them all.
+    """
+    resolved: list[Item] = []
+    problems: list[Exception] = []
+    for query in queries:
+        try:
+            resolved.extend(find_paper(catalogue, query))
+        except (PaperNotFoundError, AmbiguousQueryError) as err:
+            problems.append(err)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise type(problems[0])("; ".join(str(p).rstrip(".") for p in problems) + ". Nothing was changed.")
+    unique: dict[str, Item] = {}
+    for item in resolved:
+        unique.setdefault(item.key, item)
+    return list(unique.values())
+
+
+def select(
+    catalogue: Catalogue, *, todo: bool = False, done: bool = False, section: str | None = None
+) -> list[Item]:
+    """Items shown by `papers list`: filtered by status and a case-insensitive section prefix."""
+    if todo and done:
+        raise UsageError("--todo and --done exclude each other. Use one of them")
+    items: Iterable[Item] = catalogue.items
+    if section is not None:
+        prefix = section.casefold()
+        names = {s.name for s in catalogue.sections if s.name.casefold().startswith(prefix)}
+        if not names:
+            raise PaperNotFoundError(
+                f"no section starts with '{section}'. Sections: "
+                + ", ".join(s.name for s in catalogue.sections)
+            )
+        items = (item for item in items if item.section in names)
+    if todo:
+        items = (item for item in items if item.status != "done")
+    elif done:
+        items = (item for item in items if item.status == "done")
+    return list(items)
+
+
+# --- mutations ---------------------------------------------------------------------------------
+
+
+class Change(NamedTuple):
+    """Fields to set on one item; a value of None removes the field."""
+
+    key: str
+    fields: Mapping[str, Any]
+    summary: str
+
+
+def set_status(items: Iterable[Item], status: str, today: str) -> tuple[list[Change], list[Item]]:
+    """The changes that give each item `status`, and the items that already had it.
+
+    `done` records the day; leaving `done` forgets it. A parent's children are not touched.
+    """
+    if status not in STATUSES:
+        raise UsageError(f"unknown status '{status}'. Use one of: {', '.join(STATUSES)}")
+    changes: list[Change] = []
+    unchanged: list[Item] = []
+    for item in items:
+        if item.status == status:
+            unchanged.append(item)
+            continue
+        fields: dict[str, Any] = {"status": status, "done_on": today if status == "done" else None}
+        changes.append(Change(item.key, fields, f"{item.status} -> {status}"))
+    return changes, unchanged
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item to add: where it goes and the fields it is written with."""
+
+    section: str
+    parent: str | None
+    fields: dict[str, Any]
+    new_section: bool = False
+
+
+def plan_add(
+    catalogue: Catalogue,
+    title: str,
+    *,
+    section: str,
+    arxiv: str | None = None,
+    url: str | None = None,
+    parent: str | None = None,
+    key: str | None = None,
+    new_section: bool = False,
+) -> NewItem:
+    """Check an `add` against the catalogue and say exactly what to write."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty. Give the paper's title")
+    if key is not None:
+        if not is_valid_key(key):
+            raise UsageError(
+                f"'{key}' is not a valid key. Use lowercase letters, digits and single hyphens, like 'flash-attention-2'"
+            )
+        if key in catalogue.keys:
+            raise UsageError(f"the key '{key}' is taken by '{catalogue[key].title}'. Choose another --key")
+    found = catalogue.section(section)
+    if parent is not None:
+        parent_item = catalogue.get(parent)
+        if parent_item is None:
+            raise PaperNotFoundError(f"no item has the key '{parent}'. Give --parent an existing key")
+        if found is not None and parent_item.section != found.name:
+            raise UsageError(
+                f"'{parent}' is in section '{parent_item.section}', not '{found.name}'. "
+                "Leave out --section or give the parent's section"
+            )
+        section_name = parent_item.section
+        is_new_section = False
+    elif found is not None:
+        section_name, is_new_section = found.name, False
+    elif new_section:
+        section_name, is_new_section = " ".join(section.split()), True
+    else:
+        raise PaperNotFoundError(
+            f"no section is called '{section}'. Add --new-section to create it, or use one of: "
+            + ", ".join(s.name for s in catalogue.sections)
+        )
+    fields: dict[str, Any] = {"key": key or unique_key(title, catalogue.keys), "title": title, "status": "todo"}
+    if arxiv:
+        fields["arxiv"] = arxiv
+    if url:
+        fields["url"] = url
+    return NewItem(section_name, parent, fields, is_new_section)
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+class Tally(NamedTuple):
+    name: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.done / self.total, 1) if self.total else 0.0
+
+    def to_json(self, label: str = "section") -> dict[str, Any]:
+        return {label: self.name, "done": self.done, "total": self.total, "percent": self.percent}
+
+
+def progress(catalogue: Catalogue) -> tuple[list[Tally], Tally]:
+    """Done/total per section and overall. Grouping items do not count; their papers do."""
+    done: dict[str, int] = {s.name: 0 for s in catalogue.sections}
+    total: dict[str, int] = {s.name: 0 for s in catalogue.sections}
+    for item in catalogue.items:
+        if item.counts_in_progress:
+            total[item.section] += 1
+            done[item.section] += item.status == "done"
+    rows = [Tally(s.name, done[s.name], total[s.name]) for s in catalogue.sections]
+    return rows, Tally("Total", sum(done.values()), sum(total.values()))
