@@ -1,0 +1,286 @@
+"""The `papers` command line: parse, call the core, render, exit with a meaningful code.
+
+Exit codes: 0 success (also "nothing to do"), 1 a domain error, 2 a usage error,
+3 arXiv or the network unavailable. Errors are one line on stderr; `--debug` or
+PAPERS_DEBUG=1 shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from papers import __version__, catalogue, render, storage
+from papers.errors import PapersError
+from papers.paths import cache_dir, find_catalogue
+
+app = typer.Typer(
+    name="papers",
+    no_args_is_help=True,
+    help="Track your way through a reading list of research papers kept in papers.yaml.",
+    epilog="Exit codes: 0 success, 1 no such paper or invalid catalogue, 2 usage error, 3 network unavailable.",
+    pretty_exceptions_enable=False,
+    add_completion=True,
+)
+
+
+class _State:
+    file: Path | None = None
+    debug: bool = False
+
+
+state = _State()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _debugging() -> bool:
+    return state.debug or os.environ.get("PAPERS_DEBUG", "") not in ("", "0")
+
+
+def error(message: str) -> None:
+    """One line on stderr: `Error: what happened. What to do.`"""
+    line = " ".join(message.split())
+    sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
+
+
+def note(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def reporting_errors(func: F) -> F:
+    """Turn PapersError into its one-line message and exit code (or a traceback with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PapersError as err:
+            if _debugging():
+                raise
+            error(str(err))
+            raise typer.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            if _debugging():
+                raise
+            error("interrupted. Nothing was changed unless a message above says so")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        app.command(name, **kwargs)(reporting_errors(func))
+        return func
+
+    return register
+
+
+def catalogue_path(*, must_exist: bool = True) -> Path:
+    return find_catalogue(state.file, must_exist=must_exist)
+
+
+def complete_key(incomplete: str) -> list[str]:
+    """Shell completion for QUERY arguments: the catalogue's keys."""
+    try:
+        keys = storage.load_catalogue(catalogue_path()).keys
+    except PapersError:
+        return []
+    return sorted(key for key in keys if key.startswith(incomplete))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"papers {__version__}")
+        raise typer.Exit()
+
+
+# Options declared once and reused.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+QueryArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="QUERY",
+        help="A key, an arXiv id, or part of a title.",
+        autocompletion=complete_key,
+        show_default=False,
+    ),
+]
+QueriesArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="QUERY...",
+        help="Keys, arXiv ids or parts of titles; each argument is one query.",
+        autocompletion=complete_key,
+        show_default=False,
+    ),
+]
+
+
+@app.callback()
+def main_options(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", "-f", help="The catalogue to use. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
+            show_default=False, dir_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Track your way through a reading list of research papers kept in papers.yaml."""
+    state.file = file
+    state.debug = debug
+
+
+@command("list")
+def list_papers(
+    todo: Annotated[bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")] = False,
+    done: Annotated[bool, typer.Option("--done", help="Only what is done.")] = False,
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="Only sections whose name starts with this (any case).")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List the catalogue by section: status, key, title, arXiv id.
+
+    In a terminal the list is aligned and coloured; piped, it is tab-separated
+    (status, key, title, arxiv, section), one item per line.
+    """
+    cat = storage.load_catalogue(catalogue_path())
+    items = catalogue.select(cat, todo=todo, done=done, section=section)
+    out = sys.stdout
+    if json_:
+        out.write(render.render_list_json(items) + "\n")
+    elif render.is_terminal(out):
+        out.write(render.render_list_terminal(cat, items, colour=render.wants_colour(out)))
+    else:
+        out.write(render.render_list_tsv(items))
+
+
+def _change_status(queries: list[str], status: str, verb: str) -> None:
+    path = catalogue_path()
+    with storage.editing(path) as editor:
+        items = catalogue.resolve_all(editor.catalogue, queries)
+        changes, unchanged = catalogue.set_status(items, status, dt.date.today().isoformat())
+        editor.apply(changes)
+    for change in changes:
+        item = editor.catalogue[change.key]
+        note(f"{verb} {item.key}: {item.title} ({change.summary})")
+    for item in unchanged:
+        note(f"{item.key} is already {status}: nothing to do")
+
+
+@command("done")
+def done(queries: QueriesArg) -> None:
+    """Tick papers off: mark them done, recording today's date.
+
+    Every QUERY is resolved before anything changes: if one matches nothing or several
+    papers, nothing is ticked. Ticking a parent does not tick its children.
+    """
+    _change_status(queries, "done", "done")
+
+
+@command("undo")
+def undo(queries: QueriesArg) -> None:
+    """Mark papers as not done (todo) again and forget the date."""
+    _change_status(queries, "todo", "undone")
+
+
+@command("start")
+def start(queries: QueriesArg) -> None:
+    """Mark papers as being read (status `reading`)."""
+    _change_status(queries, "reading", "reading")
+
+
+@command("progress")
+def show_progress(json_: JsonOpt = False) -> None:
+    """Done/total per section with a bar, and a total. Grouping items do not count."""
+    rows, total = catalogue.progress(storage.load_catalogue(catalogue_path()))
+    if json_:
+        sys.stdout.write(render.progress_json(rows, total) + "\n")
+    elif render.is_terminal(sys.stdout):
+        render.console().print(render.progress_table(rows, total))
+    else:
+        sys.stdout.write(render.progress_tsv(rows, total))
+
+
+@command("show")
+def show(query: QueryArg, json_: JsonOpt = False) -> None:
+    """Everything known about one paper."""
+    cat = storage.load_catalogue(catalogue_path())
+    items = catalogue.find_paper(cat, query)
+    for item in items:
+        if json_:
+            sys.stdout.write(render.to_json(item.to_json()) + "\n")
+            continue
+        rows = render.item_details(cat, item)
+        if render.is_terminal(sys.stdout):
+            render.console().print(render.details_table(rows))
+        else:
+            sys.stdout.write(render.details_text(rows))
+
+
+@command("add")
+def add(
+    title: Annotated[str, typer.Argument(help="The paper's title.", show_default=False)],
+    section: Annotated[str, typer.Option("--section", "-s", help="The section to add it to.", show_default=False)],
+    arxiv: Annotated[str | None, typer.Option("--arxiv", help="Its arXiv id, e.g. 2205.14135.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Its canonical URL, when it is not on arXiv.")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="Key of the item to put it under.", autocompletion=complete_key)
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="The key to type; default: made from the title.")] = None,
+    new_section: Annotated[bool, typer.Option("--new-section", help="Create the section if it does not exist.")] = False,
+) -> None:
+    """Add a paper to the catalogue with a fresh, unique key."""
+    arxiv_id = _parse_arxiv_option(arxiv)
+    path = catalogue_path(must_exist=new_section)
+    with storage.editing(path, create=new_section) as editor:
+        new = catalogue.plan_add(
+            editor.catalogue, title, section=section, arxiv=arxiv_id, url=url, parent=parent, key=key,
+            new_section=new_section,
+        )
+        editor.add_item(new)
+    note(f"added {new.fields['key']}: {new.fields['title']} (in {new.section}{f', under {parent}' if parent else ''})")
+    sys.stdout.write(new.fields["key"] + "\n")
+
+
+def _parse_arxiv_option(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from papers.arxiv_ids import parse_arxiv_id
+
+    return str(parse_arxiv_id(text).id)
+
+
+@command("path")
+def path(json_: JsonOpt = False) -> None:
+    """Print the catalogue in use and the cache folder."""
+    try:
+        found: str | None = str(catalogue_path())
+    except PapersError as err:
+        found = None
+        note(str(err))
+    cache = str(cache_dir())
+    if json_:
+        sys.stdout.write(render.to_json({"catalogue": found, "cache": cache}) + "\n")
+    else:
+        sys.stdout.write(f"catalogue\t{found or '(none found)'}\ncache\t{cache}\n")
+    if found is None:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="papers")

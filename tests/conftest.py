@@ -1,0 +1,68 @@
+"""Every test runs against its own copy of the catalogue and its own cache: nobody's $HOME is touched."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from papers.cli import app, state
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "papers.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PAPERS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PAPERS_DEBUG", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/unused-by-default")
+    monkeypatch.setenv("PAPERS_FILE", str(tmp_path / "papers.yaml"))
+    monkeypatch.chdir(tmp_path)
+    state.file = None
+    state.debug = False
+    return tmp_path
+
+
+@pytest.fixture
+def catalogue_file(isolated: Path) -> Path:
+    """A copy of the shipped papers.yaml, where PAPERS_FILE points."""
+    target = isolated / "papers.yaml"
+    shutil.copyfile(SHIPPED, target)
+    return target
+
+
+@pytest.fixture
+def write_catalogue(isolated: Path) -> Callable[[str], Path]:
+    """Write a hand-made catalogue where PAPERS_FILE points."""
+
+    def write(text: str) -> Path:
+        target = isolated / "papers.yaml"
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    return write
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run `papers ARGS...` in-process, as a user would type it."""
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        state.file = None
+        state.debug = False
+        return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke

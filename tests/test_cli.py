@@ -1,0 +1,111 @@
+"""The command line as a whole: finding the catalogue, help, errors, exit codes, completion."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SHIPPED, Run
+
+
+def test_help_lists_every_command(run: Run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for name in ("list", "done", "undo", "start", "progress", "show", "add", "path"):
+        assert name in result.stdout
+
+
+def test_version(run: Run) -> None:
+    from papers import __version__
+
+    assert run("--version").stdout == f"papers {__version__}\n"
+
+
+def test_file_option_wins_over_the_environment(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "mine.yaml"
+    other.parent.mkdir()
+    other.write_text("sections:\n  - name: Only\n    items:\n      - key: solo\n        title: Solo\n")
+    result = run("--file", str(other), "list", "--json")
+    assert [item["key"] for item in json.loads(result.stdout)] == ["solo"]
+    result = run("-f", str(other), "list", "--json")
+    assert [item["key"] for item in json.loads(result.stdout)] == ["solo"]
+
+
+def test_catalogue_is_found_in_a_parent_folder(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "papers.yaml").write_text("sections:\n  - name: S\n    items:\n      - key: k\n        title: T\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    monkeypatch.delenv("PAPERS_FILE")
+    assert run("path").stdout.splitlines()[0] == f"catalogue\t{tmp_path / 'papers.yaml'}"
+
+
+def test_missing_file_given_by_option(run: Run, tmp_path: Path) -> None:
+    result = run("--file", str(tmp_path / "nope.yaml"), "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: no catalogue at {tmp_path / 'nope.yaml'}. Check the path")
+
+
+def test_path_prints_catalogue_and_cache(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+    result = run("path", "--json")
+    assert json.loads(result.stdout) == {"catalogue": str(catalogue_file), "cache": str(tmp_path / "cache" / "papers")}
+
+
+def test_path_cache_follows_papers_cache_dir(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+    result = run("path", env={"PAPERS_CACHE_DIR": str(tmp_path / "c2")})
+    assert result.stdout.splitlines()[1] == f"cache\t{tmp_path / 'c2'}"
+
+
+def test_unknown_option_is_a_usage_error(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr
+
+
+def test_debug_shows_the_traceback_instead(run: Run, catalogue_file: Path) -> None:
+    from papers.errors import PaperNotFoundError
+
+    with pytest.raises(PaperNotFoundError):
+        run("--debug", "done", "no-such-paper-anywhere")
+    with pytest.raises(PaperNotFoundError):
+        run("done", "no-such-paper-anywhere", env={"PAPERS_DEBUG": "1"})
+
+
+def test_query_arguments_complete_to_keys(catalogue_file: Path) -> None:
+    from papers.cli import complete_key
+
+    assert complete_key("flash") == ["flashattention"]
+    assert "gpt1" in complete_key("gpt")
+
+
+def test_completion_can_be_installed(run: Run) -> None:
+    result = run("--help")
+    assert "--install-completion" in result.stdout
+
+
+def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    result = subprocess.run(
+        [sys.executable, "-m", "papers", "list", "--todo"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\tflashattention\t" in result.stdout
+
+
+def test_list_does_not_import_network_or_heavy_libraries(catalogue_file: Path) -> None:
+    code = (
+        "import sys; sys.argv = ['papers', 'list', '--todo']\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('httpx', 'arxiv', 'requests', 'httpcore', 'pydantic', 'ruamel') if m in sys.modules)\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert result.stderr.strip().endswith("[]"), result.stderr
+

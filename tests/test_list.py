@@ -1,0 +1,96 @@
+"""`papers list`: the catalogue by section, filtered, as a table, TSV or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Run
+
+
+def items_of(result_stdout: str) -> list[dict[str, object]]:
+    data = json.loads(result_stdout)
+    assert isinstance(data, list)
+    return data
+
+
+def test_list_json_has_every_item_with_the_documented_fields(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--json")
+    assert result.exit_code == 0
+    items = items_of(result.stdout)
+    assert len(items) == 77
+    for field in ("key", "title", "section", "status", "done_on", "arxiv", "parent", "links"):
+        assert all(field in item for item in items), field
+    by_key = {item["key"]: item for item in items}
+    assert by_key["flashattention"]["arxiv"] == "2205.14135"
+    assert by_key["flashattention"]["parent"] == "transformer"
+    assert by_key["flashattention"]["status"] == "todo"
+    assert by_key["transformer"]["status"] == "done"
+    assert by_key["transformer"]["parent"] is None
+
+
+def test_list_todo_leaves_out_done_items_and_keeps_reading_ones(run: Run, catalogue_file: Path) -> None:
+    assert run("start", "bert").exit_code == 0
+    keys = {item["key"]: item["status"] for item in items_of(run("list", "--todo", "--json").stdout)}
+    assert "transformer" not in keys
+    assert "flashattention" in keys
+    assert keys["bert"] == "reading"
+    assert set(keys.values()) <= {"todo", "reading"}
+
+
+def test_list_done_shows_only_the_ticked_items(run: Run, catalogue_file: Path) -> None:
+    done = {item["key"] for item in items_of(run("list", "--done", "--json").stdout)}
+    assert done == {
+        "optimizers", "sgd", "adamw", "schedule-free", "transformer", "attention", "rethinking-generalization"
+    }
+
+
+def test_todo_and_done_together_is_a_usage_error(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--todo", "--done")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --todo and --done exclude each other. Use one of them.\n"
+
+
+def test_section_filter_is_a_case_insensitive_prefix(run: Run, catalogue_file: Path) -> None:
+    items = items_of(run("list", "--section", "dev", "--json").stdout)
+    assert {item["section"] for item in items} == {"Development of language models"}
+    assert len(items) == 24
+
+
+def test_unknown_section_names_the_sections(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--section", "astronomy")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no section starts with 'astronomy'. Sections: Optimization algorithm, ")
+
+
+def test_piped_output_is_plain_tab_separated_text(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--todo")
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert "todo\tflashattention\tFlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness" \
+        "\t2205.14135\tDevelopment of language models" in lines
+    assert all(len(line.split("\t")) == 5 for line in lines)
+
+
+def test_a_terminal_gets_colour_and_section_headings(run: Run, catalogue_file: Path) -> None:
+    result = run("list", env={"FORCE_COLOR": "1", "COLUMNS": "120"})
+    assert "\x1b[" in result.stdout
+    assert "Development of language models" in result.stdout
+    assert "✓" in result.stdout
+
+
+def test_no_color_keeps_the_layout_but_drops_escape_codes(run: Run, catalogue_file: Path) -> None:
+    result = run("list", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "120"})
+    assert "\x1b[" not in result.stdout
+    assert "Development of language models\n" in result.stdout
+    assert "  ✓ transformer" in result.stdout
+    assert "    · flashattention" in result.stdout  # children indented under their parent
+
+
+def test_list_without_a_catalogue_says_how_to_make_one(run: Run, isolated: Path, monkeypatch) -> None:
+    monkeypatch.delenv("PAPERS_FILE")
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: no papers.yaml in {isolated} or any parent folder.")
+    assert "papers import LIST.md" in result.stderr
