@@ -245,7 +245,7 @@ def add(
 ) -> None:
     """Add a paper to the catalogue with a fresh, unique key."""
     arxiv_id = _parse_arxiv_option(arxiv)
-    path = catalogue_path(must_exist=new_section)
+    path = catalogue_path(must_exist=not new_section)
     with storage.editing(path, create=new_section) as editor:
         new = catalogue.plan_add(
             editor.catalogue, title, section=section, arxiv=arxiv_id, url=url, parent=parent, key=key,

@@ -380,7 +380,7 @@ def editing(path: Path, *, create: bool = False) -> Iterator[Editor]:
             data = b""
         else:
             data = _read_bytes(path)
-        catalogue = _catalogue_for(path, data) if data else Catalogue(None, (), (), ())
+        catalogue = _catalogue_for(path, data) if data or not create else Catalogue(None, (), (), ())
         editor = Editor(path, data.decode("utf-8"), catalogue)
         yield editor
         if editor.changed:
@@ -395,6 +395,7 @@ def editing(path: Path, *, create: bool = False) -> Iterator[Editor]:
                 _write_cache(path, digest, editor.catalogue)
 
 
+_STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
 _FIELD_START = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<name>[A-Za-z_][\w-]*)[ ]*:(?=[ ]|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
 _YAML_SPECIAL_WORDS = frozenset(
@@ -455,6 +456,10 @@ class Editor:
         self._sections = list(catalogue.sections)
         self.changed = False
         self.structural = False
+        # Follow the file's own convention for the default status: if most items spell out a
+        # status, undo writes `status: todo`; if most leave it out, undo removes the line (unless
+        # it carries a comment). Either way `done X` then `undo X` gives the file back byte for byte.
+        self._explicit_todo = 2 * len(_STATUS_LINE.findall(text)) >= len(catalogue.items)
 
     @property
     def text(self) -> str:
@@ -525,6 +530,10 @@ class Editor:
 
     def _set_field(self, item: Item, name: str, value: Any) -> None:
         item = self._items[item.key]
+        if name == "status" and value == "todo" and not self._explicit_todo:
+            fields, _ = self._item_fields(item)
+            if "status" in fields and "#" not in self.lines[fields["status"][0]]:
+                value = None
         fields, block_end = self._item_fields(item)
         indent = " " * item.column
         if name in fields:

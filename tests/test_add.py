@@ -1,0 +1,97 @@
+"""`papers add`: a new item with a fresh key, in an existing section or a new one."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Run
+
+
+def listed(run: Run) -> dict[str, dict[str, object]]:
+    return {item["key"]: item for item in json.loads(run("list", "--json").stdout)}
+
+
+def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_text()
+    result = run("add", "FlashAttention-2: Faster Attention with Better Parallelism", "--section", "models",
+                 "--arxiv", "2307.08691")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "flashattention-2-faster-attention\n"
+    item = listed(run)["flashattention-2-faster-attention"]
+    assert item["section"] == "Models"
+    assert item["arxiv"] == "2307.08691"
+    assert item["status"] == "todo"
+    after = catalogue_file.read_text()
+    # Only lines were added; everything the file had is still there, in order.
+    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+    assert {op for op, *_ in opcodes} == {"equal", "insert"}
+
+
+def test_add_under_a_parent(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "Mistral 7B", "--section", "Development of language models", "--parent", "transformer",
+                 "--key", "mistral-7b", "--arxiv", "https://arxiv.org/abs/2310.06825v1")
+    assert result.exit_code == 0, result.stderr
+    items = listed(run)
+    assert items["mistral-7b"]["parent"] == "transformer"
+    assert items["mistral-7b"]["arxiv"] == "2310.06825"
+    assert "mistral-7b" in items["transformer"]["children"]
+
+
+def test_add_refuses_an_unknown_section_without_new_section(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "Some paper", "--section", "Robotics")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no section is called 'Robotics'. Add --new-section to create it")
+    assert catalogue_file.read_bytes() == before
+
+
+def test_add_with_new_section_creates_it_at_the_end(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "RT-2", "--section", "Robotics", "--new-section", "--url", "https://example.org/rt2")
+    assert result.exit_code == 0, result.stderr
+    progress = json.loads(run("progress", "--json").stdout)
+    assert progress["sections"][-1] == {"section": "Robotics", "done": 0, "total": 1, "percent": 0.0}
+    assert listed(run)["rt-2"]["url"] == "https://example.org/rt2"
+
+
+def test_add_refuses_a_taken_or_malformed_key(run: Run, catalogue_file: Path) -> None:
+    taken = run("add", "Another BERT", "--section", "Models", "--key", "bert")
+    assert taken.exit_code == 2
+    assert taken.stderr.startswith("Error: the key 'bert' is taken by 'BERT: Pre-training")
+    bad = run("add", "Another BERT", "--section", "Models", "--key", "Not_A Slug")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("Error: 'Not_A Slug' is not a valid key.")
+
+
+def test_add_refuses_a_malformed_arxiv_id_before_touching_anything(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "X", "--section", "Models", "--arxiv", "2013.12345")
+    assert result.exit_code == 2
+    assert "2013.12345" in result.stderr
+    assert catalogue_file.read_bytes() == before
+
+
+def test_add_creates_a_catalogue_when_there_is_none(run: Run, isolated: Path) -> None:
+    result = run("add", "Attention Is All You Need", "--section", "Transformers", "--new-section",
+                 "--arxiv", "1706.03762")
+    assert result.exit_code == 0, result.stderr
+    assert (isolated / "papers.yaml").is_file()
+    assert listed(run)["attention-all-you-need"]["arxiv"] == "1706.03762"
+    run("add", "BERT", "--section", "Transformers", "--parent", "attention-all-you-need")
+    assert listed(run)["bert"]["parent"] == "attention-all-you-need"
+
+
+def test_added_items_can_be_ticked_and_untouched_items_stay_byte_identical(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    path = write_catalogue("# mine\nsections:\n  - name: A   # first\n    items: []\n")
+    run("add", "One", "--section", "a")
+    run("add", "Two", "--section", "A", "--parent", "one")
+    run("add", "Three", "--section", "B", "--new-section")
+    assert path.read_text().startswith("# mine\nsections:\n  - name: A   # first\n")
+    assert run("done", "two").exit_code == 0
+    items = listed(run)
+    assert [items[k]["status"] for k in ("one", "two", "three")] == ["todo", "done", "todo"]
+    assert items["three"]["section"] == "B"

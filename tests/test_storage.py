@@ -1,0 +1,248 @@
+"""papers.yaml is read strictly and written surgically: nothing the user wrote is ever lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+
+COMMENTED = """\
+# My reading list. Comments like this one must survive every command.
+title: 'Reading, 2026'
+
+sections:
+  # The section I care about most
+  - name: Attention
+    items:
+      - key: flash          # the fast one
+        title: "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
+        arxiv: '2205.14135'   # single-quoted on purpose
+        links: [https://github.com/Dao-AILab/flash-attention]
+
+      - title: Attention Is All You Need   # title before key: my order, keep it
+        key: transformer
+        remark: |
+          Read this first.
+          Then the annotated version.
+        children:
+        - key: bert
+          title: BERT
+  - name: Vision
+    items: []
+"""
+
+
+def test_done_then_undo_leaves_a_commented_file_byte_identical(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    path = write_catalogue(COMMENTED)
+    for key in ("flash", "transformer", "bert"):
+        assert run("done", key).exit_code == 0
+        assert run("undo", key).exit_code == 0
+        assert path.read_text() == COMMENTED
+
+
+def test_done_then_undo_keeps_the_shipped_catalogue_byte_identical(run: Run, catalogue_file: Path) -> None:
+    """The shipped file spells out `status: todo`; undo follows that convention."""
+    before = catalogue_file.read_bytes()
+    assert run("done", "bert", "gqa", "lstm").exit_code == 0
+    assert run("undo", "bert", "gqa", "lstm").exit_code == 0
+    assert catalogue_file.read_bytes() == before
+
+
+def test_done_changes_only_the_lines_of_that_item(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    path = write_catalogue(COMMENTED)
+    run("done", "flash")
+    before, after = COMMENTED.splitlines(), path.read_text().splitlines()
+    added = [line for line in after if line not in before]
+    assert [line.strip() for line in added] == ["status: done", f"done_on: {_today()}"]
+    assert [line for line in after if line not in added] == before
+    # The new lines sit inside the item, indented like its other fields, right after its title.
+    index = after.index("        status: done")
+    assert after[index - 1].startswith("        title: \"FlashAttention")
+
+
+def test_an_existing_status_line_is_edited_in_place_keeping_its_comment(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    text = COMMENTED.replace("key: transformer\n", "key: transformer\n        status: todo   # not yet\n")
+    path = write_catalogue(text)
+    run("done", "transformer")
+    assert "        status: done   # not yet\n" in path.read_text()
+    run("undo", "transformer")
+    assert path.read_text() == text
+
+
+def test_an_item_in_a_list_level_with_its_key_is_edited_correctly(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    path = write_catalogue(COMMENTED)
+    run("start", "bert")
+    assert "        - key: bert\n          title: BERT\n          status: reading\n" in path.read_text()
+    assert json.loads(run("show", "bert", "--json").stdout)["status"] == "reading"
+
+
+def test_edits_keep_windows_line_endings(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    crlf = COMMENTED.replace("\n", "\r\n")
+    path = write_catalogue("")
+    path.write_bytes(crlf.encode())
+    run("done", "flash")
+    assert b"        status: done\r\n" in path.read_bytes()
+    run("undo", "flash")
+    run("done", "flash")
+    run("undo", "flash")
+    assert b"\n" not in path.read_bytes().replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: [unclosed\n",
+         "papers.yaml:6: "),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        title: Two\n",
+         "papers.yaml:6: duplicate key 'title' (first at line 5). Keep only one of them."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        status: finished\n",
+         "papers.yaml:6: unknown status 'finished'. Use todo, reading or done."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        status: done\n",
+         "papers.yaml:4: an item has no title. Add `title: ...`."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n      - key: a\n        title: Two\n",
+         "papers.yaml:6: duplicate key 'a' (first at line 4). Give one a new key."),
+        ("sections:\n  - name: A\n    items:\n      - key: Not A Slug\n        title: One\n",
+         "papers.yaml:4: key 'Not A Slug' is not a valid key. Use lowercase letters, digits and hyphens."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: !!python/object/apply:os.system [echo hacked]\n",
+         "papers.yaml:5: unsupported tag '!!python/object/apply:os.system'. papers reads plain YAML only: remove the tag."),
+        ("sections:\n  - name: A\n  - name: a\n", "papers.yaml:3: duplicate section 'a' (first at line 2). Merge the two."),
+        ("title: no sections\n", "papers.yaml:1: no `sections:` list. Add one (see docs/schema.md)."),
+        ("", "papers.yaml: the file is empty. Start it with a `sections:` list (see docs/schema.md)."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        done_on: yesterday\n",
+         "papers.yaml:6: done_on 'yesterday' is not a date. Write it as YYYY-MM-DD."),
+        ("- just\n- a list\n", "papers.yaml:1: the file should be a mapping of `field: value` lines. Fix its layout."),
+    ],
+)
+def test_invalid_catalogues_get_one_line_naming_file_and_line(
+    run: Run, write_catalogue: Callable[[str], Path], text: str, message: str
+) -> None:
+    path = write_catalogue(text)
+    for args in (("list",), ("done", "a")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: " + message)
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
+        assert path.read_text() == text
+
+
+def test_a_python_tag_is_never_executed(run: Run, write_catalogue: Callable[[str], Path], tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    write_catalogue(
+        "sections:\n  - name: A\n    items:\n      - key: a\n"
+        f"        title: !!python/object/apply:os.system ['touch {marker}']\n"
+    )
+    assert run("list").exit_code == 1
+    assert not marker.exists()
+
+
+def test_a_flow_style_item_is_read_but_not_edited(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    text = "sections:\n  - name: A\n    items:\n      - {key: a, title: One}\n"
+    path = write_catalogue(text)
+    assert json.loads(run("list", "--json").stdout)[0]["title"] == "One"
+    result = run("done", "a")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: papers.yaml:4: 'a' is written in flow style")
+    assert path.read_text() == text
+
+
+def test_a_failed_rename_leaves_the_old_file_and_no_temp_file(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = catalogue_file.read_bytes()
+
+    def interrupted(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = run("done", "bert")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: could not write papers.yaml: No space left on device. Nothing was changed.\n"
+    assert catalogue_file.read_bytes() == before
+    assert sorted(p.name for p in catalogue_file.parent.iterdir() if p.name.startswith(".papers.yaml")) == [
+        ".papers.yaml.lock"
+    ]
+
+
+def test_a_process_killed_after_writing_the_temp_file_leaves_the_old_file(catalogue_file: Path) -> None:
+    """The write is interrupted for real: the process dies between the temp file and the rename."""
+    before = catalogue_file.read_bytes()
+    code = (
+        "import os, sys\n"
+        "from papers.cli import main\n"
+        "def die(src, dst):\n"
+        "    assert open(src, 'rb').read() != open(dst, 'rb').read()\n"
+        "    os._exit(9)\n"
+        "os.replace = die\n"
+        "sys.argv = ['papers', 'done', 'bert']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, check=False)
+    assert result.returncode == 9
+    assert catalogue_file.read_bytes() == before
+
+
+def test_ten_processes_at_once_tick_ten_papers(catalogue_file: Path) -> None:
+    keys = ["bert", "t5", "roberta", "reformer", "flashattention", "longformer", "vit", "palm", "gqa", "whisper"]
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "papers", "done", key], env=env, stderr=subprocess.DEVNULL)
+        for key in keys
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0
+    listed = subprocess.run(
+        [sys.executable, "-m", "papers", "list", "--done", "--json"], env=env, capture_output=True, check=True
+    )
+    done = {item["key"] for item in json.loads(listed.stdout)}
+    assert set(keys) <= done
+
+
+def test_an_unchanged_file_is_parsed_once(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import storage
+
+    assert run("list").exit_code == 0
+    calls = []
+    original = storage.parse_catalogue
+    monkeypatch.setattr(storage, "parse_catalogue", lambda *a, **k: calls.append(1) or original(*a, **k))
+    run("list")
+    run("done", "bert")  # edits the file and refreshes the cache without parsing again
+    run("list")
+    assert calls == []
+    catalogue_file.write_text(catalogue_file.read_text().replace("title: Attention Is All You Need", "title: AIAYN"))
+    assert json.loads(run("show", "transformer", "--json").stdout)["title"] == "AIAYN"
+    assert calls == [1]
+
+
+def test_the_cache_after_an_edit_agrees_with_a_fresh_parse(run: Run, catalogue_file: Path) -> None:
+    from papers import storage
+
+    run("done", "bert", "gqa")
+    run("start", "mamba")
+    run("undo", "transformer")
+    cached = storage.load_catalogue(catalogue_file)
+    fresh = storage.parse_catalogue(catalogue_file.read_bytes(), "papers.yaml")
+    assert cached.items == fresh.items
+    assert cached.sections == fresh.sections
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()
