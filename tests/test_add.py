@@ -16,8 +16,14 @@ def listed(run: Run) -> dict[str, dict[str, object]]:
 
 def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_file: Path) -> None:
     before = catalogue_file.read_text()
-    result = run("add", "FlashAttention-2: Faster Attention with Better Parallelism", "--section", "models",
-                 "--arxiv", "2307.08691")
+    result = run(
+        "add",
+        "FlashAttention-2: Faster Attention with Better Parallelism",
+        "--section",
+        "models",
+        "--arxiv",
+        "2307.08691",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "flashattention-2-faster-attention\n"
     item = listed(run)["flashattention-2-faster-attention"]
@@ -31,8 +37,18 @@ def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_
 
 
 def test_add_under_a_parent(run: Run, catalogue_file: Path) -> None:
-    result = run("add", "Mistral 7B", "--section", "Development of language models", "--parent", "transformer",
-                 "--key", "mistral-7b", "--arxiv", "https://arxiv.org/abs/2310.06825v1")
+    result = run(
+        "add",
+        "Mistral 7B",
+        "--section",
+        "Development of language models",
+        "--parent",
+        "transformer",
+        "--key",
+        "mistral-7b",
+        "--arxiv",
+        "https://arxiv.org/abs/2310.06825v1",
+    )
     assert result.exit_code == 0, result.stderr
     items = listed(run)
     assert items["mistral-7b"]["parent"] == "transformer"
@@ -74,8 +90,15 @@ def test_add_refuses_a_malformed_arxiv_id_before_touching_anything(run: Run, cat
 
 
 def test_add_creates_a_catalogue_when_there_is_none(run: Run, isolated: Path) -> None:
-    result = run("add", "Attention Is All You Need", "--section", "Transformers", "--new-section",
-                 "--arxiv", "1706.03762")
+    result = run(
+        "add",
+        "Attention Is All You Need",
+        "--section",
+        "Transformers",
+        "--new-section",
+        "--arxiv",
+        "1706.03762",
+    )
     assert result.exit_code == 0, result.stderr
     assert (isolated / "papers.yaml").is_file()
     assert listed(run)["attention-all-you-need"]["arxiv"] == "1706.03762"

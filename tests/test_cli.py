@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, Run
+from conftest import Run
 
 
 def test_help_lists_every_command(run: Run) -> None:
@@ -36,8 +36,12 @@ def test_file_option_wins_over_the_environment(run: Run, catalogue_file: Path, t
     assert [item["key"] for item in json.loads(result.stdout)] == ["solo"]
 
 
-def test_catalogue_is_found_in_a_parent_folder(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "papers.yaml").write_text("sections:\n  - name: S\n    items:\n      - key: k\n        title: T\n")
+def test_catalogue_is_found_in_a_parent_folder(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "papers.yaml").write_text(
+        "sections:\n  - name: S\n    items:\n      - key: k\n        title: T\n"
+    )
     deep = tmp_path / "a" / "b"
     deep.mkdir(parents=True)
     monkeypatch.chdir(deep)
@@ -53,7 +57,10 @@ def test_missing_file_given_by_option(run: Run, tmp_path: Path) -> None:
 
 def test_path_prints_catalogue_and_cache(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
     result = run("path", "--json")
-    assert json.loads(result.stdout) == {"catalogue": str(catalogue_file), "cache": str(tmp_path / "cache" / "papers")}
+    assert json.loads(result.stdout) == {
+        "catalogue": str(catalogue_file),
+        "cache": str(tmp_path / "cache" / "papers"),
+    }
 
 
 def test_path_cache_follows_papers_cache_dir(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
@@ -91,7 +98,11 @@ def test_completion_can_be_installed(run: Run) -> None:
 def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
     env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
     result = subprocess.run(
-        [sys.executable, "-m", "papers", "list", "--todo"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "papers", "list", "--todo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "\tflashattention\t" in result.stdout
@@ -106,6 +117,7 @@ def test_list_does_not_import_network_or_heavy_libraries(catalogue_file: Path) -
         "sys.stderr.write(repr(heavy))\n"
     )
     env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
     assert result.stderr.strip().endswith("[]"), result.stderr
-

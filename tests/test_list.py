@@ -41,7 +41,13 @@ def test_list_todo_leaves_out_done_items_and_keeps_reading_ones(run: Run, catalo
 def test_list_done_shows_only_the_ticked_items(run: Run, catalogue_file: Path) -> None:
     done = {item["key"] for item in items_of(run("list", "--done", "--json").stdout)}
     assert done == {
-        "optimizers", "sgd", "adamw", "schedule-free", "transformer", "attention", "rethinking-generalization"
+        "optimizers",
+        "sgd",
+        "adamw",
+        "schedule-free",
+        "transformer",
+        "attention",
+        "rethinking-generalization",
     }
 
 
@@ -60,7 +66,9 @@ def test_section_filter_is_a_case_insensitive_prefix(run: Run, catalogue_file: P
 def test_unknown_section_names_the_sections(run: Run, catalogue_file: Path) -> None:
     result = run("list", "--section", "astronomy")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: no section starts with 'astronomy'. Sections: Optimization algorithm, ")
+    assert result.stderr.startswith(
+        "Error: no section starts with 'astronomy'. Sections: Optimization algorithm, "
+    )
 
 
 def test_piped_output_is_plain_tab_separated_text(run: Run, catalogue_file: Path) -> None:
@@ -68,8 +76,10 @@ def test_piped_output_is_plain_tab_separated_text(run: Run, catalogue_file: Path
     assert result.exit_code == 0
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
-    assert "todo\tflashattention\tFlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness" \
+    assert (
+        "todo\tflashattention\tFlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
         "\t2205.14135\tDevelopment of language models" in lines
+    )
     assert all(len(line.split("\t")) == 5 for line in lines)
 
 

@@ -13,10 +13,15 @@ def test_progress_json_counts_papers_per_section(run: Run, catalogue_file: Path)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     sections = {row["section"]: row for row in data["sections"]}
-    assert list(sections)[0] == "Optimization algorithm"
+    assert next(iter(sections)) == "Optimization algorithm"
     assert list(sections)[-1] == "New (saw somewhere in twitter)"
     # The "SGD, AdamW and Schedule-Free" bundle is a grouping item: its three papers count, it does not.
-    assert sections["Optimization algorithm"] == {"section": "Optimization algorithm", "done": 3, "total": 4, "percent": 75.0}
+    assert sections["Optimization algorithm"] == {
+        "section": "Optimization algorithm",
+        "done": 3,
+        "total": 4,
+        "percent": 75.0,
+    }
     assert data["total"]["done"] == sum(row["done"] for row in data["sections"])
     assert data["total"]["total"] == sum(row["total"] for row in data["sections"])
     assert set(data["total"]) == {"done", "total", "percent"}

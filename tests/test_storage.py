@@ -66,7 +66,7 @@ def test_done_changes_only_the_lines_of_that_item(run: Run, write_catalogue: Cal
     assert [line for line in after if line not in added] == before
     # The new lines sit inside the item, indented like its other fields, right after its title.
     index = after.index("        status: done")
-    assert after[index - 1].startswith("        title: \"FlashAttention")
+    assert after[index - 1].startswith('        title: "FlashAttention')
 
 
 def test_an_existing_status_line_is_edited_in_place_keeping_its_comment(
@@ -104,26 +104,45 @@ def test_edits_keep_windows_line_endings(run: Run, write_catalogue: Callable[[st
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: [unclosed\n",
-         "papers.yaml:6: "),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        title: Two\n",
-         "papers.yaml:6: duplicate key 'title' (first at line 5). Keep only one of them."),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        status: finished\n",
-         "papers.yaml:6: unknown status 'finished'. Use todo, reading or done."),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        status: done\n",
-         "papers.yaml:4: an item has no title. Add `title: ...`."),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n      - key: a\n        title: Two\n",
-         "papers.yaml:6: duplicate key 'a' (first at line 4). Give one a new key."),
-        ("sections:\n  - name: A\n    items:\n      - key: Not A Slug\n        title: One\n",
-         "papers.yaml:4: key 'Not A Slug' is not a valid key. Use lowercase letters, digits and hyphens."),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: !!python/object/apply:os.system [echo hacked]\n",
-         "papers.yaml:5: unsupported tag '!!python/object/apply:os.system'. papers reads plain YAML only: remove the tag."),
-        ("sections:\n  - name: A\n  - name: a\n", "papers.yaml:3: duplicate section 'a' (first at line 2). Merge the two."),
+        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: [unclosed\n", "papers.yaml:6: "),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        title: Two\n",
+            "papers.yaml:6: duplicate key 'title' (first at line 5). Keep only one of them.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        status: finished\n",
+            "papers.yaml:6: unknown status 'finished'. Use todo, reading or done.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        status: done\n",
+            "papers.yaml:4: an item has no title. Add `title: ...`.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n      - key: a\n        title: Two\n",
+            "papers.yaml:6: duplicate key 'a' (first at line 4). Give one a new key.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: Not A Slug\n        title: One\n",
+            "papers.yaml:4: key 'Not A Slug' is not a valid key. Use lowercase letters, digits and hyphens.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: !!python/object/apply:os.system [echo hacked]\n",
+            "papers.yaml:5: unsupported tag '!!python/object/apply:os.system'. papers reads plain YAML only: remove the tag.",
+        ),
+        (
+            "sections:\n  - name: A\n  - name: a\n",
+            "papers.yaml:3: duplicate section 'a' (first at line 2). Merge the two.",
+        ),
         ("title: no sections\n", "papers.yaml:1: no `sections:` list. Add one (see docs/schema.md)."),
         ("", "papers.yaml: the file is empty. Start it with a `sections:` list (see docs/schema.md)."),
-        ("sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        done_on: yesterday\n",
-         "papers.yaml:6: done_on 'yesterday' is not a date. Write it as YYYY-MM-DD."),
-        ("- just\n- a list\n", "papers.yaml:1: the file should be a mapping of `field: value` lines. Fix its layout."),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        done_on: yesterday\n",
+            "papers.yaml:6: done_on 'yesterday' is not a date. Write it as YYYY-MM-DD.",
+        ),
+        (
+            "- just\n- a list\n",
+            "papers.yaml:1: the file should be a mapping of `field: value` lines. Fix its layout.",
+        ),
     ],
 )
 def test_invalid_catalogues_get_one_line_naming_file_and_line(
@@ -139,7 +158,9 @@ def test_invalid_catalogues_get_one_line_naming_file_and_line(
         assert path.read_text() == text
 
 
-def test_a_python_tag_is_never_executed(run: Run, write_catalogue: Callable[[str], Path], tmp_path: Path) -> None:
+def test_a_python_tag_is_never_executed(
+    run: Run, write_catalogue: Callable[[str], Path], tmp_path: Path
+) -> None:
     marker = tmp_path / "pwned"
     write_catalogue(
         "sections:\n  - name: A\n    items:\n      - key: a\n"
@@ -170,7 +191,9 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temp_file(
     monkeypatch.setattr(os, "replace", interrupted)
     result = run("done", "bert")
     assert result.exit_code == 1
-    assert result.stderr == "Error: could not write papers.yaml: No space left on device. Nothing was changed.\n"
+    assert (
+        result.stderr == "Error: could not write papers.yaml: No space left on device. Nothing was changed.\n"
+    )
     assert catalogue_file.read_bytes() == before
     assert sorted(p.name for p in catalogue_file.parent.iterdir() if p.name.startswith(".papers.yaml")) == [
         ".papers.yaml.lock"
@@ -197,7 +220,18 @@ def test_a_process_killed_after_writing_the_temp_file_leaves_the_old_file(catalo
 
 
 def test_ten_processes_at_once_tick_ten_papers(catalogue_file: Path) -> None:
-    keys = ["bert", "t5", "roberta", "reformer", "flashattention", "longformer", "vit", "palm", "gqa", "whisper"]
+    keys = [
+        "bert",
+        "t5",
+        "roberta",
+        "reformer",
+        "flashattention",
+        "longformer",
+        "vit",
+        "palm",
+        "gqa",
+        "whisper",
+    ]
     env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
     procs = [
         subprocess.Popen([sys.executable, "-m", "papers", "done", key], env=env, stderr=subprocess.DEVNULL)
@@ -225,7 +259,9 @@ def test_an_unchanged_file_is_parsed_once(
     run("done", "bert")  # edits the file and refreshes the cache without parsing again
     run("list")
     assert calls == []
-    catalogue_file.write_text(catalogue_file.read_text().replace("title: Attention Is All You Need", "title: AIAYN"))
+    catalogue_file.write_text(
+        catalogue_file.read_text().replace("title: Attention Is All You Need", "title: AIAYN")
+    )
     assert json.loads(run("show", "transformer", "--json").stdout)["title"] == "AIAYN"
     assert calls == [1]
 

@@ -158,11 +158,7 @@ def find_items(catalogue: Catalogue, query: str) -> list[Item]:
     folded = query.casefold()
     if not folded:
         return []
-    substring = [
-        item
-        for item in catalogue.items
-        if folded in item.key or folded in item.title.casefold()
-    ]
+    substring = [item for item in catalogue.items if folded in item.key or folded in item.title.casefold()]
     if substring:
         return substring
     return _fuzzy(catalogue, folded, cutoff=0.8)
@@ -186,8 +182,7 @@ def suggestions(catalogue: Catalogue, query: str, limit: int = 3) -> list[Item]:
     """The closest items to a query that matched nothing, best first."""
     folded = query.strip().casefold()
     return _fuzzy(catalogue, folded, cutoff=0.5)[:limit] or [
-        catalogue[key]
-        for key in difflib.get_close_matches(folded, list(catalogue.keys), n=limit, cutoff=0.4)
+        catalogue[key] for key in difflib.get_close_matches(folded, list(catalogue.keys), n=limit, cutoff=0.4)
     ]
 
 
@@ -343,7 +338,11 @@ def plan_add(
             f"no section is called '{section}'. Add --new-section to create it, or use one of: "
             + ", ".join(s.name for s in catalogue.sections)
         )
-    fields: dict[str, Any] = {"key": key or unique_key(title, catalogue.keys), "title": title, "status": "todo"}
+    fields: dict[str, Any] = {
+        "key": key or unique_key(title, catalogue.keys),
+        "title": title,
+        "status": "todo",
+    }
     if arxiv:
         fields["arxiv"] = arxiv
     if url:

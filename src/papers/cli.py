@@ -129,11 +129,16 @@ def main_options(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file", "-f", help="The catalogue to use. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
-            show_default=False, dir_okay=False,
+            "--file",
+            "-f",
+            help="The catalogue to use. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
+            show_default=False,
+            dir_okay=False,
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -145,10 +150,13 @@ def main_options(
 
 @command("list")
 def list_papers(
-    todo: Annotated[bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")] = False,
+    todo: Annotated[
+        bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")
+    ] = False,
     done: Annotated[bool, typer.Option("--done", help="Only what is done.")] = False,
     section: Annotated[
-        str | None, typer.Option("--section", "-s", help="Only sections whose name starts with this (any case).")
+        str | None,
+        typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -234,25 +242,42 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
 @command("add")
 def add(
     title: Annotated[str, typer.Argument(help="The paper's title.", show_default=False)],
-    section: Annotated[str, typer.Option("--section", "-s", help="The section to add it to.", show_default=False)],
+    section: Annotated[
+        str, typer.Option("--section", "-s", help="The section to add it to.", show_default=False)
+    ],
     arxiv: Annotated[str | None, typer.Option("--arxiv", help="Its arXiv id, e.g. 2205.14135.")] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Its canonical URL, when it is not on arXiv.")] = None,
-    parent: Annotated[
-        str | None, typer.Option("--parent", help="Key of the item to put it under.", autocompletion=complete_key)
+    url: Annotated[
+        str | None, typer.Option("--url", help="Its canonical URL, when it is not on arXiv.")
     ] = None,
-    key: Annotated[str | None, typer.Option("--key", help="The key to type; default: made from the title.")] = None,
-    new_section: Annotated[bool, typer.Option("--new-section", help="Create the section if it does not exist.")] = False,
+    parent: Annotated[
+        str | None,
+        typer.Option("--parent", help="Key of the item to put it under.", autocompletion=complete_key),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="The key to type; default: made from the title.")
+    ] = None,
+    new_section: Annotated[
+        bool, typer.Option("--new-section", help="Create the section if it does not exist.")
+    ] = False,
 ) -> None:
     """Add a paper to the catalogue with a fresh, unique key."""
     arxiv_id = _parse_arxiv_option(arxiv)
     path = catalogue_path(must_exist=not new_section)
     with storage.editing(path, create=new_section) as editor:
         new = catalogue.plan_add(
-            editor.catalogue, title, section=section, arxiv=arxiv_id, url=url, parent=parent, key=key,
+            editor.catalogue,
+            title,
+            section=section,
+            arxiv=arxiv_id,
+            url=url,
+            parent=parent,
+            key=key,
             new_section=new_section,
         )
         editor.add_item(new)
-    note(f"added {new.fields['key']}: {new.fields['title']} (in {new.section}{f', under {parent}' if parent else ''})")
+    note(
+        f"added {new.fields['key']}: {new.fields['title']} (in {new.section}{f', under {parent}' if parent else ''})"
+    )
     sys.stdout.write(new.fields["key"] + "\n")
 
 

@@ -68,7 +68,9 @@ def render_list_tsv(items: Iterable[Item]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_list_terminal(catalogue: Catalogue, items: Sequence[Item], *, colour: bool, width: int | None = None) -> str:
+def render_list_terminal(
+    catalogue: Catalogue, items: Sequence[Item], *, colour: bool, width: int | None = None
+) -> str:
     """Items grouped under their section headings, children indented under parents."""
     width = width or shutil.get_terminal_size((100, 24)).columns
 
@@ -134,8 +136,12 @@ def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
 
     def _bar(tally: Tally) -> ProgressBar:
         return ProgressBar(
-            total=max(tally.total, 1), completed=tally.done, width=30,
-            complete_style="green", finished_style="bold green", style="grey30",
+            total=max(tally.total, 1),
+            completed=tally.done,
+            width=30,
+            complete_style="green",
+            finished_style="bold green",
+            style="grey30",
         )
 
     table = Table(title="Reading progress", title_justify="left", show_footer=True, box=None, pad_edge=False)
@@ -156,7 +162,9 @@ def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
 # --- one item ------------------------------------------------------------------------------------
 
 
-def item_details(catalogue: Catalogue, item: Item, extra: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def item_details(
+    catalogue: Catalogue, item: Item, extra: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
     """The (label, value) pairs `papers show` prints, in reading order."""
     rows: list[tuple[str, str]] = [
         ("key", item.key),

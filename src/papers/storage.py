@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 _CACHE_FORMAT = 3
 _STD_TAG = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = frozenset(_STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_ALLOWED_TAGS = frozenset(
+    _STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LIST_FIELDS = frozenset({"authors", "links"})
 _TEXT_FIELDS = ("title", "arxiv", "url", "note", "listed_as", "remark")
@@ -62,7 +64,9 @@ def _read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise CatalogueError(f"{display_path(path)} does not exist. Check the path or pass --file") from None
     except OSError as err:
-        raise CatalogueError(f"cannot read {display_path(path)}: {err.strerror}. Check its permissions") from None
+        raise CatalogueError(
+            f"cannot read {display_path(path)}: {err.strerror}. Check its permissions"
+        ) from None
 
 
 def _catalogue_for(path: Path, data: bytes) -> Catalogue:
@@ -106,7 +110,7 @@ def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
     target = _cache_file(path)
     with contextlib.suppress(OSError, ValueError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write_bytes(target, marshal.dumps(payload))
+        _atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
 
 
 # --- parsing and validation ----------------------------------------------------------------------
@@ -159,7 +163,9 @@ class _Builder:
             key = str(key_node.value)
             if key in fields:
                 first = fields[key][0].start_mark.line + 1
-                raise self.fail(key_node, f"duplicate key '{key}' (first at line {first})", "Keep only one of them")
+                raise self.fail(
+                    key_node, f"duplicate key '{key}' (first at line {first})", "Keep only one of them"
+                )
             fields[key] = (key_node, value_node)
         return fields
 
@@ -176,7 +182,9 @@ class _Builder:
     def _check(self, node: yaml.Node) -> None:
         if node.tag not in _ALLOWED_TAGS:
             raise self.fail(
-                node, f"unsupported tag '{node.tag.replace(_STD_TAG, '!!')}'", "papers reads plain YAML only: remove the tag"
+                node,
+                f"unsupported tag '{node.tag.replace(_STD_TAG, '!!')}'",
+                "papers reads plain YAML only: remove the tag",
             )
         if not isinstance(node.value, str):
             # An alias makes the composer reuse a node; refusing reuse rules out alias bombs.
@@ -192,7 +200,7 @@ class _Builder:
             raise self.fail(node, f"{what} should be a single value", "Write it on one line")
         if node.tag == _STD_TAG + "null":
             if required:
-                raise self.fail(node, f"{what} is empty", f"Give it a value")
+                raise self.fail(node, f"{what} is empty", "Give it a value")
             return None
         # The raw text, not the resolved value: an unquoted 2005.14160 must not become 2005.1416.
         value = str(node.value).strip()
@@ -210,7 +218,9 @@ class _Builder:
 
     def catalogue(self, root: yaml.Node | None) -> Catalogue:
         if root is None:
-            raise _Invalid(f"{self.label}: the file is empty. Start it with a `sections:` list (see docs/schema.md)")
+            raise _Invalid(
+                f"{self.label}: the file is empty. Start it with a `sections:` list (see docs/schema.md)"
+            )
         top = self.mapping(root, "the file")
         if "sections" not in top:
             raise self.fail(root, "no `sections:` list", "Add one (see docs/schema.md)")
@@ -226,7 +236,9 @@ class _Builder:
             folded = name.casefold()
             if folded in names:
                 raise self.fail(
-                    fields["name"][1], f"duplicate section '{name}' (first at line {names[folded]})", "Merge the two"
+                    fields["name"][1],
+                    f"duplicate section '{name}' (first at line {names[folded]})",
+                    "Merge the two",
                 )
             names[folded] = section_node.start_mark.line + 1
             first = len(self.items)
@@ -252,9 +264,13 @@ class _Builder:
         key_node = fields["key"][1]
         key = self.text(key_node, "key", required=True) or ""
         if not is_valid_key(key):
-            raise self.fail(key_node, f"key '{key}' is not a valid key", "Use lowercase letters, digits and hyphens")
+            raise self.fail(
+                key_node, f"key '{key}' is not a valid key", "Use lowercase letters, digits and hyphens"
+            )
         if key in self.key_lines:
-            raise self.fail(key_node, f"duplicate key '{key}' (first at line {self.key_lines[key]})", "Give one a new key")
+            raise self.fail(
+                key_node, f"duplicate key '{key}' (first at line {self.key_lines[key]})", "Give one a new key"
+            )
         self.key_lines[key] = key_node.start_mark.line + 1
         values: dict[str, Any] = {}
         for name in _TEXT_FIELDS:
@@ -264,11 +280,15 @@ class _Builder:
         if "status" in fields:
             status = self.text(fields["status"][1], "status") or "todo"
             if status not in STATUSES:
-                raise self.fail(fields["status"][1], f"unknown status '{status}'", "Use todo, reading or done")
+                raise self.fail(
+                    fields["status"][1], f"unknown status '{status}'", "Use todo, reading or done"
+                )
         if "done_on" in fields:
             done_on = self.text(fields["done_on"][1], "done_on")
             if done_on is not None and not _ISO_DATE.fullmatch(done_on):
-                raise self.fail(fields["done_on"][1], f"done_on '{done_on}' is not a date", "Write it as YYYY-MM-DD")
+                raise self.fail(
+                    fields["done_on"][1], f"done_on '{done_on}' is not a date", "Write it as YYYY-MM-DD"
+                )
             values["done_on"] = done_on
         if "year" in fields:
             year = self.text(fields["year"][1], "year")
@@ -278,7 +298,9 @@ class _Builder:
         if "group" in fields:
             group = (self.text(fields["group"][1], "group") or "false").lower()
             if group not in ("true", "false", "yes", "no"):
-                raise self.fail(fields["group"][1], f"group '{group}' is not true or false", "Write true or false")
+                raise self.fail(
+                    fields["group"][1], f"group '{group}' is not true or false", "Write true or false"
+                )
             values["group"] = group in ("true", "yes")
         for name in _LIST_FIELDS:
             if name in fields:
@@ -361,7 +383,7 @@ def _locked(path: Path) -> Iterator[None]:
         except ImportError:  # pragma: no cover - Windows
             import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined,unused-ignore]
         else:
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -376,10 +398,7 @@ def editing(path: Path, *, create: bool = False) -> Iterator[Editor]:
     If the body raises, nothing is written.
     """
     with _locked(path):
-        if create and not path.exists():
-            data = b""
-        else:
-            data = _read_bytes(path)
+        data = b"" if create and not path.exists() else _read_bytes(path)
         catalogue = _catalogue_for(path, data) if data or not create else Catalogue(None, (), (), ())
         editor = Editor(path, data.decode("utf-8"), catalogue)
         yield editor
@@ -398,9 +417,7 @@ def editing(path: Path, *, create: bool = False) -> Iterator[Editor]:
 _STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
 _FIELD_START = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<name>[A-Za-z_][\w-]*)[ ]*:(?=[ ]|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
-_YAML_SPECIAL_WORDS = frozenset(
-    "y n yes no on off true false null ~".split()
-)
+_YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 
 
 def yaml_scalar(value: Any) -> str:
@@ -430,7 +447,10 @@ def _looks_numeric(text: str) -> bool:
     try:
         float(text.replace("_", ""))
     except ValueError:
-        return text.lower() in (".inf", "-.inf", ".nan") or re.fullmatch(r"[-+]?0[xob][0-9a-f_]+", text, re.I) is not None
+        return (
+            text.lower() in (".inf", "-.inf", ".nan")
+            or re.fullmatch(r"[-+]?0[xob][0-9a-f_]+", text, re.I) is not None
+        )
     return True
 
 
@@ -485,7 +505,7 @@ class Editor:
         for name in _LIST_FIELDS & updates.keys():
             if updates[name] is None:
                 updates[name] = ()
-        self._items[key] = self._items[key]._replace(**updates)
+        self._items[key] = self._items[key]._replace(**updates)  # type: ignore[arg-type]  # checked by name above
         self.catalogue = Catalogue(
             self.catalogue.title,
             self.catalogue.notes,
@@ -497,7 +517,9 @@ class Editor:
         """The item's own fields as name -> (first line, end line), and the block's end line."""
         start, column = item.line, item.column
         if not self.lines[start][column:].lstrip():
-            raise CatalogueError(f"{self.label}:{start + 1}: cannot find item '{item.key}'. Run the command again")
+            raise CatalogueError(
+                f"{self.label}:{start + 1}: cannot find item '{item.key}'. Run the command again"
+            )
         fields: dict[str, tuple[int, int]] = {}
         current: str | None = None
         last_content = start
@@ -540,7 +562,9 @@ class Editor:
             first, end = fields[name]
             if value is None:
                 if first == item.line:
-                    raise CatalogueError(f"{self.label}:{first + 1}: cannot remove the first field of '{item.key}'")
+                    raise CatalogueError(
+                        f"{self.label}:{first + 1}: cannot remove the first field of '{item.key}'"
+                    )
                 self._replace(first, end, [])
                 return
             if end - first == 1 and name not in _LIST_FIELDS:
@@ -648,7 +672,9 @@ class Editor:
         return item.key
 
     def _insert_item(self, at: int, column: int, new: NewItem) -> None:
-        ordered = sorted(new.fields, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else len(FIELD_ORDER))
+        ordered = sorted(
+            new.fields, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else len(FIELD_ORDER)
+        )
         indent = " " * column
         lines: list[str] = []
         for i, name in enumerate(ordered):
@@ -656,8 +682,13 @@ class Editor:
             lines += self._field_lines(lead, indent, name, new.fields[name])
         self._replace(at, at, lines)
         self._items[new.fields["key"]] = Item(
-            key=new.fields["key"], title=new.fields["title"], section=new.section, parent=new.parent,
-            depth=0, line=at, column=column,
+            key=new.fields["key"],
+            title=new.fields["title"],
+            section=new.section,
+            parent=new.parent,
+            depth=0,
+            line=at,
+            column=column,
         )
 
     def _block_fields(self, line: int, column: int) -> tuple[dict[str, tuple[int, int]], int]:
