@@ -17,10 +17,11 @@ _MAX_STEM = 80
 def note_path(notes_dir: Path, key: str) -> Path:
     """Where the note for ``key`` lives: always a file directly inside ``notes_dir``.
 
-    A valid key is its own file name. Anything else (``../x``, ``/etc/passwd``, ``a/b``, NUL) is reduced to
-    safe characters and given a short hash of the original, so two different odd keys never share a note.
+    A valid key of reasonable length is its own file name. Anything else (``../x``, ``a/b``, NUL) is
+    reduced to safe characters plus a short hash of the original, so two odd keys never share a note.
     """
-    if is_valid_key(key):
+    # File names stop at 255 bytes on common file systems, so a very long key is shortened and hashed too.
+    if is_valid_key(key) and len(key) <= _MAX_STEM:
         stem = key
     else:
         ascii_text = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
