@@ -639,3 +639,18 @@ def test_merge_changes_neither_input(seed_text: str) -> None:
     before = (repr(existing), repr(imported))
     merge(existing, imported)
     assert (repr(existing), repr(imported)) == before
+
+
+def test_new_notes_of_an_existing_section_are_kept_once() -> None:
+    text = "## Language models\n(TODO: add more)\n(TODO: add more)\n- [ ] https://arxiv.org/abs/1706.03762\n"
+    result = merge(existing_catalogue(), parse_checklist(text).catalogue)
+    assert result.section_notes == {"Language models": ["(TODO: add more)"]}
+    assert (result.kept_notes, result.added, result.matched) == (1, 0, 1)
+
+
+def test_a_section_named_twice_in_hand_made_input_is_created_once() -> None:
+    section = {"name": "New", "notes": [], "items": [{"key": "a", "title": "A", "status": "todo"}]}
+    twice = {"title": None, "notes": [], "sections": [section, {**section, "name": "NEW"}]}
+    result = merge(existing_catalogue(), twice)
+    assert [s["name"] for s in result.new_sections] == ["New"]
+    assert [item["key"] for item in result.new_sections[0]["items"]] == ["a", "a-2"]

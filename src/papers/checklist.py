@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from papers.keys import is_valid_key, unique_key
@@ -44,7 +44,7 @@ EXTRA_LINK_TEXT = "link"
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_KEY_COMMENT = re.compile(r"[ \t]*<!--[ \t]*key:[ \t]*(\S*?)[ \t]*-->[ \t]*$")
+_KEY_COMMENT = re.compile(r"[ \t]*<!--[ \t]*key:[ \t]*(.*?)[ \t]*-->[ \t]*$")
 
 _LINK_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
 _LINK_DEST = r"<[^<>\n]+>|(?:[^\s()<>]|\([^\s()<>]*\))+"
@@ -476,12 +476,11 @@ class _Merger:
             self.visit(child, under)
 
 
-class _Place:
-    def put(self, item: Item) -> None:
-        raise NotImplementedError
+class _Place(Protocol):
+    def put(self, item: Item) -> None: ...
 
 
-class _ExistingPlace(_Place):
+class _ExistingPlace:
     def __init__(self, merger: _Merger, section: str, parent_key: str | None) -> None:
         self.merger, self.section, self.parent_key = merger, section, parent_key
 
@@ -489,7 +488,7 @@ class _ExistingPlace(_Place):
         self.merger.additions.append(Addition(self.section, self.parent_key, item))
 
 
-class _NewPlace(_Place):
+class _NewPlace:
     def __init__(self, parent: Item | Section, field_name: str = "children") -> None:
         self.parent, self.field_name = parent, field_name
 
@@ -544,7 +543,7 @@ def merge(existing: Catalogue, imported: Catalogue) -> MergeResult:
             place = _NewPlace(target, "items")
         else:
             have = set(target.get("notes") or [])
-            fresh = [note for note in section.get("notes") or [] if note not in have]
+            fresh = _unique(note for note in section.get("notes") or [] if note not in have)
             if fresh:
                 section_notes.setdefault(str(target.get("name")), []).extend(fresh)
             place = _ExistingPlace(merger, str(target.get("name")), None)
