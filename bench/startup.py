@@ -1,0 +1,181 @@
+"""Start-up benchmark for `papers`: medians of interleaved runs, as ratios against references
+measured in the same run (this machine is shared and noisy; absolute times mean little).
+
+References:
+  - `python -c pass`
+  - the floor: a minimal typer app of our shape (two commands, a --todo option, importing typer,
+    rich.console, rich.table and yaml), what any CLI on this stack pays before doing work.
+
+Measured: `papers list --todo` and `papers done X` + `papers undo X`, on the shipped catalogue and
+on a generated 10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`.
+
+Usage: python bench/startup.py [--runs 9] [--items 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FLOOR_APP = """
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer()
+
+
+@app.command("list")
+def list_(todo: bool = typer.Option(False, "--todo")) -> None:
+    Console().print("ok")
+
+
+@app.command()
+def done(query: str) -> None:
+    print(query)
+
+
+app()
+"""
+
+
+def generate_catalogue(path: Path, n_items: int, sections: int = 20) -> list[str]:
+    """A catalogue shaped like a real one: sections, parents with children, some done. Returns keys."""
+    keys: list[str] = []
+    lines = ["# generated for the benchmark", "title: Benchmark list", "", "sections:"]
+    per_section = n_items // sections
+    for s in range(sections):
+        lines += [f"  - name: Section {s}", "    items:"]
+        i = 0
+        while i < per_section:
+            key = f"paper-{s}-{i}"
+            keys.append(key)
+            lines += [
+                f"      - key: {key}",
+                f"        title: A study of topic {i} in area {s} with a reasonably long title",
+                f"        status: {'done' if i % 3 == 0 else 'todo'}",
+                f'        arxiv: "{2000 + s % 25:04d}.{10000 + i:05d}"',
+                "        links:",
+                f"          - https://example.org/{s}/{i}",
+            ]
+            i += 1
+            if i % 10 == 1 and i < per_section:  # every tenth item gets a child
+                child = f"paper-{s}-{i}"
+                keys.append(child)
+                lines += [
+                    "        children:",
+                    f"          - key: {child}",
+                    f"            title: Follow-up {i} in area {s}",
+                    "            status: todo",
+                ]
+                i += 1
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+    return keys
+
+
+def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of one child process.
+
+    posix_spawn, not fork: a forked child counts the benchmark's own pages in its peak RSS
+    until it execs, which would inflate every figure to this script's size.
+    """
+    devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+    start = time.perf_counter()
+    pid = os.posix_spawn(argv[0], list(argv), env, file_actions=devnull)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=9, help="interleaved runs per command (>= 7)")
+    parser.add_argument("--items", type=int, default=10_000, help="size of the generated catalogue")
+    args = parser.parse_args()
+
+    python = sys.executable
+    papers = [python, "-m", "papers"]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        floor = tmp / "floor_app.py"
+        floor.write_text(FLOOR_APP)
+        shipped = tmp / "shipped.yaml"
+        shipped.write_bytes((REPO / "papers.yaml").read_bytes())
+        big = tmp / "big.yaml"
+        big_keys = generate_catalogue(big, args.items)
+        base_env = {**os.environ, "PAPERS_CACHE_DIR": str(tmp / "cache")}
+        base_env.pop("FORCE_COLOR", None)
+        piped = {**base_env}
+        terminal = {**base_env, "FORCE_COLOR": "1", "COLUMNS": "120"}
+
+        def papers_cmd(catalogue: Path, *rest: str) -> list[str]:
+            return [*papers, "--file", str(catalogue), *rest]
+
+        big_key = big_keys[len(big_keys) // 2 + 1]
+        commands: dict[str, tuple[list[str], dict[str, str]]] = {
+            "python -c pass": ([python, "-c", "pass"], piped),
+            "floor (typer app)": ([python, str(floor), "list", "--todo"], piped),
+            "shipped: list --todo (piped)": (papers_cmd(shipped, "list", "--todo"), piped),
+            "shipped: list --todo (terminal)": (papers_cmd(shipped, "list", "--todo"), terminal),
+            "shipped: done flashattention": (papers_cmd(shipped, "done", "flashattention"), piped),
+            "shipped: undo flashattention": (papers_cmd(shipped, "undo", "flashattention"), piped),
+            f"{args.items}: list --todo (piped)": (papers_cmd(big, "list", "--todo"), piped),
+            f"{args.items}: list --todo (terminal)": (papers_cmd(big, "list", "--todo"), terminal),
+            f"{args.items}: done {big_key}": (papers_cmd(big, "done", big_key), piped),
+            f"{args.items}: undo {big_key}": (papers_cmd(big, "undo", big_key), piped),
+        }
+        # Warm-up: fills the parse cache (a user's first run after editing the file pays the parse once).
+        for argv, env in commands.values():
+            run_once(argv, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        rss: dict[str, list[int]] = {name: [] for name in commands}
+        for _ in range(max(args.runs, 7)):
+            for name, (argv, env) in commands.items():  # interleaved: noise hits every command alike
+                elapsed, peak = run_once(argv, env)
+                times[name].append(elapsed)
+                rss[name].append(peak)
+
+        med = {name: statistics.median(values) for name, values in times.items()}
+        pass_t, floor_t = med["python -c pass"], med["floor (typer app)"]
+        print(f"{'command':42} {'median ms':>10} {'x floor':>8} {'x pass':>8} {'max RSS MiB':>12}")
+        for name in commands:
+            print(
+                f"{name:42} {med[name] * 1000:10.1f} {med[name] / floor_t:8.2f} {med[name] / pass_t:8.1f}"
+                f" {max(rss[name]) / 1024:12.1f}"
+            )
+        print(
+            f"\n{max(args.runs, 7)} interleaved runs each; warm parse cache; python {sys.version.split()[0]}"
+        )
+        checks = [
+            ("shipped list --todo <= 1.3x floor", med["shipped: list --todo (piped)"] / floor_t, 1.3),
+            ("shipped list --todo <= 13x python -c pass", med["shipped: list --todo (piped)"] / pass_t, 13),
+            (f"{args.items} list --todo <= 3x floor", med[f"{args.items}: list --todo (piped)"] / floor_t, 3),
+            (f"{args.items} done <= 3x floor", med[f"{args.items}: done {big_key}"] / floor_t, 3),
+            ("shipped list --todo RSS <= 40 MiB", max(rss["shipped: list --todo (piped)"]) / 1024, 40),
+            (
+                f"{args.items} list --todo RSS <= 100 MiB",
+                max(rss[f"{args.items}: list --todo (terminal)"]) / 1024,
+                100,
+            ),
+        ]
+        print()
+        for label, value, limit in checks:
+            print(f"{'ok  ' if value <= limit else 'MISS'} {label}: {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()
