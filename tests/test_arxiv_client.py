@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import socket
 import time
 from pathlib import Path
@@ -11,10 +12,10 @@ import httpx
 import pytest
 
 import papers
-from conftest import ArxivServer, FakeClock, body, huge, stall, status
+from conftest import ArxivServer, FakeClock, answer_feed, body, huge, stall, status
 from papers.arxiv_client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
 from papers.arxiv_ids import ArxivId, parse_arxiv_id
-from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError
+from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79c8dcf6bc3.xml").read_bytes()
@@ -23,6 +24,22 @@ ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79
 def client_for(server: ArxivServer, clock: FakeClock, **options: float) -> ArxivClient:
     settings: dict[str, float] = {"read_timeout": 2.0, "connect_timeout": 2.0} | options
     return ArxivClient(server.api, clock=clock, sleep=clock.sleep, **settings)  # type: ignore[arg-type]
+
+
+class Failure:
+    def __init__(self, value: PapersError) -> None:
+        self.value = value
+
+
+def failure(result: FetchResult, kind: type[PapersError], match: str = "") -> Failure:
+    """The one error every id of the batch failed with (what pytest.raises gives for a raise)."""
+    assert result.found == {} and result.missing == []
+    errors = set(result.failed.values())
+    assert len(errors) == 1
+    (error,) = errors
+    assert isinstance(error, kind)
+    assert re.search(match, str(error)), str(error)
+    return Failure(error)
 
 
 def synthetic_ids(count: int) -> list[ArxivId]:
@@ -168,8 +185,8 @@ def test_retry_after_as_http_date(arxiv_server: ArxivServer, fake_clock: FakeClo
 
 def test_too_long_retry_after_gives_up_at_once(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.then(status(429, b"Rate exceeded.", {"Retry-After": "3600"}))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     assert str(info.value).startswith(
         "could not reach arXiv: HTTP 429 Too Many Requests; it asked to retry after 3600 s"
     )
@@ -182,11 +199,8 @@ def test_at_most_three_retries_then_a_clear_error(
     arxiv_server: ArxivServer, fake_clock: FakeClock, code: int
 ) -> None:
     arxiv_server.then(*[status(code)] * 10)
-    with (
-        client_for(arxiv_server, fake_clock, give_up_after=1000) as client,
-        pytest.raises(FetchError) as info,
-    ):
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock, give_up_after=1000) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     assert len(arxiv_server.api_requests) == 4
     assert f"could not reach arXiv: HTTP {code}" in str(info.value)
     assert "tried 4 times" in str(info.value)
@@ -198,8 +212,8 @@ def test_400_is_never_retried_and_reports_arxivs_message(
     arxiv_server: ArxivServer, fake_clock: FakeClock
 ) -> None:
     arxiv_server.then(body(ERROR_FEED, code=400))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(ArxivRejectedError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), ArxivRejectedError)
     assert str(info.value) == "arXiv refused the request: incorrect id format for abc"
     assert len(arxiv_server.api_requests) == 1
     assert fake_clock.slept == []
@@ -207,15 +221,15 @@ def test_400_is_never_retried_and_reports_arxivs_message(
 
 def test_400_without_an_error_entry(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.then(status(400, b"<html>bad</html>"))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(ArxivRejectedError, match="HTTP 400"):
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        failure(client.fetch(["2001.00001"]), ArxivRejectedError, "HTTP 400")
     assert len(arxiv_server.api_requests) == 1
 
 
 def test_other_4xx_is_not_retried(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.then(status(414))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError, match="HTTP 414"):
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        failure(client.fetch(["2001.00001"]), FetchError, "HTTP 414")
     assert len(arxiv_server.api_requests) == 1
 
 
@@ -225,8 +239,8 @@ def test_connection_refused_is_retried_then_reported(fake_clock: FakeClock) -> N
         port = sock.getsockname()[1]
     endpoint = f"http://127.0.0.1:{port}/api/query"
     client = ArxivClient(endpoint, clock=fake_clock, sleep=fake_clock.sleep, give_up_after=1000)
-    with client, pytest.raises(FetchError, match=r"^could not reach arXiv: .*refused.*tried 4 times"):
-        client.fetch(["2001.00001"])
+    with client:
+        failure(client.fetch(["2001.00001"]), FetchError, r"^could not reach arXiv: .*refused.*tried 4 times")
     # Each failed attempt still counts as a request, so the 3 s gap holds across retries.
     assert fake_clock.slept == [3.0, 6.0, 12.0]
 
@@ -236,8 +250,8 @@ def test_default_budget_stops_retrying_before_30_seconds(fake_clock: FakeClock) 
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     client = ArxivClient(f"http://127.0.0.1:{port}/api/query", clock=fake_clock, sleep=fake_clock.sleep)
-    with client, pytest.raises(FetchError, match=r"refused \(gave up after 3 tries, 30 s budget\)$"):
-        client.fetch(["2001.00001"])
+    with client:
+        failure(client.fetch(["2001.00001"]), FetchError, r"refused \(gave up after 3 tries, 30 s budget\)$")
     # A fourth try could take another 15 s of timeouts and end past the 30 s budget.
     assert fake_clock.slept == [3.0, 6.0]
 
@@ -259,32 +273,35 @@ def test_a_stalled_server_makes_the_whole_fetch_give_up(
     arxiv_server: ArxivServer, fake_clock: FakeClock
 ) -> None:
     arxiv_server.then(*[stall] * 10)
-    with client_for(arxiv_server, fake_clock, read_timeout=0.2) as client, pytest.raises(FetchError) as info:
-        client.fetch(synthetic_ids(300))
+    with client_for(arxiv_server, fake_clock, read_timeout=0.2) as client:
+        info = failure(client.fetch(synthetic_ids(300)), FetchError)
     assert str(info.value).startswith("could not reach arXiv: no answer within 0.2 s (timed out)")
     assert len(arxiv_server.api_requests) == 4  # the first chunk; later chunks are not tried
 
 
 def test_default_settings_give_up_on_a_silent_server_within_30_seconds() -> None:
-    """Simulated: every attempt burns the full default connect + read timeout on the fake clock."""
+    """Simulated: the server accepts at once, then each attempt burns the default 10 s read timeout."""
     clock = FakeClock()
 
     def never_answers(request: httpx.Request) -> httpx.Response:
-        clock.slept.append(5.0 + 10.0)
+        clock.slept.append(10.0)
         raise httpx.ReadTimeout("silent", request=request)
 
     http = httpx.Client(transport=httpx.MockTransport(never_answers))
     client = ArxivClient(http=http, clock=clock, sleep=clock.sleep)
     started = clock()
-    with pytest.raises(FetchError, match="gave up after"):
-        client.fetch(synthetic_ids(1000))
+    result = client.fetch(synthetic_ids(1000))
     assert clock() - started < 30.0
+    assert len(result.failed) == 1000
+    # Tries at 0-10 s and 13-23 s; a third (29-39 s) could not finish within 30 s, so none is made.
+    assert "gave up after 2 tries" in str(next(iter(result.failed.values())))
+    assert clock.slept == [10.0, 3.0, 10.0]
 
 
 def test_broken_xml(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.then(body(b"<?xml version='1.0'?><feed><entry>"))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     assert str(info.value).startswith("arXiv sent a response papers cannot read: ")
     assert len(arxiv_server.api_requests) == 1
 
@@ -301,8 +318,8 @@ def test_external_entity_is_refused_and_never_read(
         b"<title>&x;&y;</title><published>2020-01-01T00:00:00Z</published></entry></feed>"
     )
     arxiv_server.then(body(hostile))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     message = str(info.value)
     assert "root:" not in message and "TOP-SECRET" not in message
     assert message.startswith("arXiv sent a response papers cannot read: it declares a DTD")
@@ -312,8 +329,8 @@ def test_huge_declared_body_is_refused_without_reading_it(
     arxiv_server: ArxivServer, fake_clock: FakeClock
 ) -> None:
     arxiv_server.then(huge(declared=25 * 1024 * 1024, actual=64 * 1024))
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     assert "more than the 20 MB papers accepts" in str(info.value)
     assert len(arxiv_server.api_requests) == 1
 
@@ -321,8 +338,8 @@ def test_huge_declared_body_is_refused_without_reading_it(
 def test_huge_undeclared_body_is_cut_off(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.then(huge(declared=None, actual=50 * 1024 * 1024))
     options = {"max_response_bytes": 1024 * 1024}
-    with client_for(arxiv_server, fake_clock, **options) as client, pytest.raises(FetchError) as info:
-        client.fetch(["2001.00001"])
+    with client_for(arxiv_server, fake_clock, **options) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
     assert "more than the 1 MB papers accepts" in str(info.value)
     assert arxiv_server.bytes_sent < 20 * 1024 * 1024
 
@@ -409,3 +426,18 @@ def test_parse_then_fetch_keys_match(arxiv_server: ArxivServer, fake_clock: Fake
     wanted = parse_arxiv_id("https://arxiv.org/pdf/2001.00001.pdf")
     with client_for(arxiv_server, fake_clock) as client:
         assert wanted in client.fetch([wanted]).found
+
+
+def test_a_batch_keeps_what_it_got(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    """Chunk 1 succeeds, chunk 2 is refused (400), chunk 3 succeeds, chunk 4 finds arXiv down."""
+    arxiv_server.then(answer_feed, body(ERROR_FEED, code=400), answer_feed, *[status(503)] * 4)
+    ids = synthetic_ids(400)
+    with client_for(arxiv_server, fake_clock, give_up_after=1000) as client:
+        result = client.fetch(ids)
+    assert list(result.found) == ids[:100] + ids[200:300]
+    assert result.missing == []
+    assert list(result.failed) == ids[100:200] + ids[300:]
+    assert isinstance(result.failed[ids[100]], ArxivRejectedError)
+    assert isinstance(result.failed[ids[300]], FetchError)
+    assert {e.exit_code for e in result.errors()} == {1, 3}
+    assert len(arxiv_server.api_requests) == 3 + 4

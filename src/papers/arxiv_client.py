@@ -28,6 +28,10 @@ set of rules:
 * ``id_list`` chunked at 100 ids (a GET with ~650 ids gets HTTP 414) and ``max_results``
   always sent (the API's default of 10 silently truncates longer lists).
 
+A batch never raises for a failed request: ``FetchResult`` keeps what was found and lists
+ids not found, refused (HTTP 400, other chunks still tried) or not fetched (arXiv unreachable,
+remaining chunks abandoned), so the CLI can store the good ones and report the rest.
+
 Both libraries are imported only here; ``arxiv`` only when a query is built, because it
 drags in requests and lxml (about 0.3 s) that nothing else needs.
 """
@@ -52,7 +56,7 @@ import httpx
 import papers
 from papers.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.atom import PaperMeta, parse_feed
-from papers.errors import ArxivRejectedError, FetchError, NotOnArxivError
+from papers.errors import ArxivRejectedError, FetchError, NotOnArxivError, PapersError
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 ENDPOINT_ENV = "PAPERS_ARXIV_URL"
@@ -77,13 +81,21 @@ Progress = Callable[[int, int | None], None]
 
 @dataclass(frozen=True)
 class FetchResult:
-    """Metadata for the ids arXiv returned, and the ids it did not have (in the order asked)."""
+    """What a batch came to: metadata found, ids arXiv does not have, ids whose request failed.
+
+    A batch keeps what it got: one failed chunk does not discard the chunks before it.
+    """
 
     found: dict[ArxivId, PaperMeta] = field(default_factory=dict)
     missing: list[ArxivId] = field(default_factory=list)
+    failed: dict[ArxivId, PapersError] = field(default_factory=dict)
 
-    def errors(self) -> list[NotOnArxivError]:
-        return [NotOnArxivError(f"not found on arXiv: {arxiv_id.versioned}") for arxiv_id in self.missing]
+    def errors(self) -> list[PapersError]:
+        """One error per id not found or not fetched, in the order asked; exit with the worst code."""
+        not_found: list[PapersError] = [
+            NotOnArxivError(f"not found on arXiv: {arxiv_id.versioned}") for arxiv_id in self.missing
+        ]
+        return not_found + list(self.failed.values())
 
 
 class _Retryable(Exception):
@@ -150,15 +162,25 @@ class ArxivClient:
     def fetch(self, ids: Iterable[ArxivId | str], progress: Progress | None = None) -> FetchResult:
         """Metadata for many ids, at most ``batch_size`` per request.
 
-        Every id is checked before the first request (InvalidArxivIdError). Raises FetchError
-        when arXiv cannot be reached, ArxivRejectedError when it refuses a request.
+        Every id is checked before the first request (InvalidArxivIdError). Failures do not
+        raise: ids whose request arXiv refused (ArxivRejectedError) or that could not be
+        fetched (FetchError; no further request is made) are in ``result.failed``.
         """
         wanted = list(dict.fromkeys(i if isinstance(i, ArxivId) else parse_arxiv_id(i) for i in ids))
         result = FetchResult()
         for start in range(0, len(wanted), self.batch_size):
             chunk = wanted[start : start + self.batch_size]
-            entries = self._with_retries(self.query_url(chunk), self._read_feed)
-            _match(chunk, entries, result)
+            try:
+                entries = self._with_retries(self.query_url(chunk), self._read_feed)
+            except ArxivRejectedError as err:
+                # arXiv refused this request; the other chunks may still be fine.
+                result.failed.update(dict.fromkeys(chunk, err))
+            except FetchError as err:
+                # arXiv is unreachable: the remaining chunks would only wait for the same failure.
+                result.failed.update(dict.fromkeys(wanted[start:], err))
+                break
+            else:
+                _match(chunk, entries, result)
             if progress is not None:
                 progress(start + len(chunk), len(wanted))
         return result
