@@ -149,10 +149,13 @@ def test_user_agent_names_papers_and_its_version(arxiv_server: ArxivServer, fake
 
 
 def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch, arxiv_server: ArxivServer) -> None:
-    assert ArxivClient().endpoint == DEFAULT_ENDPOINT
+    with ArxivClient() as client:
+        assert client.endpoint == DEFAULT_ENDPOINT
     monkeypatch.setenv("PAPERS_ARXIV_URL", arxiv_server.api)
-    assert ArxivClient().endpoint == arxiv_server.api
-    assert ArxivClient("http://explicit/api").endpoint == "http://explicit/api"
+    with ArxivClient() as client:
+        assert client.endpoint == arxiv_server.api
+    with ArxivClient("http://explicit/api") as client:
+        assert client.endpoint == "http://explicit/api"
 
 
 def test_batch_size_is_capped() -> None:
