@@ -113,8 +113,7 @@ def test_latex_specials_are_escaped_and_utf8_kept() -> None:
     text = to_bibtex([NASTY])
     assert (
         r"title = {{100\% of \{R\&D\} costs \$x\_1\$ \#1 "
-        r"\textasciitilde{} a\textasciicircum{}b \textbackslash{}o/}},"
-        in text
+        r"\textasciitilde{} a\textasciicircum{}b \textbackslash{}o/}}," in text
     )
     assert "author = {Dirk Wübben and Jane\\_Doe}," in text
     assert "doi = {10.1000/a_b%c}," in text
