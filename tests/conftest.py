@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+# The stand-in arXiv server and the injected clock, for every test module.
+from arxiv_server import arxiv_server, fake_clock  # noqa: F401
 from papers.cli import app, state
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,15 +19,14 @@ SHIPPED = REPO / "papers.yaml"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PAPERS_CACHE_DIR", raising=False)
     monkeypatch.delenv("PAPERS_DEBUG", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/unused-by-default")
+    # A dead local port: a test that forgets the arxiv_server fixture fails instead of reaching arXiv.
+    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("PAPERS_FILE", str(tmp_path / "papers.yaml"))
     monkeypatch.chdir(tmp_path)
     state.file = None

@@ -47,3 +47,15 @@ class FetchError(PapersError):
 
 class NotOnArxivError(PapersError):
     """arXiv answered, but has no paper with that id (exit code 1)."""
+
+
+class ArxivRejectedError(PapersError):
+    """arXiv answered with its error entry (usually HTTP 400): the request itself was wrong.
+
+    Not a FetchError: retrying the same request cannot help, so it exits 1, not 3.
+    ``arxiv_message`` is arXiv's own wording, e.g. "incorrect id format for abc".
+    """
+
+    def __init__(self, arxiv_message: str) -> None:
+        super().__init__(f"arXiv refused the request: {arxiv_message}")
+        self.arxiv_message = arxiv_message

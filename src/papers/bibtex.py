@@ -1,0 +1,108 @@
+"""BibTeX for arXiv preprints, in the convention arXiv and BibTeX styles understand.
+
+Follows arXiv's own export (``@misc`` with ``eprint``/``archivePrefix``/``primaryClass``,
+which styles print as ``arXiv:<id> [<class>]``) with three deliberate differences
+(FACTS.md §4): ``year`` is the year of v1, as one cites a preprint, not of the latest
+version; ``doi`` is the bare DOI, as BibTeX styles expect, not a URL; and text is
+LaTeX-escaped and the title brace-protected so that BibTeX neither chokes on ``&`` or ``%``
+nor lower-cases acronyms. Cite keys follow the classic ``brown2020language`` shape.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from papers.atom import PaperMeta
+
+_STOPWORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to",
+     "via", "with", "towards", "toward", "do", "does", "we", "what", "how", "why", "when", "can"}
+)  # fmt: skip
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+
+
+def escape_latex(text: str) -> str:
+    """Escape the ten characters LaTeX treats specially; everything else (UTF-8 included) stays."""
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m[0]], text)
+
+
+def cite_key_base(meta: PaperMeta) -> str:
+    """``surname + v1 year + first significant title word``, lowercase ASCII: ``vaswani2017attention``."""
+    surname = _ascii_words(meta.authors[0].split()[-1] if meta.authors else "")
+    words = _ascii_words(meta.title).split()
+    significant = [w for w in words if w not in _STOPWORDS] or words
+    return f"{surname.replace(' ', '') or 'anon'}{meta.year}{significant[0] if significant else ''}"
+
+
+def cite_keys(entries: Iterable[PaperMeta]) -> list[str]:
+    """One key per entry, in order; a repeated key gets ``a``, ``b``, ... (the first keeps the bare key)."""
+    keys: list[str] = []
+    taken: set[str] = set()
+    bases = [cite_key_base(meta) for meta in entries]
+    for base in bases:
+        key = base
+        suffix = 0
+        while key in taken or (key != base and key in bases):
+            key = base + _letters(suffix)
+            suffix += 1
+        keys.append(key)
+        taken.add(key)
+    return keys
+
+
+def to_bibtex(entries: Iterable[PaperMeta]) -> str:
+    """A ``.bib`` text with one ``@misc`` per paper, separated by blank lines."""
+    papers = list(entries)
+    return "\n".join(_entry(key, meta) for key, meta in zip(cite_keys(papers), papers, strict=True))
+
+
+def _entry(key: str, meta: PaperMeta) -> str:
+    fields = [
+        ("title", "{" + escape_latex(meta.title) + "}"),
+        ("author", " and ".join(escape_latex(name) for name in meta.authors)),
+        ("year", str(meta.year)),
+        ("eprint", meta.arxiv_id),
+        ("archivePrefix", "arXiv"),
+        ("primaryClass", meta.primary_category),
+    ]
+    if meta.doi:
+        # doi and url are read verbatim by styles (\doi, \url): escaping would corrupt them.
+        fields.append(("doi", _balanced(meta.doi)))
+    fields.append(("url", f"https://arxiv.org/abs/{meta.arxiv_id}"))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    return f"@misc{{{key},\n{body}}}\n"
+
+
+def _ascii_words(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    # Hyphens and apostrophes join a word ("Few-Shot" -> "fewshot", "O'Banion" -> "obanion").
+    joined = re.sub(r"[-'’]", "", folded)
+    return " ".join(re.findall(r"[a-z0-9]+", joined))
+
+
+def _letters(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: enough suffixes for any number of clashes."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
+
+
+def _balanced(value: str) -> str:
+    return value.replace("{", "").replace("}", "")

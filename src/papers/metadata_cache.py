@@ -1,0 +1,58 @@
+"""arXiv metadata cached on disk, one JSON file per paper, so a paper is fetched once.
+
+arXiv asks clients to cache: a paper's metadata changes only when a new version is posted.
+The directory is chosen by the caller (the CLI passes ``$XDG_CACHE_HOME/papers/arxiv``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from papers.arxiv_ids import ArxivId
+from papers.atom import PaperMeta
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/papers/arxiv``, else ``~/.cache/papers/arxiv``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "papers" / "arxiv"
+
+
+class MetadataCache:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else default_cache_dir()
+
+    def path(self, arxiv_id: ArxivId | str) -> Path:
+        # Old-style ids hold a slash (math/0309136); it must not become a subdirectory.
+        return self.directory / f"{str(arxiv_id).replace('/', '_')}.json"
+
+    def has(self, arxiv_id: ArxivId | str) -> bool:
+        return self.path(arxiv_id).is_file()
+
+    def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
+        """The cached metadata, or None if absent or unreadable (a cache miss, never an error)."""
+        try:
+            data = json.loads(self.path(arxiv_id).read_text(encoding="utf-8"))
+            meta = PaperMeta.from_dict(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        return meta if meta.arxiv_id == str(arxiv_id) else None
+
+    def put(self, meta: PaperMeta) -> Path:
+        """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        dest = self.path(meta.arxiv_id)
+        fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{dest.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(meta.to_dict(), out, ensure_ascii=False, indent=2)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp_name, dest)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return dest

@@ -1,0 +1,269 @@
+"""A stand-in for arXiv's API, so that no test reaches the internet.
+
+``arxiv_server`` is a real HTTP server on 127.0.0.1 that answers like arXiv's API, from the
+recorded responses in fixtures/arxiv/ (both API generations), and can be scripted to stall,
+fail or send garbage. ``fake_clock`` replaces sleeping: it is the real monotonic clock plus
+every second the code under test asked to sleep, so gaps can be asserted without waiting.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return time.monotonic() + sum(self.slept)
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.slept.append(seconds)
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+# --- recorded entries, indexed by versionless id, per API generation ----------------------------
+
+_ENTRY = re.compile(rb"<entry>.*?</entry>", re.DOTALL)
+_ENTRY_ID = re.compile(rb"<id>http://arxiv\.org/abs/(.+?)v\d+</id>")
+
+
+def _recorded_entries(generation: str) -> dict[str, bytes]:
+    entries: dict[str, bytes] = {}
+    for path in sorted(FIXTURES.glob("*.xml")):
+        is_old = "oldapi" in path.name
+        if is_old != (generation == "old"):
+            continue
+        for block in _ENTRY.findall(path.read_bytes()):
+            found = _ENTRY_ID.search(block)
+            if found:
+                entries.setdefault(found[1].decode(), block)
+    return entries
+
+
+RECORDED = {"new": _recorded_entries("new"), "old": _recorded_entries("old")}
+
+NEW_FEED = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" \
+xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/HASH</id>
+  <title>arXiv Query: test</title>
+  <updated>2026-04-12T22:09:26Z</updated>
+  <opensearch:itemsPerPage>%(n)d</opensearch:itemsPerPage>
+  <opensearch:totalResults>%(total)d</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+%(entries)s
+</feed>
+"""
+OLD_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?x" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query: test</title>
+  <id>http://arxiv.org/api/HASH</id>
+  <updated>2025-08-20T00:00:00-04:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">%(total)d</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">%(n)d</opensearch:itemsPerPage>
+%(entries)s
+</feed>
+"""
+# For ids with no recording (the 1,000-id batch): the new-API shape of FACTS.md §1.4.
+NEW_ENTRY = """<entry>
+    <id>http://arxiv.org/abs/{id}v1</id>
+    <title>Synthetic paper {id}</title>
+    <updated>2020-05-28T17:29:03Z</updated>
+    <link href="https://arxiv.org/abs/{id}v1" rel="alternate" type="text/html"/>
+    <link href="https://arxiv.org/pdf/{id}v1" rel="related" type="application/pdf" title="pdf"/>
+    <summary>An abstract.</summary>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <published>2020-05-28T17:29:03Z</published>
+    <arxiv:primary_category term="cs.CL"/>
+    <author><name>Ada Lovelace</name></author>
+  </entry>"""
+OLD_ENTRY = """<entry>
+    <id>http://arxiv.org/abs/{id}v1</id>
+    <updated>2020-05-28T17:29:03Z</updated>
+    <published>2020-05-28T17:29:03Z</published>
+    <title>Synthetic paper
+  {id}</title>
+    <summary>  An
+abstract.
+</summary>
+    <author><name>Ada Lovelace</name></author>
+    <link href="http://arxiv.org/abs/{id}v1" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/{id}v1" rel="related" type="application/pdf"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CL"/>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>"""
+
+
+def atom_feed(ids: list[str], generation: str = "new", unknown: frozenset[str] = frozenset()) -> bytes:
+    """A response as arXiv would send it for ``id_list=ids``: recorded entries where we have them."""
+    blocks = []
+    for versioned in ids:
+        base = re.sub(r"v\d+$", "", versioned)
+        if base in unknown:
+            continue  # the new API drops unknown ids silently
+        recorded = RECORDED[generation].get(base)
+        template = NEW_ENTRY if generation == "new" else OLD_ENTRY
+        blocks.append(recorded or template.format(id=base).encode())
+    template_feed = NEW_FEED if generation == "new" else OLD_FEED
+    return template_feed % {b"n": len(ids), b"total": len(blocks), b"entries": b"\n  ".join(blocks)}
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+Action = Callable[["Handler"], None]
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class ArxivServer:
+    url: str
+    clock: FakeClock
+    script: list[Action] = field(default_factory=list)
+    generation: str = "new"
+    unknown: frozenset[str] = frozenset()
+    requests: list[Request] = field(default_factory=list)
+    bytes_sent: int = 0
+    release: threading.Event = field(default_factory=threading.Event)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/query"
+
+    def then(self, *actions: Action) -> ArxivServer:
+        self.script.extend(actions)
+        return self
+
+    @property
+    def api_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.path == "/api/query"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_state: ArxivServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep pytest output clean
+
+    def do_GET(self) -> None:
+        state = self.server_state
+        split = urlsplit(self.path)
+        state.requests.append(Request(split.path, parse_qs(split.query), dict(self.headers), state.clock()))
+        if split.path == "/api/query" and state.script:
+            state.script.pop(0)(self)
+        elif split.path == "/api/query":
+            answer_feed(self)
+        elif split.path in state.files:
+            kind = "text/html; charset=utf-8" if split.path.startswith("/page") else "application/pdf"
+            send(self, 200, state.files[split.path], content_type=kind)
+        else:
+            send(self, 404, b"not here", content_type="text/plain")
+
+
+def send(
+    handler: Handler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/atom+xml; charset=utf-8",
+) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+    handler.server_state.bytes_sent += len(body)
+
+
+def answer_feed(handler: Handler) -> None:
+    state = handler.server_state
+    query = parse_qs(urlsplit(handler.path).query)
+    ids = query.get("id_list", [""])[0].split(",")
+    send(handler, 200, atom_feed([i for i in ids if i], state.generation, state.unknown))
+
+
+def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Action:
+    return lambda handler: send(handler, code, body, headers, content_type="text/plain")
+
+
+def body(payload: bytes, code: int = 200) -> Action:
+    return lambda handler: send(handler, code, payload)
+
+
+def stall(handler: Handler) -> None:
+    """Accept, read the request, and never answer (until the test ends)."""
+    handler.server_state.release.wait(10)
+    handler.close_connection = True
+
+
+def huge(declared: int | None, actual: int) -> Action:
+    """A 200 whose body is ``actual`` bytes, announced as ``declared`` (None: no Content-Length)."""
+
+    def action(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/atom+xml")
+        if declared is None:
+            handler.close_connection = True
+        else:
+            handler.send_header("Content-Length", str(declared))
+        handler.end_headers()
+        chunk = b"<" + b"x" * 65535
+        try:
+            sent = 0
+            while sent < actual:
+                handler.wfile.write(chunk)
+                sent += len(chunk)
+                handler.server_state.bytes_sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        handler.server_state.release.wait(5)
+
+    return action
+
+
+@pytest.fixture
+def arxiv_server(fake_clock: FakeClock) -> Iterator[ArxivServer]:
+    state = ArxivServer(url="", clock=fake_clock)
+    handler = type("BoundHandler", (Handler,), {"server_state": state})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)

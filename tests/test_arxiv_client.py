@@ -1,0 +1,448 @@
+"""ArxivClient against a real local HTTP server speaking arXiv's Atom (see conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import socket
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+import papers
+from arxiv_server import ArxivServer, FakeClock, answer_feed, body, huge, stall, status
+from papers.arxiv_client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
+from papers.arxiv_ids import ArxivId, parse_arxiv_id
+from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79c8dcf6bc3.xml").read_bytes()
+
+
+def client_for(server: ArxivServer, clock: FakeClock, **options: float) -> ArxivClient:
+    settings: dict[str, float] = {"read_timeout": 2.0, "connect_timeout": 2.0} | options
+    return ArxivClient(server.api, clock=clock, sleep=clock.sleep, **settings)  # type: ignore[arg-type]
+
+
+class Failure:
+    def __init__(self, value: PapersError) -> None:
+        self.value = value
+
+
+def failure(result: FetchResult, kind: type[PapersError], match: str = "") -> Failure:
+    """The one error every id of the batch failed with (what pytest.raises gives for a raise)."""
+    assert result.found == {} and result.missing == []
+    errors = set(result.failed.values())
+    assert len(errors) == 1
+    (error,) = errors
+    assert isinstance(error, kind)
+    assert re.search(match, str(error)), str(error)
+    return Failure(error)
+
+
+def synthetic_ids(count: int) -> list[ArxivId]:
+    return [ArxivId(f"2001.{n:05d}") for n in range(1, count + 1)]
+
+
+# --- the happy path, both API generations --------------------------------------------------------
+
+
+@pytest.mark.parametrize("generation", ["new", "old"])
+def test_fetch_recorded_papers(arxiv_server: ArxivServer, fake_clock: FakeClock, generation: str) -> None:
+    arxiv_server.generation = generation
+    arxiv_server.unknown = frozenset({"2201.13455"})
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(["2206.06921", "arXiv:2201.13452v1", "https://arxiv.org/abs/2201.13455"])
+    assert list(result.found) == [ArxivId("2206.06921"), ArxivId("2201.13452", 1)]
+    assert result.missing == [ArxivId("2201.13455")]
+    paper = result.found[ArxivId("2206.06921")]
+    assert paper.title == "Attainable forms of Assouad spectra"
+    assert paper.doi == "10.1512/iumj.2024.73.9928"
+    assert paper.pdf_url == "https://arxiv.org/pdf/2206.06921v3"
+
+
+def test_recorded_new_api_papers_and_old_style_ids(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    ids = ["1707.08567", "astro-ph/0601001", "quant-ph/0201082v1", "2104.12255v1", "1605.08386"]
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(ids)
+    assert result.missing == []
+    assert "Dirk Wübben" in result.found[ArxivId("1707.08567")].authors
+    assert result.found[ArxivId("2104.12255", 1)].title == "0"
+    assert result.found[ArxivId("quant-ph/0201082", 1)].arxiv_id == "quant-ph/0201082"
+    (request,) = arxiv_server.api_requests
+    assert request.query["id_list"] == [",".join(ids)]
+    assert request.query["max_results"] == ["5"]
+    assert request.query["start"] == ["0"]
+
+
+def test_query_url_is_built_by_arxiv(fake_clock: FakeClock) -> None:
+    client = ArxivClient("http://example.invalid/api/query", clock=fake_clock, sleep=fake_clock.sleep)
+    url = client.query_url([ArxivId("2005.14165", 2), ArxivId("math/0309136")])
+    assert url == (
+        "http://example.invalid/api/query?search_query=&id_list=2005.14165v2%2Cmath%2F0309136"
+        "&sortBy=relevance&sortOrder=descending&start=0&max_results=2"
+    )
+
+
+def test_unknown_ids_are_reported_not_found(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.unknown = frozenset({"2001.00002", "0808.5394"})
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(["2001.00001", "2001.00002", "2001.00003v2"])
+    assert list(result.found) == [ArxivId("2001.00001")]
+    # 2001.00003v2 came back as v1 (the template), which is not the version asked for.
+    assert result.missing == [ArxivId("2001.00002"), ArxivId("2001.00003", 2)]
+    errors = result.errors()
+    assert [str(e) for e in errors] == ["not found on arXiv: 2001.00002", "not found on arXiv: 2001.00003v2"]
+    assert all(isinstance(e, NotOnArxivError) and e.exit_code == 1 for e in errors)
+
+
+def test_invalid_id_is_refused_before_any_request(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    with client_for(arxiv_server, fake_clock) as client, pytest.raises(InvalidArxivIdError):
+        client.fetch(["2005.14165", "2013.12345"])
+    assert arxiv_server.requests == []
+
+
+def test_empty_fetch_makes_no_request(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    with client_for(arxiv_server, fake_clock) as client:
+        assert client.fetch([]) == FetchResult()
+    assert arxiv_server.requests == []
+
+
+# --- batching and pacing ---------------------------------------------------------------------------
+
+
+def test_thousand_ids_take_ten_requests_each_with_max_results(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    progress: list[tuple[int, int | None]] = []
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(
+            synthetic_ids(1000), progress=lambda done, total: progress.append((done, total))
+        )
+    assert len(result.found) == 1000 and result.missing == []
+    requests = arxiv_server.api_requests
+    assert len(requests) == 10
+    for request in requests:
+        assert len(request.query["id_list"][0].split(",")) == 100
+        assert request.query["max_results"] == ["100"]
+    assert progress == [(n, 1000) for n in range(100, 1001, 100)]
+    starts = [r.at for r in requests]
+    assert all(later - earlier >= 3.0 for earlier, later in itertools.pairwise(starts))
+    assert len(fake_clock.slept) == 9
+
+
+def test_duplicates_are_asked_once(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(["2001.00001", "arXiv:2001.00001", "https://arxiv.org/abs/2001.00001"])
+    assert list(result.found) == [ArxivId("2001.00001")]
+    assert arxiv_server.api_requests[0].query["id_list"] == ["2001.00001"]
+
+
+def test_user_agent_names_papers_and_its_version(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    with client_for(arxiv_server, fake_clock) as client:
+        client.fetch(["2001.00001"])
+    user_agent = arxiv_server.requests[0].headers["User-Agent"]
+    assert user_agent == USER_AGENT
+    assert user_agent.startswith(f"papers/{papers.__version__} (+https://github.com/")
+
+
+def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch, arxiv_server: ArxivServer) -> None:
+    monkeypatch.delenv("PAPERS_ARXIV_URL")
+    with ArxivClient() as client:
+        assert client.endpoint == DEFAULT_ENDPOINT
+    monkeypatch.setenv("PAPERS_ARXIV_URL", arxiv_server.api)
+    with ArxivClient() as client:
+        assert client.endpoint == arxiv_server.api
+    with ArxivClient("http://explicit/api") as client:
+        assert client.endpoint == "http://explicit/api"
+
+
+def test_batch_size_is_capped() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        ArxivClient(batch_size=101)
+
+
+# --- retries ---------------------------------------------------------------------------------------
+
+
+def test_503_with_retry_after_is_honoured(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(status(503, b"busy", {"Retry-After": "7"}), status(503, b"busy"))
+    with client_for(arxiv_server, fake_clock) as client:
+        result = client.fetch(["2001.00001"])
+    assert list(result.found) == [ArxivId("2001.00001")]
+    assert len(arxiv_server.api_requests) == 3
+    assert fake_clock.slept[0] == 7.0  # Retry-After beats the first backoff step (3 s)
+    assert sum(fake_clock.slept) >= 7.0 + 6.0
+    starts = [r.at for r in arxiv_server.api_requests]
+    assert starts[1] - starts[0] >= 7.0
+
+
+def test_retry_after_as_http_date(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 10))
+    arxiv_server.then(status(429, b"Rate exceeded.", {"Retry-After": when}))
+    with client_for(arxiv_server, fake_clock) as client:
+        client.fetch(["2001.00001"])
+    assert 8.0 <= fake_clock.slept[0] <= 10.5
+
+
+def test_too_long_retry_after_gives_up_at_once(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(status(429, b"Rate exceeded.", {"Retry-After": "3600"}))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert str(info.value).startswith(
+        "could not reach arXiv: HTTP 429 Too Many Requests; it asked to retry after 3600 s"
+    )
+    assert len(arxiv_server.api_requests) == 1
+    assert fake_clock.slept == []
+
+
+@pytest.mark.parametrize("code", [429, 500, 502, 503, 504])
+def test_at_most_three_retries_then_a_clear_error(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, code: int
+) -> None:
+    arxiv_server.then(*[status(code)] * 10)
+    with client_for(arxiv_server, fake_clock, give_up_after=1000) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert len(arxiv_server.api_requests) == 4
+    assert f"could not reach arXiv: HTTP {code}" in str(info.value)
+    assert "tried 4 times" in str(info.value)
+    assert info.value.exit_code == 3
+    assert fake_clock.slept == [3.0, 6.0, 12.0]  # backoff, which also keeps the 3 s gap
+
+
+def test_400_is_never_retried_and_reports_arxivs_message(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    arxiv_server.then(body(ERROR_FEED, code=400))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), ArxivRejectedError)
+    assert str(info.value) == "arXiv refused the request: incorrect id format for abc"
+    assert len(arxiv_server.api_requests) == 1
+    assert fake_clock.slept == []
+
+
+def test_400_without_an_error_entry(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(status(400, b"<html>bad</html>"))
+    with client_for(arxiv_server, fake_clock) as client:
+        failure(client.fetch(["2001.00001"]), ArxivRejectedError, "HTTP 400")
+    assert len(arxiv_server.api_requests) == 1
+
+
+def test_other_4xx_is_not_retried(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(status(414))
+    with client_for(arxiv_server, fake_clock) as client:
+        failure(client.fetch(["2001.00001"]), FetchError, "HTTP 414")
+    assert len(arxiv_server.api_requests) == 1
+
+
+def test_connection_refused_is_retried_then_reported(fake_clock: FakeClock) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}/api/query"
+    client = ArxivClient(endpoint, clock=fake_clock, sleep=fake_clock.sleep, give_up_after=1000)
+    with client:
+        failure(client.fetch(["2001.00001"]), FetchError, r"^could not reach arXiv: .*refused.*tried 4 times")
+    # Each failed attempt still counts as a request, so the 3 s gap holds across retries.
+    assert fake_clock.slept == [3.0, 6.0, 12.0]
+
+
+def test_default_budget_stops_retrying_before_30_seconds(fake_clock: FakeClock) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = ArxivClient(f"http://127.0.0.1:{port}/api/query", clock=fake_clock, sleep=fake_clock.sleep)
+    with client:
+        failure(client.fetch(["2001.00001"]), FetchError, r"refused \(gave up after 3 tries, 30 s budget\)$")
+    # A fourth try could take another 15 s of timeouts and end past the 30 s budget.
+    assert fake_clock.slept == [3.0, 6.0]
+
+
+# --- stalls, garbage, hostile bodies -------------------------------------------------------------
+
+
+def test_a_stalled_server_times_out_and_is_retried(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(stall, stall)
+    started = time.monotonic()
+    with client_for(arxiv_server, fake_clock, read_timeout=0.2) as client:
+        result = client.fetch(["2001.00001"])
+    assert time.monotonic() - started < 2
+    assert list(result.found) == [ArxivId("2001.00001")]
+    assert len(arxiv_server.api_requests) == 3
+
+
+def test_a_stalled_server_makes_the_whole_fetch_give_up(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    arxiv_server.then(*[stall] * 10)
+    with client_for(arxiv_server, fake_clock, read_timeout=0.2) as client:
+        info = failure(client.fetch(synthetic_ids(300)), FetchError)
+    assert str(info.value).startswith("could not reach arXiv: no answer within 0.2 s (timed out)")
+    assert len(arxiv_server.api_requests) == 4  # the first chunk; later chunks are not tried
+
+
+def test_default_settings_give_up_on_a_silent_server_within_30_seconds() -> None:
+    """Simulated: the server accepts at once, then each attempt burns the default 10 s read timeout."""
+    clock = FakeClock()
+
+    def never_answers(request: httpx.Request) -> httpx.Response:
+        clock.slept.append(10.0)
+        raise httpx.ReadTimeout("silent", request=request)
+
+    http = httpx.Client(transport=httpx.MockTransport(never_answers))
+    client = ArxivClient(http=http, clock=clock, sleep=clock.sleep)
+    started = clock()
+    result = client.fetch(synthetic_ids(1000))
+    assert clock() - started < 30.0
+    assert len(result.failed) == 1000
+    # Tries at 0-10 s and 13-23 s; a third (29-39 s) could not finish within 30 s, so none is made.
+    assert "gave up after 2 tries" in str(next(iter(result.failed.values())))
+    assert clock.slept == [10.0, 3.0, 10.0]
+
+
+def test_broken_xml(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(body(b"<?xml version='1.0'?><feed><entry>"))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert str(info.value).startswith("arXiv sent a response papers cannot read: ")
+    assert len(arxiv_server.api_requests) == 1
+
+
+def test_external_entity_is_refused_and_never_read(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    hostile = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">'
+        b'<!ENTITY y SYSTEM "' + secret.as_uri().encode() + b'">]>\n'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2001.00001v1</id>'
+        b"<title>&x;&y;</title><published>2020-01-01T00:00:00Z</published></entry></feed>"
+    )
+    arxiv_server.then(body(hostile))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    message = str(info.value)
+    assert "root:" not in message and "TOP-SECRET" not in message
+    assert message.startswith("arXiv sent a response papers cannot read: it declares a DTD")
+
+
+def test_huge_declared_body_is_refused_without_reading_it(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    arxiv_server.then(huge(declared=25 * 1024 * 1024, actual=64 * 1024))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert "more than the 20 MB papers accepts" in str(info.value)
+    assert len(arxiv_server.api_requests) == 1
+
+
+def test_huge_undeclared_body_is_cut_off(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(huge(declared=None, actual=50 * 1024 * 1024))
+    options = {"max_response_bytes": 1024 * 1024}
+    with client_for(arxiv_server, fake_clock, **options) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert "more than the 1 MB papers accepts" in str(info.value)
+    assert arxiv_server.bytes_sent < 20 * 1024 * 1024
+
+
+# --- downloads and page titles ---------------------------------------------------------------------
+
+
+def test_download_streams_to_a_temp_file_then_renames(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    pdf = b"%PDF-1.5\n" + bytes(range(256)) * 2000
+    arxiv_server.files["/pdf/2001.00001v1"] = pdf
+    dest = tmp_path / "pdfs" / "2001.00001v1.pdf"
+    seen: list[tuple[int, int | None]] = []
+    with client_for(arxiv_server, fake_clock) as client:
+        assert (
+            client.download(
+                f"{arxiv_server.url}/pdf/2001.00001v1", dest, progress=lambda d, t: seen.append((d, t))
+            )
+            == dest
+        )
+    assert dest.read_bytes() == pdf
+    assert seen[-1] == (len(pdf), len(pdf))
+    assert [p.name for p in dest.parent.iterdir()] == [dest.name]
+
+
+def test_failed_download_leaves_nothing_behind(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    dest = tmp_path / "pdfs" / "x.pdf"
+    dest.parent.mkdir()
+    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError, match="HTTP 404"):
+        client.download(f"{arxiv_server.url}/pdf/missing", dest)
+    assert list(dest.parent.iterdir()) == []
+
+
+def test_oversized_download_is_refused(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    arxiv_server.files["/big"] = b"x" * 4096
+    options = {"max_download_bytes": 1000}
+    with (
+        client_for(arxiv_server, fake_clock, **options) as client,
+        pytest.raises(FetchError, match="too large"),
+    ):
+        client.download(f"{arxiv_server.url}/big", tmp_path / "big")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        (b"<html><head><title>Plain &amp; simple</title></head></html>", "Plain & simple"),
+        (
+            b"<html><head><title>Site</title>"
+            b'<meta property="og:title" content="The &quot;real&quot; one"></head>',
+            'The "real" one',
+        ),
+        (b"<head><meta content='Reversed  order' name='og:title'/></head>", "Reversed order"),
+        (b"<html><TITLE>\n  Wrapped\n  title </TITLE>", "Wrapped title"),
+        (b"<html><body>no title</body></html>", None),
+        ("<title>Caf\u00e9</title>".encode(), "Caf\u00e9"),
+    ],
+)
+def test_fetch_page_title(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, page: bytes, title: str | None
+) -> None:
+    arxiv_server.files["/page"] = page
+    with client_for(arxiv_server, fake_clock) as client:
+        assert client.fetch_page_title(f"{arxiv_server.url}/page") == title
+
+
+def test_page_title_of_a_pdf_is_none(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.files["/paper.pdf"] = b"%PDF-1.5 <title>not a page</title>"
+    with client_for(arxiv_server, fake_clock) as client:
+        assert client.fetch_page_title(f"{arxiv_server.url}/paper.pdf") is None
+
+
+def test_page_title_of_a_missing_page_is_an_error(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError, match="HTTP 404"):
+        client.fetch_page_title(f"{arxiv_server.url}/gone")
+
+
+def test_parse_then_fetch_keys_match(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    wanted = parse_arxiv_id("https://arxiv.org/pdf/2001.00001.pdf")
+    with client_for(arxiv_server, fake_clock) as client:
+        assert wanted in client.fetch([wanted]).found
+
+
+def test_a_batch_keeps_what_it_got(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    """Chunk 1 succeeds, chunk 2 is refused (400), chunk 3 succeeds, chunk 4 finds arXiv down."""
+    arxiv_server.then(answer_feed, body(ERROR_FEED, code=400), answer_feed, *[status(503)] * 4)
+    ids = synthetic_ids(400)
+    with client_for(arxiv_server, fake_clock, give_up_after=1000) as client:
+        result = client.fetch(ids)
+    assert list(result.found) == ids[:100] + ids[200:300]
+    assert result.missing == []
+    assert list(result.failed) == ids[100:200] + ids[300:]
+    assert isinstance(result.failed[ids[100]], ArxivRejectedError)
+    assert isinstance(result.failed[ids[300]], FetchError)
+    assert {e.exit_code for e in result.errors()} == {1, 3}
+    assert len(arxiv_server.api_requests) == 3 + 4

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from papers.atom import PaperMeta, parse_feed
+from papers.bibtex import cite_keys, escape_latex, to_bibtex
+
+FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+
+
+def paper(arxiv_id: str, title: str, authors: tuple[str, ...], published: str, **extra: object) -> PaperMeta:
+    fields: dict[str, object] = {
+        "arxiv_id": arxiv_id,
+        "version": 1,
+        "title": title,
+        "authors": authors,
+        "abstract": "",
+        "published": published,
+        "updated": published,
+        "primary_category": "cs.CL",
+        "categories": ("cs.CL",),
+        "doi": None,
+        "journal_ref": None,
+        "comment": None,
+        "pdf_url": f"https://arxiv.org/pdf/{arxiv_id}v1",
+        "abs_url": f"https://arxiv.org/abs/{arxiv_id}v1",
+    } | extra
+    return PaperMeta(**fields)  # type: ignore[arg-type]
+
+
+ATTENTION = paper(
+    "1706.03762", "Attention Is All You Need", ("Ashish Vaswani", "Noam Shazeer"), "2017-06-12T17:57:34Z"
+)
+GPT3 = paper(
+    "2005.14165",
+    "Language Models are Few-Shot Learners",
+    ("Tom B. Brown", "Dario Amodei"),
+    "2020-05-28T17:29:03Z",
+)
+NASTY = paper(
+    "2101.00001",
+    r"100% of {R&D} costs $x_1$ #1 ~ a^b \o/",
+    ("Dirk Wübben", "Jane_Doe"),
+    "2021-01-01T00:00:00Z",
+    doi="10.1000/a_b%c",
+)
+
+
+def all_recorded() -> list[PaperMeta]:
+    entries: list[PaperMeta] = []
+    for path in sorted(FIXTURES.glob("*.xml")):
+        if "id_abc_" not in path.name:
+            entries.extend(parse_feed(path.read_bytes()).entries)
+    return entries
+
+
+def test_arxiv_preprint_convention() -> None:
+    assert to_bibtex([ATTENTION]) == (
+        "@misc{vaswani2017attention,\n"
+        "  title = {{Attention Is All You Need}},\n"
+        "  author = {Ashish Vaswani and Noam Shazeer},\n"
+        "  year = {2017},\n"
+        "  eprint = {1706.03762},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  url = {https://arxiv.org/abs/1706.03762},\n"
+        "}\n"
+    )
+
+
+def test_year_is_v1s_and_doi_is_bare() -> None:
+    (doc,) = parse_feed(
+        (FIXTURES / "autobib_rsxiv_newapi-2025-11_src_response_tests_query_doc.xml").read_bytes()
+    ).entries
+    text = to_bibtex([doc])
+    assert text.startswith("@misc{rutar2022attainable,\n")
+    assert "  year = {2022},\n" in text  # v3 is from 2025
+    assert "  doi = {10.1512/iumj.2024.73.9928},\n" in text
+    assert "  eprint = {2206.06921},\n" in text and "v3" not in text
+
+
+def test_cite_keys() -> None:
+    assert cite_keys([ATTENTION, GPT3]) == ["vaswani2017attention", "brown2020language"]
+    assert cite_keys([NASTY]) == ["wubben2021100"]
+
+
+def test_clashing_keys_get_letter_suffixes_deterministically() -> None:
+    again = dataclasses.replace(ATTENTION, arxiv_id="1706.99999")
+    assert cite_keys([ATTENTION, again, again]) == [
+        "vaswani2017attention",
+        "vaswani2017attentiona",
+        "vaswani2017attentionb",
+    ]
+    # A suffixed key never takes the bare key of another entry.
+    other = dataclasses.replace(ATTENTION, authors=("Ashish Vaswani",), title="Attentiona")
+    assert cite_keys([ATTENTION, ATTENTION, other]) == [
+        "vaswani2017attention",
+        "vaswani2017attentionb",
+        "vaswani2017attentiona",
+    ]
+
+
+def test_latex_specials_are_escaped_and_utf8_kept() -> None:
+    assert escape_latex("& % $ # _ { } ~ ^ \\") == (
+        r"\& \% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+    )
+    text = to_bibtex([NASTY])
+    assert (
+        r"title = {{100\% of \{R\&D\} costs \$x\_1\$ \#1 "
+        r"\textasciitilde{} a\textasciicircum{}b \textbackslash{}o/}}," in text
+    )
+    assert "author = {Dirk Wübben and Jane\\_Doe}," in text
+    assert "doi = {10.1000/a_b%c}," in text
+
+
+def test_loads_in_bibtexparser_without_failed_blocks() -> None:
+    entries = [ATTENTION, GPT3, NASTY, *all_recorded()]
+    library = bibtexparser.parse_string(to_bibtex(entries))
+    assert library.failed_blocks == []
+    assert len(library.entries) == len(entries)
+    assert len({e.key for e in library.entries}) == len(entries)
+    first = library.entries[0]
+    assert first.entry_type == "misc"
+    assert first.fields_dict["eprint"].value == "1706.03762"
+    assert first.fields_dict["archivePrefix"].value == "arXiv"
+    wubben = next(e for e in library.entries if e.key.startswith("wubben"))
+    assert wubben.fields_dict["author"].value == "Dirk Wübben and Jane\\_Doe"
+
+
+def test_loads_in_bibtex_itself(tmp_path: Path) -> None:
+    if shutil.which("bibtex") is None:
+        pytest.skip("the bibtex binary is not installed")
+    entries = [ATTENTION, GPT3, NASTY, *all_recorded()]
+    (tmp_path / "refs.bib").write_text(to_bibtex(entries), encoding="utf-8")
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n")
+    run = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "error message" not in run.stdout
