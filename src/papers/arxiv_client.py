@@ -42,7 +42,6 @@ import email.utils
 import html
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -57,6 +56,7 @@ import papers
 from papers.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.atom import PaperMeta, parse_feed
 from papers.errors import ArxivRejectedError, FetchError, NotOnArxivError, PapersError
+from papers.fileio import atomic_writer
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 ENDPOINT_ENV = "PAPERS_ARXIV_URL"
@@ -218,26 +218,17 @@ class ArxivClient:
             if total is not None and total > self.max_download_bytes:
                 raise FetchError(f"{self._site(url)} sent a file too large to download: {total} bytes")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-            tmp = Path(tmp_name)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    done = 0
-                    for chunk in response.iter_bytes():
-                        done += len(chunk)
-                        if done > self.max_download_bytes:
-                            raise FetchError(
-                                f"{self._site(url)} sent a file too large to download: {done}+ bytes"
-                            )
-                        out.write(chunk)
-                        if progress is not None:
-                            progress(done, total)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, dest)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            with atomic_writer(dest, suffix=".part") as out:
+                done = 0
+                for chunk in response.iter_bytes():
+                    done += len(chunk)
+                    if done > self.max_download_bytes:
+                        raise FetchError(
+                            f"{self._site(url)} sent a file too large to download: {done}+ bytes"
+                        )
+                    out.write(chunk)
+                    if progress is not None:
+                        progress(done, total)
             return dest
 
         return self._with_retries(url, save)

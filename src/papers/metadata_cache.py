@@ -7,18 +7,17 @@ The directory is chosen by the caller (the CLI passes ``$XDG_CACHE_HOME/papers/a
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from papers.arxiv_ids import ArxivId
 from papers.atom import PaperMeta
+from papers.fileio import atomic_write_bytes
+from papers.paths import cache_dir
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/papers/arxiv``, else ``~/.cache/papers/arxiv``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "papers" / "arxiv"
+    """``arxiv/`` in papers' cache folder (``$XDG_CACHE_HOME/papers/arxiv`` by default)."""
+    return cache_dir() / "arxiv"
 
 
 class MetadataCache:
@@ -45,14 +44,5 @@ class MetadataCache:
         """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""
         self.directory.mkdir(parents=True, exist_ok=True)
         dest = self.path(meta.arxiv_id)
-        fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{dest.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(meta.to_dict(), out, ensure_ascii=False, indent=2)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp_name, dest)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(dest, json.dumps(meta.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
         return dest

@@ -18,13 +18,13 @@ import json
 import marshal
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from papers.catalogue import FIELD_ORDER, STATUSES, Catalogue, Change, Item, NewItem, Section
 from papers.errors import CatalogueError
+from papers.fileio import atomic_write_bytes
 from papers.keys import is_valid_key
 from papers.paths import cache_dir
 
@@ -110,7 +110,7 @@ def _write_cache(path: Path, digest: str, catalogue: Catalogue) -> None:
     target = _cache_file(path)
     with contextlib.suppress(OSError, ValueError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
+        atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
 
 
 # --- parsing and validation ----------------------------------------------------------------------
@@ -331,33 +331,10 @@ class _Builder:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write beside the target, fsync, then rename over it: a reader sees the old or the new file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` atomically (used for catalogues and exports alike)."""
     try:
-        _atomic_write_bytes(path, text.encode("utf-8"))
+        atomic_write_bytes(path, text.encode("utf-8"))
     except OSError as err:
         raise CatalogueError(
             f"could not write {display_path(path)}: {err.strerror or err}. Nothing was changed"
