@@ -114,16 +114,41 @@ abstract.
   </entry>"""
 
 
-def atom_feed(ids: list[str], generation: str = "new", unknown: frozenset[str] = frozenset()) -> bytes:
+def new_entry(
+    arxiv_id: str, title: str, authors: list[str], published: str = "2020-05-28T17:29:03Z"
+) -> bytes:
+    """An entry in the new API's shape (FACTS.md §1.4) for a paper with no recording."""
+    names = "".join(f"<author><name>{name}</name></author>" for name in authors)
+    return (
+        NEW_ENTRY.format(id=arxiv_id)
+        .replace(f"Synthetic paper {arxiv_id}", title)
+        .replace("<author><name>Ada Lovelace</name></author>", names)
+        .replace("2020-05-28T17:29:03Z", published)
+        .encode()
+    )
+
+
+def atom_feed(
+    ids: list[str],
+    generation: str = "new",
+    unknown: frozenset[str] = frozenset(),
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
     """A response as arXiv would send it for ``id_list=ids``: recorded entries where we have them."""
     blocks = []
     for versioned in ids:
         base = re.sub(r"v\d+$", "", versioned)
         if base in unknown:
             continue  # the new API drops unknown ids silently
+        made = (extra or {}).get(base)
         recorded = RECORDED[generation].get(base)
         template = NEW_ENTRY if generation == "new" else OLD_ENTRY
-        blocks.append(recorded or template.format(id=base).encode())
+        block = made or recorded or template.format(id=base).encode()
+        if versioned != base and not recorded:
+            block = block.replace(
+                f"{base}v1".encode(), versioned.encode()
+            )  # arXiv answers the version asked for
+        blocks.append(block)
     template_feed = NEW_FEED if generation == "new" else OLD_FEED
     return template_feed % {b"n": len(ids), b"total": len(blocks), b"entries": b"\n  ".join(blocks)}
 
@@ -152,6 +177,7 @@ class ArxivServer:
     bytes_sent: int = 0
     release: threading.Event = field(default_factory=threading.Event)
     files: dict[str, bytes] = field(default_factory=dict)
+    entries: dict[str, bytes] = field(default_factory=dict)  # id -> <entry> to answer with
 
     @property
     def api(self) -> str:
@@ -209,7 +235,7 @@ def answer_feed(handler: Handler) -> None:
     state = handler.server_state
     query = parse_qs(urlsplit(handler.path).query)
     ids = query.get("id_list", [""])[0].split(",")
-    send(handler, 200, atom_feed([i for i in ids if i], state.generation, state.unknown))
+    send(handler, 200, atom_feed([i for i in ids if i], state.generation, state.unknown, state.entries))
 
 
 def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Action:

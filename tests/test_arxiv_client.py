@@ -89,12 +89,12 @@ def test_query_url_is_built_by_arxiv(fake_clock: FakeClock) -> None:
 def test_unknown_ids_are_reported_not_found(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.unknown = frozenset({"2001.00002", "0808.5394"})
     with client_for(arxiv_server, fake_clock) as client:
-        result = client.fetch(["2001.00001", "2001.00002", "2001.00003v2"])
+        result = client.fetch(["2001.00001", "2001.00002", "1605.08386v2"])
     assert list(result.found) == [ArxivId("2001.00001")]
-    # 2001.00003v2 came back as v1 (the template), which is not the version asked for.
-    assert result.missing == [ArxivId("2001.00002"), ArxivId("2001.00003", 2)]
+    # The recorded 1605.08386 is v1, which is not the version asked for.
+    assert result.missing == [ArxivId("2001.00002"), ArxivId("1605.08386", 2)]
     errors = result.errors()
-    assert [str(e) for e in errors] == ["not found on arXiv: 2001.00002", "not found on arXiv: 2001.00003v2"]
+    assert [str(e) for e in errors] == ["not found on arXiv: 2001.00002", "not found on arXiv: 1605.08386v2"]
     assert all(isinstance(e, NotOnArxivError) and e.exit_code == 1 for e in errors)
 
 

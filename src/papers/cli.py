@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from papers import __version__, catalogue, render, storage
-from papers.errors import PapersError
+from papers.errors import PapersError, UsageError
 from papers.paths import cache_dir, find_catalogue
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app = typer.Typer(
     epilog="Exit codes: 0 success, 1 no such paper or invalid catalogue, 2 usage error, 3 network unavailable.",
     pretty_exceptions_enable=False,
     add_completion=True,
+    # Plain click output: a usage error ends in one `Error: ...` line and never draws a box in a pipe.
+    rich_markup_mode=None,
 )
 
 
@@ -230,13 +232,24 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
     items = catalogue.find_paper(cat, query)
     for item in items:
         if json_:
-            sys.stdout.write(render.to_json(item.to_json()) + "\n")
+            meta = _cached_metadata(item)
+            sys.stdout.write(render.to_json(item.to_json() | {"metadata": meta and meta.to_dict()}) + "\n")
             continue
-        rows = render.item_details(cat, item)
+        meta = _cached_metadata(item)
+        rows = render.item_details(cat, item, render.metadata_rows(meta) if meta else None)
         if render.is_terminal(sys.stdout):
             render.console().print(render.details_table(rows))
         else:
             sys.stdout.write(render.details_text(rows))
+
+
+def _cached_metadata(item: catalogue.Item) -> Any:
+    """arXiv metadata fetched earlier, for `show` (offline: never asks the network)."""
+    from papers import fetching
+    from papers.metadata_cache import MetadataCache
+
+    arxiv_id = fetching.item_arxiv_id(item)
+    return MetadataCache().get(arxiv_id.id) if arxiv_id else None
 
 
 @command("add")
@@ -287,6 +300,127 @@ def _parse_arxiv_option(text: str | None) -> str | None:
     from papers.arxiv_ids import parse_arxiv_id
 
     return str(parse_arxiv_id(text).id)
+
+
+@command("fetch")
+def fetch(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID_OR_URL_OR_QUERY]...",
+            help="arXiv ids in any form (2005.14165, arXiv:2005.14165v2, hep-th/9711200, abs/pdf/html links, "
+            "the 10.48550 DOI), or catalogue queries as in `papers done`.",
+            autocompletion=complete_key,
+            show_default=False,
+        ),
+    ] = None,
+    fetch_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every item with an arXiv id or link whose metadata is not cached yet."),
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask arXiv again even when the cache has it.")
+    ] = False,
+    add: Annotated[
+        bool, typer.Option("--add", help="Add papers no item holds yet, titled from arXiv (needs --section).")
+    ] = False,
+    section: Annotated[str | None, typer.Option("--section", "-s", help="Section for --add.")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="Parent key for --add.", autocompletion=complete_key)
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.
+
+    Items holding the paper gain its title, authors and year in papers.yaml (your own wording
+    is kept as `listed_as`); the full record goes to the metadata cache, so `papers show`
+    works offline and a second fetch asks arXiv nothing. The endpoint is $PAPERS_ARXIV_URL
+    (default https://export.arxiv.org/api/query). Requests are batched and spaced 3 s apart.
+    """
+    from papers import fetching
+    from papers.metadata_cache import MetadataCache
+
+    if not targets and not fetch_all:
+        raise UsageError("give at least one id or query, or --all. See papers fetch --help")
+    if add and section is None and parent is None:
+        raise UsageError("--add needs --section (or --parent) to know where the new paper goes")
+    path = catalogue_path()
+    plan = fetching.plan_fetch(
+        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh
+    )
+    for message in plan.nothing_to_do:
+        note(message)
+    with render.progress_bar("asking arXiv", enabled=len(plan.ids) > 100) as progress:
+        report = fetching.run_fetch(
+            path, plan, refresh=refresh, client=fetching.default_client, cache=MetadataCache(),
+            add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
+        )  # fmt: skip
+    _print_fetch_report(report, json_)
+    for err in report.errors:
+        error(str(err))
+    if report.exit_code or plan.nothing_to_do:
+        raise typer.Exit(report.exit_code or 1)
+
+
+def _print_fetch_report(report: Any, json_: bool) -> None:
+    for key, fields in report.updated.items():
+        note(f"updated {key}: {', '.join(fields)}")
+    for key in report.added:
+        note(f"added {key}")
+    for key, title in report.titled.items():
+        note(f"titled {key}: {title}")
+    rows = [(f.meta, f.keys, f.from_cache) for f in report.fetched]
+    if json_:
+        payload = [
+            {**meta.to_dict(), "year": meta.year, "items": keys, "from_cache": cached}
+            for meta, keys, cached in rows
+        ]
+        sys.stdout.write(render.to_json(payload) + "\n")
+    elif render.is_terminal(sys.stdout):
+        if rows:
+            render.console().print(render.fetched_table(rows))
+    else:
+        sys.stdout.write(render.fetched_tsv(rows))
+
+
+@command("pdf")
+def pdf(
+    query: QueryArg,
+    open_: Annotated[bool, typer.Option("--open", help="Open the PDF in your viewer.")] = False,
+) -> None:
+    """Download a paper's PDF into the cache (once) and print its path."""
+    from papers import fetching
+    from papers.metadata_cache import MetadataCache
+
+    path = catalogue_path()
+    item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
+    arxiv_id = fetching.item_arxiv_id(item)
+    meta = None
+    if arxiv_id is not None:
+        cache = MetadataCache()
+        meta = cache.get(arxiv_id.id)
+        if meta is None:
+            report = fetching.run_fetch(
+                path,
+                fetching.Plan(ids=[arxiv_id]),
+                refresh=False,
+                client=fetching.default_client,
+                cache=cache,
+            )
+            if report.errors:
+                raise report.errors[0]
+            meta = report.fetched[0].meta
+    source = fetching.pdf_source(item, meta)
+    dest = fetching.pdf_path(item, meta)
+    if not dest.is_file():
+        with (
+            fetching.default_client() as client,
+            render.progress_bar(f"downloading {item.key}", bytes_=True) as progress,
+        ):
+            client.download(source, dest, progress=progress)
+    sys.stdout.write(f"{dest}\n")
+    if open_:
+        typer.launch(str(dest))
 
 
 @command("path")

@@ -7,11 +7,12 @@ smaller things (progress table, item details) and is imported only when they are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from papers.catalogue import Catalogue, Item, Tally
@@ -215,3 +216,86 @@ def details_table(rows: Sequence[tuple[str, str]]) -> Any:
     for label, value in rows:
         table.add_row(label, escape(value))
     return table
+
+
+# --- fetch ---------------------------------------------------------------------------------------
+
+
+def _first_authors(authors: Sequence[str], n: int = 3) -> str:
+    shown = ", ".join(authors[:n])
+    return shown + (" et al." if len(authors) > n else "")
+
+
+def fetched_tsv(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> str:
+    """One paper per line: id, year, first authors, title, the keys of the items holding it."""
+    return "".join(
+        "\t".join((meta.arxiv_id, str(meta.year), _first_authors(meta.authors), meta.title, ",".join(keys)))
+        + "\n"
+        for meta, keys, _ in rows
+    )
+
+
+def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("arXiv", style="cyan", no_wrap=True)
+    table.add_column("year", justify="right")
+    table.add_column("authors", style="dim", max_width=32)
+    table.add_column("title", overflow="fold")
+    table.add_column("item", style="green")
+    for meta, keys, cached in rows:
+        table.add_row(
+            escape(f"{meta.arxiv_id}v{meta.version}" if meta.version else meta.arxiv_id),
+            str(meta.year),
+            escape(_first_authors(meta.authors)),
+            escape(meta.title),
+            escape(", ".join(keys) or "(not in catalogue)") + (" [dim](cached)[/]" if cached else ""),
+        )
+    return table
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, enabled: bool = True, bytes_: bool = False) -> Iterator[Any]:
+    """A progress callback `(done, total)` drawing a rich bar on stderr, or None when not wanted.
+
+    Only on a terminal: a bar in a log file or pipe is noise.
+    """
+    if not enabled or not is_terminal(sys.stderr):
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    columns: list[Any] = [TextColumn("{task.description}"), BarColumn()]
+    columns += [DownloadColumn(), TransferSpeedColumn()] if bytes_ else [MofNCompleteColumn()]
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def metadata_rows(meta: Any) -> dict[str, Any]:
+    """What `papers show` adds from the metadata cache."""
+    return {
+        "published": meta.published[:10],
+        "updated": meta.updated[:10],
+        "version": f"v{meta.version}" if meta.version else None,
+        "category": ", ".join(dict.fromkeys((meta.primary_category, *meta.categories))),
+        "doi": meta.doi,
+        "journal ref": meta.journal_ref,
+        "comment": meta.comment,
+        "abs": meta.abs_url,
+        "pdf": meta.pdf_url,
+        "abstract": meta.abstract,
+    }

@@ -1,0 +1,261 @@
+"""`papers fetch` and `papers pdf`: from what a reader typed to metadata in the cache and on the items.
+
+The network is asked only for what the metadata cache does not hold, always outside the
+catalogue's lock; the catalogue is then locked, re-read and edited once, so a failed fetch
+leaves it untouched and a partial one stores exactly what arrived.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from papers import catalogue as core
+from papers import storage
+from papers.arxiv_ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
+from papers.catalogue import Catalogue, Item
+from papers.errors import PaperNotFoundError, PapersError, UsageError
+from papers.paths import cache_dir
+
+if TYPE_CHECKING:
+    from papers.arxiv_client import ArxivClient, Progress
+    from papers.atom import PaperMeta
+    from papers.metadata_cache import MetadataCache
+
+# Text that is clearly meant as an arXiv id or link, so a malformed one is a typo to refuse
+# (exit 2) rather than a catalogue query that finds nothing.
+_ID_LIKE = re.compile(r"^arxiv:|arxiv\.org/|10\.48550/|^\d{4}\.\d|^[a-z-]+(?:\.[a-z]{2})?/\d", re.IGNORECASE)
+
+
+def looks_like_arxiv(text: str) -> bool:
+    return _ID_LIKE.search(text.strip()) is not None
+
+
+def item_arxiv_id(item: Item) -> ArxivId | None:
+    """The item's arXiv id: its `arxiv` field, else the first arXiv link among its url and links."""
+    if item.arxiv:
+        try:
+            return parse_arxiv_id(item.arxiv)
+        except PapersError:
+            return None
+    for link in (item.url, *item.links):
+        found = arxiv_id_from_link(link) if link else None
+        if found is not None:
+            return ArxivId(found.id)
+    return None
+
+
+def title_is_missing(item: Item) -> bool:
+    """An item whose title is only its link (as `papers import` makes from a bare URL)."""
+    return item.title.startswith(("http://", "https://")) or not item.title.strip()
+
+
+@dataclass
+class Plan:
+    """What one `papers fetch` will ask for."""
+
+    ids: list[ArxivId] = field(default_factory=list)  # in the order the user named them
+    pages: list[Item] = field(default_factory=list)  # items whose title comes from their web page
+    nothing_to_do: list[str] = field(default_factory=list)
+
+
+def plan_fetch(catalogue: Catalogue, targets: Sequence[str], *, fetch_all: bool, refresh: bool) -> Plan:
+    """Resolve every target before any request: malformed ids and unknown queries fail here."""
+    plan = Plan()
+    if fetch_all:
+        for item in catalogue.items:
+            arxiv_id = item_arxiv_id(item)
+            if arxiv_id is not None:
+                plan.ids.append(arxiv_id)
+    for target in targets:
+        if looks_like_arxiv(target) and catalogue.get(target) is None:
+            plan.ids.append(parse_arxiv_id(target))
+            continue
+        for item in _items_named(catalogue, target):
+            arxiv_id = item_arxiv_id(item)
+            if arxiv_id is not None:
+                plan.ids.append(arxiv_id)
+            elif title_is_missing(item) and _web_link(item):
+                plan.pages.append(item)
+            else:
+                plan.nothing_to_do.append(
+                    f"{item.key} has no arXiv id or arXiv link"
+                    + ("" if _web_link(item) else " and no link")
+                    + ", so there is nothing to fetch. Add `arxiv: ID` to it in papers.yaml"
+                )
+    plan.ids = list(dict.fromkeys(plan.ids))
+    return plan
+
+
+def _items_named(catalogue: Catalogue, target: str) -> list[Item]:
+    """A pasted web link names the items that carry it; anything else is a query as in `papers done`."""
+    if target.startswith(("http://", "https://")):
+        linked = [item for item in catalogue.items if target in (item.url, *item.links)]
+        if not linked:
+            raise PaperNotFoundError(
+                f"no item links to {target}. Add it first: papers add TITLE --section S --url {target}"
+            )
+        return linked
+    return core.find_paper(catalogue, target)
+
+
+def _web_link(item: Item) -> str | None:
+    """The item's own web address: its url, a link, or a title that is only a URL."""
+    candidates = (item.url, *item.links, item.title)
+    return next((link for link in candidates if link and link.startswith(("http://", "https://"))), None)
+
+
+def enrichment(item: Item, meta: PaperMeta) -> dict[str, Any]:
+    """The fields of `item` that arXiv's metadata improves; the reader's own wording is kept."""
+    fields: dict[str, Any] = {}
+    if item.title != meta.title and meta.title:
+        fields["title"] = meta.title
+        if item.listed_as is None:
+            fields["listed_as"] = item.title
+    if item.arxiv != meta.arxiv_id:
+        fields["arxiv"] = meta.arxiv_id
+    if tuple(item.authors) != tuple(meta.authors):
+        fields["authors"] = list(meta.authors)
+    if item.year != meta.year:
+        fields["year"] = meta.year
+    return fields
+
+
+@dataclass
+class Fetched:
+    meta: PaperMeta
+    from_cache: bool
+    keys: list[str] = field(default_factory=list)  # items that hold this paper
+
+
+@dataclass
+class Report:
+    fetched: list[Fetched] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # key -> fields changed
+    added: list[str] = field(default_factory=list)
+    titled: dict[str, str] = field(default_factory=dict)  # key -> title from its web page
+    errors: list[PapersError] = field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return max((err.exit_code for err in self.errors), default=0)
+
+
+@dataclass
+class AddOptions:
+    section: str
+    parent: str | None = None
+
+
+def run_fetch(
+    path: Path,
+    plan: Plan,
+    *,
+    refresh: bool,
+    client: Callable[[], ArxivClient],
+    cache: MetadataCache,
+    add: AddOptions | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Fetch what the cache lacks, store it, then edit the catalogue once under its lock."""
+    report = Report()
+    metas: dict[ArxivId, PaperMeta] = {}
+    cached_ids: set[ArxivId] = set()
+    if not refresh:
+        for arxiv_id in plan.ids:
+            hit = cache.get(arxiv_id.id)
+            if hit is not None and (arxiv_id.version is None or hit.version == arxiv_id.version):
+                metas[arxiv_id] = hit
+                cached_ids.add(arxiv_id)
+    wanted = [i for i in plan.ids if i not in metas]
+    page_titles: dict[str, str] = {}
+    if wanted or plan.pages:
+        with client() as http:
+            if wanted:
+                result = http.fetch(wanted, progress=progress)
+                report.requests += -(-len(wanted) // http.batch_size)
+                for arxiv_id, meta in result.found.items():
+                    cache.put(meta)
+                    metas[arxiv_id] = meta
+                report.errors.extend(result.errors())
+            for item in plan.pages:
+                link = _web_link(item)
+                assert link is not None
+                try:
+                    title = http.fetch_page_title(link)
+                except PapersError as err:
+                    report.errors.append(err)
+                    continue
+                if title:
+                    page_titles[item.key] = title
+    report.fetched = [Fetched(meta, arxiv_id in cached_ids) for arxiv_id, meta in metas.items()]
+    if metas or page_titles:
+        _apply(path, report, page_titles, add)
+    return report
+
+
+def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOptions | None) -> None:
+    with storage.editing(path) as editor:
+        cat = editor.catalogue
+        by_id: dict[str, list[Item]] = {}
+        for item in cat.items:
+            arxiv_id = item_arxiv_id(item)
+            if arxiv_id is not None:
+                by_id.setdefault(arxiv_id.id, []).append(item)
+        for fetched in report.fetched:
+            holders = by_id.get(fetched.meta.arxiv_id, [])
+            fetched.keys = [item.key for item in holders]
+            for item in holders:
+                fields = enrichment(item, fetched.meta)
+                if fields:
+                    editor.set_fields(item.key, fields)
+                    report.updated[item.key] = list(fields)
+            if not holders and add is not None:
+                new = core.plan_add(
+                    editor.catalogue, fetched.meta.title, section=add.section, parent=add.parent,
+                    arxiv=fetched.meta.arxiv_id,
+                )  # fmt: skip
+                new.fields.update(authors=list(fetched.meta.authors), year=fetched.meta.year)
+                editor.add_item(new)
+                fetched.keys = [new.fields["key"]]
+                report.added.append(new.fields["key"])
+        for key, title in page_titles.items():
+            item = editor.catalogue[key]
+            editor.set_fields(key, {"title": title, **({} if item.listed_as else {"listed_as": item.title})})
+            report.titled[key] = title
+
+
+def default_client() -> ArxivClient:
+    """The client the CLI uses: endpoint from $PAPERS_ARXIV_URL, arXiv's 3 s spacing, bounded waits."""
+    from papers.arxiv_client import ArxivClient
+
+    return ArxivClient()
+
+
+def pdf_source(item: Item, meta: PaperMeta | None) -> str:
+    """Where an item's PDF comes from: arXiv's PDF link, else a link of its own ending in .pdf."""
+    if meta is not None:
+        return meta.pdf_url
+    for link in (item.url, *item.links):
+        if link and link.lower().split("?")[0].endswith(".pdf") and link.startswith("http"):
+            return link
+    raise UsageError(
+        f"papers knows no PDF for {item.key}. Give it an arXiv id (`arxiv: ID`) or a `url:` ending in .pdf"
+    )
+
+
+def pdf_path(item: Item, meta: PaperMeta | None) -> Path:
+    """The PDF's place in the cache: one file per paper version, so a second call reuses it."""
+    if meta is not None:
+        name = f"{meta.arxiv_id.replace('/', '_')}v{meta.version or 1}.pdf"
+    else:
+        name = f"{item.key}.pdf"
+    return cache_dir() / "pdfs" / name
+
+
+def ids_of(items: Iterable[Item]) -> list[ArxivId]:
+    return [i for i in (item_arxiv_id(item) for item in items) if i is not None]

@@ -1,0 +1,337 @@
+"""`papers fetch` and `papers pdf` through the CLI, against a stand-in arXiv on 127.0.0.1.
+
+The client is the real one, pointed at the local server by PAPERS_ARXIV_URL; only its clock is
+injected, so arXiv's 3 s spacing and the retry back-off are recorded instead of slept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from arxiv_server import ArxivServer, FakeClock, body, new_entry, stall, status
+from conftest import Run
+from papers import fetching
+from papers.arxiv_client import ArxivClient
+
+GPT3_AUTHORS = ["Tom B. Brown", "Benjamin Mann", "Nick Ryder", "Melanie Subbiah"]
+
+
+@pytest.fixture
+def arxiv(arxiv_server: ArxivServer, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> ArxivServer:
+    """The stand-in arXiv, answering GPT-3 and FlashAttention with their real titles."""
+    monkeypatch.setenv("PAPERS_ARXIV_URL", arxiv_server.api)
+    monkeypatch.setattr(
+        fetching,
+        "default_client",
+        lambda: ArxivClient(
+            clock=fake_clock, sleep=fake_clock.sleep, read_timeout=1.0, connect_timeout=1.0, give_up_after=30
+        ),
+    )
+    arxiv_server.entries["2005.14165"] = new_entry(
+        "2005.14165", "Language Models are Few-Shot Learners", GPT3_AUTHORS, "2020-05-28T17:29:03Z"
+    )
+    arxiv_server.entries["2205.14135"] = new_entry(
+        "2205.14135",
+        "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
+        ["Tri Dao", "Daniel Y. Fu"],
+        "2022-05-27T17:53:09Z",
+    )
+    return arxiv_server
+
+
+def item(run: Run, key: str) -> dict[str, object]:
+    result = run("show", key, "--json")
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_fetch_an_id_fills_authors_and_year_and_caches_the_record(
+    run: Run, catalogue_file: Path, arxiv
+) -> None:
+    result = run("fetch", "2005.14165")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "updated gpt3: authors\n"  # title and year were already right
+    assert result.stdout == (
+        "2005.14165\t2020\tTom B. Brown, Benjamin Mann, Nick Ryder et al.\tLanguage Models are Few-Shot Learners\tgpt3\n"
+    )
+    gpt3 = item(run, "gpt3")
+    assert gpt3["authors"] == GPT3_AUTHORS
+    assert gpt3["year"] == 2020
+    assert gpt3["metadata"]["abstract"] == "An abstract."  # type: ignore[index]
+    listed = {i["key"]: i for i in json.loads(run("list", "--json").stdout)}
+    assert listed["gpt3"]["authors"] == GPT3_AUTHORS
+    assert "authors:\n          - Tom B. Brown\n" in catalogue_file.read_text()
+
+
+def test_a_second_fetch_answers_from_the_cache_and_refresh_asks_again(
+    run: Run, catalogue_file: Path, arxiv
+) -> None:
+    run("fetch", "gpt3")
+    assert len(arxiv.api_requests) == 1
+    before = catalogue_file.read_bytes()
+    assert run("fetch", "2005.14165").exit_code == 0
+    assert len(arxiv.api_requests) == 1
+    assert catalogue_file.read_bytes() == before
+    assert run("fetch", "--refresh", "2005.14165").exit_code == 0
+    assert len(arxiv.api_requests) == 2
+
+
+def test_fetch_all_on_the_shipped_catalogue_is_one_request_then_none(
+    run: Run, catalogue_file: Path, arxiv
+) -> None:
+    result = run("fetch", "--all", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(arxiv.api_requests) == 1
+    asked = arxiv.api_requests[0].query
+    ids = asked["id_list"][0].split(",")
+    assert len(ids) == len(set(ids)) > 40
+    assert asked["max_results"] == [str(len(ids))]
+    fetched = json.loads(result.stdout)
+    assert {entry["arxiv_id"] for entry in fetched} == set(ids)
+    infini = next(entry for entry in fetched if entry["arxiv_id"] == "2404.07143")
+    assert infini["items"] == [
+        "infini-attention",
+        "infini-attention-2",
+    ]  # the paper listed twice, both enriched
+    again = run("fetch", "--all")
+    assert again.exit_code == 0
+    assert len(arxiv.api_requests) == 1
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "2005.14165",
+        "2005.14165v2",
+        "arXiv:2005.14165",
+        "https://arxiv.org/abs/2005.14165",
+        "https://arxiv.org/pdf/2005.14165.pdf",
+        "https://www.arxiv.org/pdf/2005.14165v1",
+        "http://export.arxiv.org/abs/2005.14165",
+        "https://arxiv.org/html/2005.14165v3",
+        "10.48550/arXiv.2005.14165",
+        "gpt3",
+        "Few-Shot Learners",
+    ],
+)
+def test_every_form_a_reader_pastes_names_the_same_paper(
+    run: Run, catalogue_file: Path, arxiv, form: str
+) -> None:
+    result = run("fetch", form)
+    assert result.exit_code == 0, result.stderr
+    (request,) = arxiv.api_requests
+    assert request.query["id_list"][0].split("v")[0] == "2005.14165"
+    assert item(run, "gpt3")["authors"] == GPT3_AUTHORS
+
+
+@pytest.mark.parametrize(
+    "bad", ["2013.12345", "1412.12345", "1234.567", "hep-th/99", "arxiv.org/abs/nonsense"]
+)
+def test_a_malformed_id_is_refused_before_any_request(
+    run: Run, catalogue_file: Path, arxiv, bad: str
+) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("fetch", bad)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: not an arXiv id: '{bad}'")
+    assert result.stderr.count("\n") == 1
+    assert arxiv.requests == []
+    assert catalogue_file.read_bytes() == before
+
+
+def test_an_id_arxiv_does_not_have(run: Run, catalogue_file: Path, arxiv) -> None:
+    arxiv.unknown = frozenset({"2401.99999"})
+    before = catalogue_file.read_bytes()
+    result = run("fetch", "2401.99999")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: not found on arXiv: 2401.99999.\n"
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_batch_stores_the_good_and_reports_the_bad(run: Run, catalogue_file: Path, arxiv) -> None:
+    arxiv.unknown = frozenset({"2401.99999"})
+    result = run("fetch", "2005.14165", "2401.99999", "flashattention")
+    assert result.exit_code == 1
+    assert "Error: not found on arXiv: 2401.99999.\n" in result.stderr
+    assert "updated gpt3: authors" in result.stderr
+    assert item(run, "flashattention")["authors"] == ["Tri Dao", "Daniel Y. Fu"]
+    assert len(arxiv.api_requests) == 1
+
+
+def test_arxiv_error_entry_is_reported_as_arxiv_worded_it(run: Run, catalogue_file: Path, arxiv) -> None:
+    error_feed = (Path(__file__).parent / "fixtures" / "arxiv").glob("*id_abc*.xml")
+    arxiv.then(body(next(error_feed).read_bytes(), code=400))
+    before = catalogue_file.read_bytes()
+    result = run("fetch", "2005.14165")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: arXiv refused the request: incorrect id format for abc")
+    assert len(arxiv.api_requests) == 1  # a 400 is never retried
+    assert catalogue_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (status(503, headers={"Retry-After": "5"}), "Error: could not reach arXiv: HTTP 503"),
+        (status(429), "Error: could not reach arXiv: HTTP 429"),
+        (body(b"<feed><entry>"), "Error: arXiv sent a response papers cannot read"),
+        (
+            body(
+                b'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+                b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&secret;</title></feed>'
+            ),
+            "Error: arXiv sent a response papers cannot read",
+        ),
+    ],
+)
+def test_network_faults_exit_3_and_change_nothing(
+    run: Run, catalogue_file: Path, arxiv, action, message: str
+) -> None:
+    arxiv.then(*[action] * 4)
+    before = catalogue_file.read_bytes()
+    result = run("fetch", "2005.14165")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert catalogue_file.read_bytes() == before
+    hostname = Path("/etc/hostname")
+    if hostname.is_file() and hostname.read_text().strip():
+        assert hostname.read_text().strip() not in result.stdout + result.stderr
+
+
+def test_a_server_that_never_answers_gives_up(run: Run, catalogue_file: Path, arxiv) -> None:
+    arxiv.then(stall, stall, stall, stall)
+    result = run("fetch", "2005.14165")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: could not reach arXiv: no answer within 1 s (timed out)")
+
+
+def test_connection_refused(run: Run, catalogue_file: Path, arxiv, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    result = run("fetch", "2005.14165")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: could not reach arXiv: ")
+
+
+def test_requests_to_arxiv_are_spaced_three_seconds_apart(
+    run: Run, catalogue_file: Path, arxiv, fake_clock: FakeClock
+) -> None:
+    arxiv.then(status(500), status(500))
+    assert run("fetch", "2005.14165").exit_code == 0
+    times = [request.at for request in arxiv.api_requests]
+    assert len(times) == 3
+    assert all(later - earlier >= 3.0 for earlier, later in itertools.pairwise(times))
+
+
+def test_an_id_no_item_holds_is_printed_and_changes_nothing(run: Run, catalogue_file: Path, arxiv) -> None:
+    arxiv.entries["2307.08691"] = new_entry(
+        "2307.08691",
+        "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning",
+        ["Tri Dao"],
+    )
+    before = catalogue_file.read_bytes()
+    result = run("fetch", "2307.08691", "--json")
+    assert result.exit_code == 0
+    (entry,) = json.loads(result.stdout)
+    assert entry["title"].startswith("FlashAttention-2")
+    assert entry["items"] == []
+    assert catalogue_file.read_bytes() == before
+
+
+def test_fetch_add_puts_a_new_paper_in_a_section(run: Run, catalogue_file: Path, arxiv) -> None:
+    arxiv.entries["2307.08691"] = new_entry(
+        "2307.08691",
+        "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning",
+        ["Tri Dao"],
+    )
+    result = run("fetch", "2307.08691", "--add", "--parent", "transformer")
+    assert result.exit_code == 0, result.stderr
+    assert "added flashattention-2-faster-attention" in result.stderr
+    new = item(run, "flashattention-2-faster-attention")
+    assert new["parent"] == "transformer"
+    assert new["arxiv"] == "2307.08691"
+    assert new["authors"] == ["Tri Dao"]
+
+
+def test_fetch_add_needs_a_section(run: Run, catalogue_file: Path, arxiv) -> None:
+    result = run("fetch", "2307.08691", "--add")
+    assert result.exit_code == 2
+    assert "--add needs --section" in result.stderr
+
+
+def test_a_canonical_title_keeps_the_readers_wording(run: Run, write_catalogue, arxiv) -> None:
+    path = write_catalogue(
+        "sections:\n  - name: S\n    items:\n      - key: fa\n        title: flash attn paper\n"
+        "        links: [https://arxiv.org/pdf/2205.14135.pdf]\n"
+    )
+    assert run("fetch", "fa").exit_code == 0
+    fa = item(run, "fa")
+    assert fa["title"] == "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
+    assert fa["listed_as"] == "flash attn paper"
+    assert fa["arxiv"] == "2205.14135"
+    assert "links: [https://arxiv.org/pdf/2205.14135.pdf]\n" in path.read_text()
+
+
+def test_show_displays_the_fetched_record_offline(
+    run: Run, catalogue_file: Path, arxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("fetch", "flashattention")
+    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    result = run("show", "flashattention")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "published  2022-05-27" in lines
+    assert "abstract   An abstract." in lines
+    assert "pdf        https://arxiv.org/pdf/2205.14135v1" in lines
+
+
+def test_fetch_a_page_title_for_an_item_titled_by_its_url(run: Run, write_catalogue, arxiv) -> None:
+    page = f"{arxiv.url}/page/microscope"
+    arxiv.files["/page/microscope"] = (
+        b'<html><head><meta property="og:title" content="OpenAI Microscope"></head></html>'
+    )
+    write_catalogue(f"sections:\n  - name: S\n    items:\n      - key: microscope\n        title: {page}\n")
+    result = run("fetch", "microscope")
+    assert result.exit_code == 0, result.stderr
+    assert item(run, "microscope")["title"] == "OpenAI Microscope"
+    assert item(run, "microscope")["listed_as"] == page
+
+
+def test_fetch_an_item_without_arxiv_says_so(run: Run, catalogue_file: Path, arxiv) -> None:
+    result = run("fetch", "lstm")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("lstm has no arXiv id or arXiv link, so there is nothing to fetch.")
+    assert arxiv.requests == []
+
+
+def test_pdf_downloads_once_into_the_cache(run: Run, catalogue_file: Path, arxiv, isolated: Path) -> None:
+    arxiv.entries["2205.14135"] = arxiv.entries["2205.14135"].replace(
+        b"https://arxiv.org/pdf/2205.14135v1", f"{arxiv.url}/pdf/2205.14135v1".encode()
+    )
+    arxiv.files["/pdf/2205.14135v1"] = b"%PDF-1.5 flash"
+    result = run("pdf", "flashattention")
+    assert result.exit_code == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path == isolated / "cache" / "papers" / "pdfs" / "2205.14135v1.pdf"
+    assert path.read_bytes() == b"%PDF-1.5 flash"
+    served = len(arxiv.requests)
+    assert run("pdf", "2205.14135").stdout.strip() == str(path)
+    assert len(arxiv.requests) == served
+
+
+def test_pdf_of_an_item_with_no_pdf(run: Run, catalogue_file: Path, arxiv) -> None:
+    result = run("pdf", "microscope")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: papers knows no PDF for microscope.")
+
+
+def test_fetch_needs_something_to_fetch(run: Run, catalogue_file: Path) -> None:
+    result = run("fetch")
+    assert result.exit_code == 2
+    assert "give at least one id or query, or --all" in result.stderr
