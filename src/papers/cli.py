@@ -345,14 +345,15 @@ def fetch(
     if add and section is None and parent is None:
         raise UsageError("--add needs --section (or --parent) to know where the new paper goes")
     path = catalogue_path()
+    cache = MetadataCache()
     plan = fetching.plan_fetch(
-        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh
+        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache
     )
     for message in plan.nothing_to_do:
         note(message)
     with render.progress_bar("asking arXiv", enabled=len(plan.ids) > 100) as progress:
         report = fetching.run_fetch(
-            path, plan, refresh=refresh, client=fetching.default_client, cache=MetadataCache(),
+            path, plan, refresh=refresh, client=fetching.default_client, cache=cache,
             add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
         )  # fmt: skip
     _print_fetch_report(report, json_)

@@ -62,13 +62,21 @@ class Plan:
     nothing_to_do: list[str] = field(default_factory=list)
 
 
-def plan_fetch(catalogue: Catalogue, targets: Sequence[str], *, fetch_all: bool, refresh: bool) -> Plan:
-    """Resolve every target before any request: malformed ids and unknown queries fail here."""
+def plan_fetch(
+    catalogue: Catalogue, targets: Sequence[str], *, fetch_all: bool, refresh: bool, cache: MetadataCache
+) -> Plan:
+    """Resolve every target before any request: malformed ids and unknown queries fail here.
+
+    `--all` takes the items whose paper is not cached or not yet written onto the item; an
+    item already enriched from a cached record costs nothing, so a second run is as fast as a list.
+    """
     plan = Plan()
     if fetch_all:
         for item in catalogue.items:
             arxiv_id = item_arxiv_id(item)
-            if arxiv_id is not None:
+            if arxiv_id is None:
+                continue
+            if refresh or not (item.authors and item.year) or not cache.has(arxiv_id.id):
                 plan.ids.append(arxiv_id)
     for target in targets:
         if looks_like_arxiv(target) and catalogue.get(target) is None:

@@ -448,7 +448,9 @@ class Editor:
         self.label = display_path(path)
         self.lines = text.splitlines(keepends=True)
         self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
-        self.catalogue = catalogue
+        self._base = catalogue
+        self._snapshot: Catalogue | None = catalogue
+        self._order = [item.key for item in catalogue.items]  # items added in this session come last
         self._items = {item.key: item for item in catalogue.items}
         self._sections = list(catalogue.sections)
         self.changed = False
@@ -461,6 +463,18 @@ class Editor:
     @property
     def text(self) -> str:
         return "".join(self.lines)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue as edited so far (rebuilt only when asked for after a change)."""
+        if self._snapshot is None:
+            self._snapshot = Catalogue(
+                self._base.title,
+                self._base.notes,
+                tuple(self._sections),
+                tuple(self._items[key] for key in self._order),
+            )
+        return self._snapshot
 
     # -- field edits --
 
@@ -483,12 +497,7 @@ class Editor:
             if updates[name] is None:
                 updates[name] = ()
         self._items[key] = self._items[key]._replace(**updates)  # type: ignore[arg-type]  # checked by name above
-        self.catalogue = Catalogue(
-            self.catalogue.title,
-            self.catalogue.notes,
-            tuple(self._sections),
-            tuple(self._items[i.key] for i in self.catalogue.items),
-        )
+        self._snapshot = None
 
     def _item_fields(self, item: Item) -> tuple[dict[str, tuple[int, int]], int]:
         """The item's own fields as name -> (first line, end line), and the block's end line."""
@@ -587,6 +596,7 @@ class Editor:
         self.lines[first:end] = new_lines
         delta = len(new_lines) - (end - first)
         self.changed = True
+        self._snapshot = None
         if delta:
             for key, other in self._items.items():
                 if other.line >= end:
@@ -658,6 +668,7 @@ class Editor:
             lead = " " * (column - 2) + "- " if i == 0 else indent
             lines += self._field_lines(lead, indent, name, new.fields[name])
         self._replace(at, at, lines)
+        self._order.append(new.fields["key"])
         self._items[new.fields["key"]] = Item(
             key=new.fields["key"],
             title=new.fields["title"],
