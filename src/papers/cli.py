@@ -18,7 +18,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from papers import __version__, catalogue, render, storage
-from papers.errors import PapersError
+from papers.errors import PapersError, UsageError
+from papers.exports import ExportFormat
 from papers.paths import cache_dir, find_catalogue
 
 app = typer.Typer(
@@ -113,6 +114,12 @@ QueryArg = Annotated[
         show_default=False,
     ),
 ]
+TodoOpt = Annotated[bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")]
+DoneOpt = Annotated[bool, typer.Option("--done", help="Only what is done.")]
+SectionOpt = Annotated[
+    str | None,
+    typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
+]
 QueriesArg = Annotated[
     list[str],
     typer.Argument(
@@ -150,15 +157,7 @@ def main_options(
 
 @command("list")
 def list_papers(
-    todo: Annotated[
-        bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")
-    ] = False,
-    done: Annotated[bool, typer.Option("--done", help="Only what is done.")] = False,
-    section: Annotated[
-        str | None,
-        typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
-    ] = None,
-    json_: JsonOpt = False,
+    todo: TodoOpt = False, done: DoneOpt = False, section: SectionOpt = None, json_: JsonOpt = False
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
 
@@ -287,6 +286,84 @@ def _parse_arxiv_option(text: str | None) -> str | None:
     from papers.arxiv_ids import parse_arxiv_id
 
     return str(parse_arxiv_id(text).id)
+
+
+@command("import")
+def import_list(
+    source: Annotated[
+        str, typer.Argument(metavar="LIST.md", help="A markdown checklist; - reads standard input.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Print what would change and write nothing.")
+    ] = False,
+) -> None:
+    """Merge a markdown checklist into the catalogue (created if it does not exist yet).
+
+    Headings become sections, checkbox lines items (indented ones their children), other
+    lines section notes. An item already in the catalogue is matched, never added twice,
+    and a ticked item is never unticked. See docs/markdown.md.
+    """
+    from papers.importing import import_checklist
+
+    text = _read_text(source)
+    path = catalogue_path(must_exist=False)
+    with storage.editing(path, create=True, dry_run=dry_run) as editor:
+        report = import_checklist(editor, text, dt.date.today().isoformat())
+    if report is None:
+        note(f"{source} has no headings, checklist items or notes: nothing to import")
+        return
+    if dry_run:
+        sys.stdout.write("".join(f"{line}\n" for line in report.changes))
+    note(f"{'would have ' if dry_run else ''}{report.summary()}{'; nothing was written' if dry_run else ''}")
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text. Save it as UTF-8") from None
+
+
+@command("export")
+def export(
+    format_: Annotated[
+        ExportFormat, typer.Option("--format", "-t", help="What to write.", case_sensitive=False)
+    ] = ExportFormat.markdown,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of printing.", dir_okay=False
+        ),
+    ] = None,
+    todo: TodoOpt = False,
+    done: DoneOpt = False,
+    section: SectionOpt = None,
+) -> None:
+    """Print the catalogue as a markdown checklist (the default) or JSON.
+
+    `papers import` reads the markdown back to the same sections, items, ticks, links,
+    arXiv ids and nesting. The filters keep the chosen items in their sections; an item
+    left out hands its kept children to the nearest kept parent.
+    """
+    from papers import exports
+
+    path = catalogue_path()
+    cat = storage.load_catalogue(path)
+    selected = (
+        catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
+    )
+    text = exports.export(cat, format_, selected)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.resolve() == path.resolve():
+        raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
+    storage.write_atomically(output, text)
+    note(f"wrote {storage.display_path(output)}")
 
 
 @command("path")
