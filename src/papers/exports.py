@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from typing import Any
 
 from papers.catalogue import Catalogue, Item, to_tree
 
@@ -26,7 +27,7 @@ class ExportFormat(StrEnum):
 Exporter = Callable[[Catalogue, Sequence[Item] | None], str]
 
 
-def _tree(catalogue: Catalogue, selected: Sequence[Item] | None) -> dict[str, object]:
+def _tree(catalogue: Catalogue, selected: Sequence[Item] | None) -> dict[str, Any]:
     return to_tree(catalogue, None if selected is None else {item.key for item in selected})
 
 
@@ -34,7 +35,26 @@ def export_markdown(catalogue: Catalogue, selected: Sequence[Item] | None) -> st
     """A GitHub checklist that `papers import` reads back to the same catalogue (see docs/markdown.md)."""
     from papers.checklist import to_markdown
 
-    return to_markdown(_tree(catalogue, selected))
+    tree = _tree(catalogue, selected)
+    for section in tree["sections"]:
+        _drop_own_arxiv_links(section["items"])
+    return to_markdown(tree)
+
+
+def _drop_own_arxiv_links(items: list[dict[str, Any]]) -> None:
+    """Leave out links to the item's own arXiv paper (its PDF, say): the title already links there,
+    and import would fold them into the id anyway. So the export of an import exports the same."""
+    from papers.arxiv_ids import arxiv_id_from_link
+
+    for item in items:
+        if item["arxiv"]:
+            own = [
+                link
+                for link in item["links"]
+                if (found := arxiv_id_from_link(link)) and found.id == item["arxiv"]
+            ]
+            item["links"] = [link for link in item["links"] if link not in own]
+        _drop_own_arxiv_links(item["children"])
 
 
 def export_json(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:

@@ -47,12 +47,13 @@ def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | No
     parsed = parse_checklist(text, taken_keys=editor.catalogue.keys)
     if not parsed.catalogue["sections"] and not parsed.catalogue["notes"]:
         return None
-    plan = merge(to_tree(editor.catalogue), parsed.catalogue)
+    existing = to_tree(editor.catalogue)
+    plan = merge(existing, parsed.catalogue)
     report = ImportReport(
         added=plan.added,
         matched=plan.matched,
         notes_kept=plan.kept_notes,
-        notes_present=max(parsed.kept_notes - plan.kept_notes, 0),
+        notes_present=_notes_present(existing, parsed.catalogue),
     )
     out = report.changes
     if plan.title:
@@ -87,6 +88,17 @@ def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | No
     report.ticked = len(changes)
     out += [f"tick: {change.key} ({change.summary})" for change in changes]
     return report
+
+
+def _notes_present(existing: dict[str, Any], imported: dict[str, Any]) -> int:
+    """How many of the list's note lines the catalogue already has in the same place."""
+    count = len(set(imported["notes"]) & set(existing["notes"]))
+    sections = {section["name"].casefold(): section for section in existing["sections"]}
+    for section in imported["sections"]:
+        match = sections.get(section["name"].casefold())
+        if match is not None:
+            count += len(set(section["notes"]) & set(match["notes"]))
+    return count
 
 
 def _describe(item: dict[str, Any], where: str, depth: int = 0) -> list[str]:
