@@ -162,7 +162,7 @@ def list_papers(
     """List the catalogue by section: status, key, title, arXiv id.
 
     In a terminal the list is aligned and coloured; piped, it is tab-separated
-    (status, key, title, arxiv, section), one item per line.
+    (status, key, title, arxiv, section, note), one item per line.
     """
     cat = storage.load_catalogue(catalogue_path())
     items = catalogue.select(cat, todo=todo, done=done, section=section)
@@ -231,11 +231,19 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
         if json_:
             sys.stdout.write(render.to_json(item.to_json()) + "\n")
             continue
-        rows = render.item_details(cat, item)
+        rows = render.item_details(cat, item, note_preview=_note_preview(item))
         if render.is_terminal(sys.stdout):
             render.console().print(render.details_table(rows))
         else:
             sys.stdout.write(render.details_text(rows))
+
+
+def _note_preview(item: catalogue.Item) -> list[str] | None:
+    if not item.note:
+        return None
+    from papers.notes import note_preview
+
+    return note_preview(catalogue_path(), item.note)
 
 
 @command("add")
@@ -286,6 +294,43 @@ def _parse_arxiv_option(text: str | None) -> str | None:
     from papers.arxiv_ids import parse_arxiv_id
 
     return str(parse_arxiv_id(text).id)
+
+
+@command("note")
+def note_command(
+    query: QueryArg,
+    edit: Annotated[
+        bool | None,
+        typer.Option(
+            "--edit/--no-edit",
+            help="Open the note in $VISUAL or $EDITOR. Default: only when stdin and stdout are a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start a markdown note on a paper (notes/KEY.md beside the catalogue) and open it.
+
+    The note starts from a template with the paper's title, authors, links and abstract
+    (when `papers fetch` has cached them). An existing note is opened, never overwritten.
+    Prints the note's path.
+    """
+    from papers import notes
+
+    path = catalogue_path()
+    with storage.editing(path) as editor:
+        (item,) = catalogue.find_paper(editor.catalogue, query, allow_many_same_id=False)
+        started = notes.start_note(path, item)
+        if started.record:
+            editor.set_fields(item.key, {"note": started.record})
+    shown = storage.display_path(started.path)
+    note(f"created {shown} for {item.key}" if started.created else f"{shown} exists: opening it as it is")
+    if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
+        command = notes.editor_command()
+        if command is None:
+            note("no $VISUAL or $EDITOR is set: open the note yourself")
+        else:
+            notes.open_in_editor(command, started.path)
+    sys.stdout.write(shown + "\n")
 
 
 @command("import")

@@ -47,3 +47,7 @@ class FetchError(PapersError):
 
 class NotOnArxivError(PapersError):
     """arXiv answered, but has no paper with that id (exit code 1)."""
+
+
+class NoteError(PapersError):
+    """A note could not be created or opened (exit code 1)."""
