@@ -270,7 +270,7 @@ def test_import_into_an_invalid_catalogue_reports_it(
     assert result.stderr == "Error: papers.yaml:4: an item has no key. Add `key: a-short-slug`.\n"
 
 
-@pytest.mark.parametrize("command", ["import", "export"])
+@pytest.mark.parametrize("command", ["import", "export", "note"])
 def test_markdown_and_note_commands_do_not_import_network_libraries(
     command: str, catalogue_file: Path, isolated: Path
 ) -> None:

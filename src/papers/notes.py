@@ -17,6 +17,7 @@ from papers.catalogue import Item
 from papers.errors import NoteError
 from papers.keys import is_valid_key
 from papers.paths import cache_dir
+from papers.storage import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _MAX_STEM = 80
@@ -137,7 +138,7 @@ def start_note(catalogue_file: Path, item: Item) -> StartedNote:
         created = create_note(path, render_note(item.to_json(), load_cached_meta(item)))
     except OSError as err:
         raise NoteError(
-            f"could not create {path}: {err.strerror or err}. Check that the catalogue's folder is writable"
+            f"could not create {display_path(path)}: {err.strerror or err}. Check that the catalogue's folder is writable"
         ) from None
     relative = path.relative_to(folder).as_posix()
     return StartedNote(path, created, None if item.note == relative else relative)
@@ -183,9 +184,9 @@ def open_in_editor(command: list[str], path: Path) -> None:
     except OSError as err:
         raise NoteError(
             f"could not start the editor '{command[0]}': {err.strerror or err}. "
-            f"Fix $VISUAL or $EDITOR, or pass --no-edit; the note is {path}"
+            f"Fix $VISUAL or $EDITOR, or pass --no-edit; the note is {display_path(path)}"
         ) from None
     if result.returncode != 0:
         raise NoteError(
-            f"the editor '{command[0]}' exited with status {result.returncode}. The note is {path}"
+            f"the editor '{command[0]}' exited with status {result.returncode}. The note is {display_path(path)}"
         )
