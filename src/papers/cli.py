@@ -211,9 +211,28 @@ def start(queries: QueriesArg) -> None:
 
 
 @command("progress")
-def show_progress(json_: JsonOpt = False) -> None:
-    """Done/total per section with a bar, and a total. Grouping items do not count."""
+def show_progress(
+    json_: JsonOpt = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Save the table with its bars as an SVG picture.", dir_okay=False),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Save the table with its bars as an HTML page.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Done/total per section with a bar, and a total. Grouping items do not count.
+
+    With --svg or --html the picture is saved (atomically) instead of printed.
+    """
     rows, total = catalogue.progress(storage.load_catalogue(catalogue_path()))
+    pictures = [(kind, target) for kind, target in (("svg", svg), ("html", html)) if target is not None]
+    for kind, target in pictures:
+        storage.write_atomically(target, render.progress_picture(rows, total, kind))
+        note(f"wrote {storage.display_path(target)}")
+    if pictures:
+        return
     if json_:
         sys.stdout.write(render.progress_json(rows, total) + "\n")
     elif render.is_terminal(sys.stdout):

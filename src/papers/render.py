@@ -159,6 +159,28 @@ def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
     return table
 
 
+def progress_picture(rows: Sequence[Tally], total: Tally, kind: str) -> str:
+    """The progress table with its bars as a standalone SVG or HTML document (kind: svg | html)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    # Wide enough that no section name wraps: the picture should read like the terminal.
+    width = max(len(tally.name) for tally in (*rows, total)) + 50
+    recorder = Console(
+        file=StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+    )
+    recorder.print(progress_table(rows, total))
+    if kind == "svg":
+        return recorder.export_svg(title="papers progress")
+    return recorder.export_html()
+
+
 # --- one item ------------------------------------------------------------------------------------
 
 
