@@ -308,7 +308,9 @@ def catalogues(draw: st.DrawFn) -> dict[str, Any]:
             "status": draw(st.sampled_from(["todo", "done"])),
         }
         if draw(st.booleans()):
-            made["arxiv"] = f"{draw(st.integers(1001, 2412))}.{draw(st.integers(10000, 99999))}"
+            # Ids arXiv could have issued: papers.arxiv_ids refuses impossible ones, which then stay links.
+            yymm = f"{draw(st.integers(15, 24))}{draw(st.integers(1, 12)):02d}"
+            made["arxiv"] = f"{yymm}.{draw(st.integers(1, 99999)):05d}"
         if draw(st.booleans()):
             made["year"] = draw(st.integers(1950, 2030))
         url = st.from_regex(r"https://example\.org/[a-z0-9]{1,8}", fullmatch=True)
@@ -450,7 +452,8 @@ def test_links_are_collected_in_order_and_urls_leave_the_title(
         ("http://www.arxiv.org/pdf/2207.14255.pdf", "2207.14255"),
         ("https://export.arxiv.org/abs/0704.0001", "0704.0001"),
         ("https://arxiv.org/abs/hep-th/9711200v3", "hep-th/9711200"),
-        ("https://arxiv.org/abs/math.gt/0309136", "math.GT/0309136"),
+        ("https://arxiv.org/abs/math.GT/0309136", "math/0309136"),
+        ("https://doi.org/10.48550/arXiv.2005.14165", "2005.14165"),
     ],
 )
 def test_arxiv_links_become_the_arxiv_id(url: str, arxiv_id: str) -> None:
@@ -461,10 +464,16 @@ def test_arxiv_links_become_the_arxiv_id(url: str, arxiv_id: str) -> None:
 
 def test_a_second_arxiv_paper_stays_a_link() -> None:
     item = only_item(
-        "## S\n- [ ] Paper https://arxiv.org/abs/1111.11111 see https://arxiv.org/abs/2222.22222\n"
+        "## S\n- [ ] Paper https://arxiv.org/abs/1111.1111 see https://arxiv.org/abs/2202.22222\n"
     )
-    assert item["arxiv"] == "1111.11111"
-    assert item["links"] == ["https://arxiv.org/abs/2222.22222"]
+    assert item["arxiv"] == "1111.1111"
+    assert item["links"] == ["https://arxiv.org/abs/2202.22222"]
+
+
+def test_an_impossible_arxiv_link_stays_a_link() -> None:
+    item = only_item("## S\n- [ ] Paper https://arxiv.org/abs/9999.99999\n")
+    assert "arxiv" not in item
+    assert item["links"] == ["https://arxiv.org/abs/9999.99999"]
 
 
 def test_not_arxiv_urls_are_only_links() -> None:
@@ -616,7 +625,7 @@ def test_matches_by_arxiv_link_key_and_title() -> None:
 
 
 def test_different_arxiv_ids_never_match() -> None:
-    imported = parse_checklist("## Language models\n- [ ] BERT https://arxiv.org/abs/9999.99999\n").catalogue
+    imported = parse_checklist("## Language models\n- [ ] BERT https://arxiv.org/abs/2005.14165\n").catalogue
     result = merge(existing_catalogue(), imported)
     assert result.matched == 0
     (addition,) = result.additions

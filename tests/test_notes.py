@@ -142,3 +142,225 @@ def test_template_without_metadata_still_links_a_known_arxiv_id_and_url() -> Non
     assert "- PDF: <https://arxiv.org/pdf/2005.14165>" in text
     assert "- Year: 2020" in text
     assert "- Link: <https://example.org/gpt>" in text
+
+
+# --- `papers note` through the CLI -----------------------------------------------------------------
+
+import difflib  # noqa: E402
+import json  # noqa: E402
+import stat  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from conftest import Run  # noqa: E402
+
+
+@pytest.fixture
+def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+
+
+@pytest.fixture
+def fake_editor(tmp_path: Path) -> Path:
+    """An 'editor' that appends a line to the file it is given, as if the user had typed it."""
+    script = tmp_path / "fake-editor"
+    script.write_text('#!/bin/sh\nprintf "typed in the editor\\n" >> "$1"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+def _bert(run: Run) -> dict[str, object]:
+    items = {item["key"]: item for item in json.loads(run("list", "--json").stdout)}
+    return items["bert"]
+
+
+def test_note_creates_records_and_prints_the_path(run: Run, catalogue_file: Path, no_editor: None) -> None:
+    before = catalogue_file.read_text()
+    result = run("note", "bert", "--no-edit")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "notes/bert.md\n"
+    assert result.stderr == "created notes/bert.md for bert\n"
+    text = (catalogue_file.parent / "notes" / "bert.md").read_text()
+    assert text.startswith(
+        "# BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding\n"
+    )
+    assert "- arXiv: [1810.04805](https://arxiv.org/abs/1810.04805)\n" in text
+    assert "## Summary" in text and "## Key ideas" in text and "## Questions" in text
+    assert _bert(run)["note"] == "notes/bert.md"
+    after = catalogue_file.read_text()
+    diff = difflib.ndiff(before.splitlines(), after.splitlines())
+    assert [line for line in diff if line.startswith(("+ ", "- "))] == ["+             note: notes/bert.md"]
+    # list and show point at it.
+    tsv = run("list", "--section", "development").stdout.splitlines()
+    assert any(line.startswith("todo\tbert\t") and line.endswith("\tnotes/bert.md") for line in tsv)
+    assert (
+        "bert"
+        in run("list", env={"FORCE_COLOR": "1", "COLUMNS": "200"}).stdout.split("✎")[0].splitlines()[-1]
+    )
+    shown = run("show", "bert").stdout.splitlines()
+    assert (
+        shown[shown.index("note       notes/bert.md") + 1]
+        == "           │ # BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+    )
+
+
+def test_note_uses_the_cached_metadata(
+    run: Run, catalogue_file: Path, isolated: Path, no_editor: None
+) -> None:
+    cache = isolated / "cache" / "papers" / "arxiv"
+    cache.mkdir(parents=True)
+    (cache / "1810.04805.json").write_text(
+        json.dumps(
+            {
+                "arxiv_id": "1810.04805",
+                "title": "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+                "authors": ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"],
+                "published": "2018-10-11T00:50:01Z",
+                "abstract": "We introduce a new language representation model called BERT.\n  It is simple.",
+                "abs_url": "https://arxiv.org/abs/1810.04805v2",
+                "pdf_url": "https://arxiv.org/pdf/1810.04805v2",
+            }
+        )
+    )
+    assert run("note", "bert", "--no-edit").exit_code == 0
+    text = (isolated / "notes" / "bert.md").read_text()
+    assert "- Authors: Jacob Devlin, Ming-Wei Chang, Kenton Lee, Kristina Toutanova\n" in text
+    assert "- Year: 2018\n" in text
+    assert "- PDF: <https://arxiv.org/pdf/1810.04805v2>\n" in text
+    assert (
+        "## Abstract\n\nWe introduce a new language representation model called BERT. It is simple.\n" in text
+    )
+
+
+@pytest.mark.parametrize("garbage", [b"{not json", b"[1, 2]", b"\xff\xfe"])
+def test_an_unreadable_cache_entry_is_ignored(
+    run: Run, catalogue_file: Path, isolated: Path, no_editor: None, garbage: bytes
+) -> None:
+    cache = isolated / "cache" / "papers" / "arxiv"
+    cache.mkdir(parents=True)
+    (cache / "1810.04805.json").write_bytes(garbage)
+    assert run("note", "bert", "--no-edit").exit_code == 0
+    assert (isolated / "notes" / "bert.md").read_text().startswith("# BERT: Pre-training")
+
+
+def test_an_old_style_id_is_looked_up_with_an_underscore(isolated: Path) -> None:
+    from papers.catalogue import Item
+    from papers.notes import load_cached_meta
+
+    cache = isolated / "cache" / "papers" / "arxiv"
+    cache.mkdir(parents=True)
+    (cache / "hep-th_9711200.json").write_text('{"title": "Maldacena", "published": "1997-11-27"}')
+    item = Item("ads-cft", "AdS/CFT", "S", None, 0, arxiv="hep-th/9711200")
+    assert load_cached_meta(item) == {"title": "Maldacena", "published": "1997-11-27", "year": 1997}
+    assert load_cached_meta(item._replace(arxiv=None)) is None
+    assert load_cached_meta(item._replace(arxiv="1706.03762")) is None
+
+
+def test_an_existing_note_is_never_overwritten(run: Run, catalogue_file: Path, no_editor: None) -> None:
+    assert run("note", "bert", "--no-edit").exit_code == 0
+    note = catalogue_file.parent / "notes" / "bert.md"
+    note.write_text("my own words\n")
+    before = catalogue_file.read_bytes()
+    result = run("note", "bert", "--no-edit")
+    assert result.exit_code == 0
+    assert result.stdout == "notes/bert.md\n"
+    assert result.stderr == "notes/bert.md exists: opening it as it is\n"
+    assert note.read_text() == "my own words\n"
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_note_file_made_by_hand_is_found_and_recorded(
+    run: Run, catalogue_file: Path, no_editor: None
+) -> None:
+    note = catalogue_file.parent / "notes" / "gqa.md"
+    note.parent.mkdir()
+    note.write_text("written before papers knew\n")
+    result = run("note", "gqa", "--no-edit")
+    assert result.stderr == "notes/gqa.md exists: opening it as it is\n"
+    assert note.read_text() == "written before papers knew\n"
+    assert "        note: notes/gqa.md\n" in catalogue_file.read_text()
+
+
+def test_a_recorded_note_outside_the_folder_is_not_used(
+    run: Run, write_catalogue: Callable[[str], Path], isolated: Path, no_editor: None
+) -> None:
+    outside = isolated.parent / f"{isolated.name}-outside.md"
+    outside.write_text("not yours\n")
+    path = write_catalogue(
+        f"sections:\n  - name: S\n    items:\n      - key: k\n        title: T\n        note: ../{outside.name}\n"
+    )
+    result = run("note", "k", "--no-edit")
+    assert result.stdout == "notes/k.md\n"
+    assert outside.read_text() == "not yours\n"
+    assert "        note: notes/k.md\n" in path.read_text()
+
+
+def test_the_editor_is_invoked_on_the_note(
+    run: Run, catalogue_file: Path, fake_editor: Path, monkeypatch: pytest.MonkeyPatch, no_editor: None
+) -> None:
+    monkeypatch.setenv("VISUAL", str(fake_editor))
+    monkeypatch.setenv("EDITOR", "false")  # VISUAL wins
+    result = run("note", "bert", "--edit")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        (catalogue_file.parent / "notes" / "bert.md")
+        .read_text()
+        .endswith("## Questions\ntyped in the editor\n")
+    )
+    # EDITOR is used when VISUAL is not set, and opening again keeps what was typed.
+    monkeypatch.delenv("VISUAL")
+    monkeypatch.setenv("EDITOR", f"{fake_editor} ")
+    assert run("note", "bert", "--edit").exit_code == 0
+    assert (
+        (catalogue_file.parent / "notes" / "bert.md")
+        .read_text()
+        .endswith("typed in the editor\ntyped in the editor\n")
+    )
+
+
+def test_without_a_terminal_or_with_no_edit_the_editor_is_not_run(
+    run: Run, catalogue_file: Path, fake_editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISUAL", str(fake_editor))
+    assert run("note", "bert").exit_code == 0  # CliRunner's stdin and stdout are not terminals
+    assert run("note", "gqa", "--no-edit").exit_code == 0
+    for key in ("bert", "gqa"):
+        assert "typed in the editor" not in (catalogue_file.parent / "notes" / f"{key}.md").read_text()
+
+
+def test_with_no_editor_set_the_path_is_printed(run: Run, catalogue_file: Path, no_editor: None) -> None:
+    result = run("note", "bert", "--edit")
+    assert result.exit_code == 0
+    assert result.stdout == "notes/bert.md\n"
+    assert (
+        result.stderr
+        == "created notes/bert.md for bert\nno $VISUAL or $EDITOR is set: open the note yourself\n"
+    )
+
+
+def test_a_failing_editor_is_one_line_and_the_note_is_kept(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, no_editor: None
+) -> None:
+    monkeypatch.setenv("VISUAL", "false")
+    result = run("note", "bert", "--edit")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[-1]
+        == "Error: the editor 'false' exited with status 1. The note is notes/bert.md."
+    )
+    monkeypatch.setenv("VISUAL", "no-such-editor-anywhere --wait")
+    result = run("note", "bert", "--edit")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith(
+        "Error: could not start the editor 'no-such-editor-anywhere': No such file or directory."
+    )
+    assert _bert(run)["note"] == "notes/bert.md"
+
+
+def test_note_needs_one_paper(run: Run, catalogue_file: Path, no_editor: None) -> None:
+    result = run("note", "2404.07143", "--no-edit")  # Infini-attention is listed twice
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: '2404.07143' matches 2 papers: infini-attention, infini-attention-2. Use one of these keys.\n"
+    )
+    assert not (catalogue_file.parent / "notes").exists()

@@ -282,3 +282,161 @@ def _today() -> str:
     import datetime as dt
 
     return dt.date.today().isoformat()
+
+
+# --- structural edits used by `papers import` ------------------------------------------------------
+
+
+def _only_insertions(before: str, after: str) -> bool:
+    import difflib
+
+    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+    return {op for op, *_ in opcodes} <= {"equal", "insert"}
+
+
+def test_an_item_with_nested_children_is_inserted_and_can_be_extended(
+    write_catalogue: Callable[[str], Path],
+) -> None:
+    from papers import storage
+    from papers.catalogue import NewItem
+
+    path = write_catalogue(COMMENTED)
+    tree = {
+        "key": "gpt",
+        "title": "GPT: a title with: colons",
+        "status": "done",
+        "arxiv": "2005.14165",
+        "children": [
+            {
+                "key": "gpt2",
+                "title": "GPT-2",
+                "status": "todo",
+                "children": [{"key": "gpt3", "title": "GPT-3"}],
+            }
+        ],
+    }
+    with storage.editing(path) as editor:
+        editor.add_item(NewItem("Attention", "transformer", tree))
+        # The nested items are known to the editor at once: more can go under them in the same edit.
+        editor.add_item(NewItem("Attention", "gpt2", {"key": "gpt4", "title": "GPT-4", "status": "todo"}))
+        editor.add_item(NewItem("Attention", None, {"key": "last", "title": "Last", "status": "todo"}))
+    after = path.read_text()
+    assert _only_insertions(COMMENTED, after)
+    cat = storage.load_catalogue(path)
+    assert cat["transformer"].children == ("bert", "gpt")
+    assert cat["gpt"].children == ("gpt2",)
+    assert cat["gpt2"].children == ("gpt3", "gpt4")
+    assert (cat["gpt3"].depth, cat["gpt3"].parent, cat["gpt3"].status) == (3, "gpt2", "todo")
+    assert cat["gpt"].title == "GPT: a title with: colons"
+    assert cat["gpt"].arxiv == "2005.14165"
+    assert cat.sections[0].keys[-1] == "last"
+    assert (
+        '        - key: gpt\n          title: "GPT: a title with: colons"\n          status: done\n' in after
+    )
+
+
+def test_title_and_notes_are_added_without_touching_other_lines(
+    write_catalogue: Callable[[str], Path],
+) -> None:
+    from papers import storage
+
+    text = "# mine\n\nsections:   # here\n  - name: A\n    items: []\n  - name: B\n    notes:\n    - old\n    items: []\n"
+    path = write_catalogue(text)
+    with storage.editing(path) as editor:
+        editor.set_title("My list: 2026")
+        editor.add_notes(["first note", "second"])
+        editor.add_notes(["a remark"], section="A")
+        editor.add_notes(["new"], section="B")
+    after = path.read_text()
+    assert _only_insertions(text, after)
+    assert after == (
+        '# mine\n\ntitle: "My list: 2026"\nnotes:\n  - first note\n  - second\nsections:   # here\n'
+        "  - name: A\n    notes:\n      - a remark\n    items: []\n"
+        "  - name: B\n    notes:\n    - old\n    - new\n    items: []\n"
+    )
+    cat = storage.load_catalogue(path)
+    assert (cat.title, cat.notes) == ("My list: 2026", ("first note", "second"))
+    assert [s.notes for s in cat.sections] == [("a remark",), ("old", "new")]
+    with storage.editing(path) as editor:
+        editor.add_notes(["third"])
+    assert storage.load_catalogue(path).notes == ("first note", "second", "third")
+
+
+def test_empty_note_lists_and_titles_are_filled_in_place(write_catalogue: Callable[[str], Path]) -> None:
+    from papers import storage
+
+    path = write_catalogue(
+        "title:\nnotes: []\nsections:\n  - name: A\n    notes: [one, two]\n    items: []\n"
+    )
+    with storage.editing(path) as editor:
+        editor.set_title("T")
+        editor.add_notes(["x"])
+    assert path.read_text().startswith("title: T\nnotes:\n  - x\nsections:\n")
+    before = path.read_bytes()
+    with (
+        pytest.raises(storage.CatalogueError, match=r"papers.yaml:6: `notes` is written on one line"),
+        storage.editing(path) as editor,
+    ):
+        editor.add_notes(["three"], section="A")
+    assert path.read_bytes() == before
+
+
+def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> None:
+    from papers import storage
+
+    data = {
+        "title": "Reading",
+        "notes": ["a note"],
+        "sections": [
+            {"name": "One", "notes": ["(TODO: more)"], "items": [
+                {"key": "t", "title": "Attention Is All You Need", "status": "done", "arxiv": "1706.03762",
+                 "year": 2017, "links": ["https://x.org/a"], "listed_as": "Transformer (2017)",
+                 "children": [{"key": "bert", "title": "BERT"}]},
+            ]},
+            {"name": "Two: empty", "items": []},
+        ],
+    }  # fmt: skip
+    text = storage.render_catalogue(data)
+    assert text.split("\n", 4)[4] == (
+        "title: Reading\n"
+        "notes:\n"
+        "  - a note\n"
+        "\n"
+        "sections:\n"
+        "  - name: One\n"
+        "    notes:\n"
+        '      - "(TODO: more)"\n'
+        "    items:\n"
+        "      - key: t\n"
+        "        title: Attention Is All You Need\n"
+        "        status: done\n"
+        '        arxiv: "1706.03762"\n'
+        "        year: 2017\n"
+        "        links:\n"
+        "          - https://x.org/a\n"
+        "        listed_as: Transformer (2017)\n"
+        "        children:\n"
+        "          - key: bert\n"
+        "            title: BERT\n"
+        "            status: todo\n"
+        "\n"
+        '  - name: "Two: empty"\n'
+        "    items: []\n"
+    )
+    assert text.startswith("# papers.yaml")
+    cat = storage.parse_catalogue(text)
+    assert [s.name for s in cat.sections] == ["One", "Two: empty"]
+    assert cat["bert"].parent == "t"
+    assert storage.render_catalogue({"sections": []}).endswith("\nsections: []\n")
+
+
+def test_a_dry_run_edits_in_memory_only(catalogue_file: Path) -> None:
+    from papers import storage
+    from papers.catalogue import NewItem
+
+    before = catalogue_file.read_bytes()
+    with storage.editing(catalogue_file, dry_run=True) as editor:
+        editor.add_item(NewItem("Models", None, {"key": "new", "title": "New", "status": "todo"}))
+    assert editor.catalogue["new"].section == "Models"
+    assert catalogue_file.read_bytes() == before
+    assert not (catalogue_file.parent / ".papers.yaml.lock").exists()

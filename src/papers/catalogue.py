@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -376,3 +376,47 @@ def progress(catalogue: Catalogue) -> tuple[list[Tally], Tally]:
             done[item.section] += item.status == "done"
     rows = [Tally(s.name, done[s.name], total[s.name]) for s in catalogue.sections]
     return rows, Tally("Total", sum(done.values()), sum(total.values()))
+
+
+# --- the catalogue as one nested value ---------------------------------------------------------
+
+
+def item_fields(item: Item) -> dict[str, Any]:
+    """The item's schema fields in FIELD_ORDER, every one present (None, [] or false when unset)."""
+    return {
+        "key": item.key,
+        "title": item.title,
+        "group": item.group,
+        "status": item.status,
+        "done_on": item.done_on,
+        "arxiv": item.arxiv,
+        "year": item.year,
+        "authors": list(item.authors),
+        "url": item.url,
+        "links": list(item.links),
+        "note": item.note,
+        "listed_as": item.listed_as,
+        "remark": item.remark,
+    }
+
+
+def to_tree(catalogue: Catalogue, keep: Collection[str] | None = None) -> dict[str, Any]:
+    """The catalogue shaped like papers.yaml: title, notes, sections, items nested under `children`.
+
+    With `keep` (a set of keys) only those items are included; an item that is left out hands its
+    kept descendants up to its nearest kept ancestor, and sections left without items are dropped.
+    """
+
+    def build(item: Item) -> list[dict[str, Any]]:
+        children = [node for key in item.children for node in build(catalogue[key])]
+        if keep is None or item.key in keep:
+            return [{**item_fields(item), "children": children}]
+        return children
+
+    sections = []
+    for section in catalogue.sections:
+        tops = (catalogue[key] for key in section.keys if catalogue[key].parent is None)
+        items = [node for item in tops for node in build(item)]
+        if keep is None or items:
+            sections.append({"name": section.name, "notes": list(section.notes), "items": items})
+    return {"title": catalogue.title, "notes": list(catalogue.notes), "sections": sections}

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from papers.arxiv_ids import arxiv_id_from_link
 from papers.keys import is_valid_key, unique_key
 
 Item = dict[str, Any]
@@ -58,11 +59,6 @@ _LONE_LINK = re.compile(_MD_LINK)
 _YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
 _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
 _EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
-_ARXIV_URL = re.compile(
-    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -176,8 +172,8 @@ def _parse_item(text: str, *, ticked: bool) -> tuple[Item, str | None]:
         text = text[: comment.start()]
     listed_as = text.strip()
     words, urls = _split_links(listed_as)
-    arxiv = next((a for a in map(_arxiv_id_from_url, urls) if a), None)
-    links = _unique(u for u in urls if arxiv is None or _arxiv_id_from_url(u) != arxiv)
+    arxiv = next((a for a in map(_arxiv_id, urls) if a), None)
+    links = _unique(u for u in urls if arxiv is None or _arxiv_id(u) != arxiv)
     cleaned = _one_line(_EMPTY_GROUP.sub(" ", words))
     title, year = _split_year(cleaned)
     # A line that is only a year or only a URL still needs a title a person recognises.
@@ -244,19 +240,12 @@ def _split_year(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-# TODO(core): use papers.arxiv_ids.arxiv_id_from_link once merged
-def _arxiv_id_from_url(url: str) -> str | None:
-    """The versionless arXiv id an abs or PDF URL points at, else None."""
-    match = _ARXIV_URL.fullmatch(url.strip())
-    if match is None:
-        return None
-    arxiv_id = match.group("id")
-    # Old-style ids are canonical with a lowercase archive and an uppercase subject class: math.GT/0309136.
-    if "/" in arxiv_id:
-        archive, number = arxiv_id.split("/")
-        name, _, subject = archive.partition(".")
-        arxiv_id = f"{name.lower()}{'.' + subject.upper() if subject else ''}/{number}"
-    return arxiv_id
+def _arxiv_id(url: str) -> str | None:
+    """The versionless arXiv id a link points at (abs, PDF, DOI ... forms), else None."""
+    if "://" not in url:
+        return None  # a relative link or plain text is never an arXiv paper
+    found = arxiv_id_from_link(url.strip())
+    return found.id if found else None
 
 
 def _assign_keys(pending: list[_Pending], taken_keys: Set[str]) -> None:

@@ -19,6 +19,7 @@ import typer
 
 from papers import __version__, catalogue, render, storage
 from papers.errors import PapersError, UsageError
+from papers.exports import ExportFormat
 from papers.paths import cache_dir, find_catalogue
 
 app = typer.Typer(
@@ -115,6 +116,12 @@ QueryArg = Annotated[
         show_default=False,
     ),
 ]
+TodoOpt = Annotated[bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")]
+DoneOpt = Annotated[bool, typer.Option("--done", help="Only what is done.")]
+SectionOpt = Annotated[
+    str | None,
+    typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
+]
 QueriesArg = Annotated[
     list[str],
     typer.Argument(
@@ -152,20 +159,12 @@ def main_options(
 
 @command("list")
 def list_papers(
-    todo: Annotated[
-        bool, typer.Option("--todo", help="Only what is not done yet (todo and reading).")
-    ] = False,
-    done: Annotated[bool, typer.Option("--done", help="Only what is done.")] = False,
-    section: Annotated[
-        str | None,
-        typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
-    ] = None,
-    json_: JsonOpt = False,
+    todo: TodoOpt = False, done: DoneOpt = False, section: SectionOpt = None, json_: JsonOpt = False
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
 
     In a terminal the list is aligned and coloured; piped, it is tab-separated
-    (status, key, title, arxiv, section), one item per line.
+    (status, key, title, arxiv, section, note), one item per line.
     """
     cat = storage.load_catalogue(catalogue_path())
     items = catalogue.select(cat, todo=todo, done=done, section=section)
@@ -214,9 +213,28 @@ def start(queries: QueriesArg) -> None:
 
 
 @command("progress")
-def show_progress(json_: JsonOpt = False) -> None:
-    """Done/total per section with a bar, and a total. Grouping items do not count."""
+def show_progress(
+    json_: JsonOpt = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Save the table with its bars as an SVG picture.", dir_okay=False),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Save the table with its bars as an HTML page.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Done/total per section with a bar, and a total. Grouping items do not count.
+
+    With --svg or --html the picture is saved (atomically) instead of printed.
+    """
     rows, total = catalogue.progress(storage.load_catalogue(catalogue_path()))
+    pictures = [(kind, target) for kind, target in (("svg", svg), ("html", html)) if target is not None]
+    for kind, target in pictures:
+        storage.write_atomically(target, render.progress_picture(rows, total, kind))
+        note(f"wrote {storage.display_path(target)}")
+    if pictures:
+        return
     if json_:
         sys.stdout.write(render.progress_json(rows, total) + "\n")
     elif render.is_terminal(sys.stdout):
@@ -236,7 +254,9 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
             sys.stdout.write(render.to_json(item.to_json() | {"metadata": meta and meta.to_dict()}) + "\n")
             continue
         meta = _cached_metadata(item)
-        rows = render.item_details(cat, item, render.metadata_rows(meta) if meta else None)
+        rows = render.item_details(
+            cat, item, render.metadata_rows(meta) if meta else None, note_preview=_note_preview(item)
+        )
         if render.is_terminal(sys.stdout):
             render.console().print(render.details_table(rows))
         else:
@@ -250,6 +270,14 @@ def _cached_metadata(item: catalogue.Item) -> Any:
 
     arxiv_id = fetching.item_arxiv_id(item)
     return MetadataCache().get(arxiv_id.id) if arxiv_id else None
+
+
+def _note_preview(item: catalogue.Item) -> list[str] | None:
+    if not item.note:
+        return None
+    from papers.notes import note_preview
+
+    return note_preview(catalogue_path(), item.note)
 
 
 @command("add")
@@ -422,6 +450,121 @@ def pdf(
     sys.stdout.write(f"{dest}\n")
     if open_:
         typer.launch(str(dest))
+
+
+@command("note")
+def note_command(
+    query: QueryArg,
+    edit: Annotated[
+        bool | None,
+        typer.Option(
+            "--edit/--no-edit",
+            help="Open the note in $VISUAL or $EDITOR. Default: only when stdin and stdout are a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start a markdown note on a paper (notes/KEY.md beside the catalogue) and open it.
+
+    The note starts from a template with the paper's title, authors, links and abstract
+    (when `papers fetch` has cached them). An existing note is opened, never overwritten.
+    Prints the note's path.
+    """
+    from papers import notes
+
+    path = catalogue_path()
+    with storage.editing(path) as editor:
+        (item,) = catalogue.find_paper(editor.catalogue, query, allow_many_same_id=False)
+        started = notes.start_note(path, item)
+        if started.record:
+            editor.set_fields(item.key, {"note": started.record})
+    shown = storage.display_path(started.path)
+    note(f"created {shown} for {item.key}" if started.created else f"{shown} exists: opening it as it is")
+    if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
+        command = notes.editor_command()
+        if command is None:
+            note("no $VISUAL or $EDITOR is set: open the note yourself")
+        else:
+            notes.open_in_editor(command, started.path)
+    sys.stdout.write(shown + "\n")
+
+
+@command("import")
+def import_list(
+    source: Annotated[
+        str, typer.Argument(metavar="LIST.md", help="A markdown checklist; - reads standard input.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Print what would change and write nothing.")
+    ] = False,
+) -> None:
+    """Merge a markdown checklist into the catalogue (created if it does not exist yet).
+
+    Headings become sections, checkbox lines items (indented ones their children), other
+    lines section notes. An item already in the catalogue is matched, never added twice,
+    and a ticked item is never unticked. See docs/markdown.md.
+    """
+    from papers.importing import import_checklist
+
+    text = _read_text(source)
+    path = catalogue_path(must_exist=False)
+    with storage.editing(path, create=True, dry_run=dry_run) as editor:
+        report = import_checklist(editor, text, dt.date.today().isoformat())
+    if report is None:
+        note(f"{source} has no headings, checklist items or notes: nothing to import")
+        return
+    if dry_run:
+        sys.stdout.write("".join(f"{line}\n" for line in report.changes))
+    note(f"{'would have ' if dry_run else ''}{report.summary()}{'; nothing was written' if dry_run else ''}")
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text. Save it as UTF-8") from None
+
+
+@command("export")
+def export(
+    format_: Annotated[
+        ExportFormat, typer.Option("--format", "-t", help="What to write.", case_sensitive=False)
+    ] = ExportFormat.markdown,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of printing.", dir_okay=False
+        ),
+    ] = None,
+    todo: TodoOpt = False,
+    done: DoneOpt = False,
+    section: SectionOpt = None,
+) -> None:
+    """Print the catalogue as a markdown checklist (the default) or JSON.
+
+    `papers import` reads the markdown back to the same sections, items, ticks, links,
+    arXiv ids and nesting. The filters keep the chosen items in their sections; an item
+    left out hands its kept children to the nearest kept parent.
+    """
+    from papers import exports
+
+    path = catalogue_path()
+    cat = storage.load_catalogue(path)
+    selected = (
+        catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
+    )
+    text = exports.export(cat, format_, selected)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.resolve() == path.resolve():
+        raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
+    storage.write_atomically(output, text)
+    note(f"wrote {storage.display_path(output)}")
 
 
 @command("path")

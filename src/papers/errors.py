@@ -59,3 +59,7 @@ class ArxivRejectedError(PapersError):
     def __init__(self, arxiv_message: str) -> None:
         super().__init__(f"arXiv refused the request: {arxiv_message}")
         self.arxiv_message = arxiv_message
+
+
+class NoteError(PapersError):
+    """A note could not be created or opened (exit code 1)."""

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import shlex
+import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from papers.catalogue import Item
+from papers.errors import NoteError
 from papers.keys import is_valid_key
+from papers.paths import cache_dir
+from papers.storage import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _MAX_STEM = 80
@@ -77,3 +86,107 @@ def create_note(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+# --- the metadata cache ----------------------------------------------------------------------------
+
+
+def load_cached_meta(item: Item) -> dict[str, Any] | None:
+    """The arXiv metadata cached for the item, or None: no arXiv id, not fetched yet, or unreadable.
+
+    The only place notes read the cache (``cache_dir()/arxiv/<id with / as _>.json``, written by
+    `papers fetch`), so it can be swapped for the cache module's own reader. ``year`` is added from
+    ``published`` when the file has no year.
+    """
+    if not item.arxiv:
+        return None
+    path = cache_dir() / "arxiv" / f"{item.arxiv.replace('/', '_')}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    published = data.get("published")
+    if not data.get("year") and isinstance(published, str) and published[:4].isdigit():
+        data["year"] = int(published[:4])
+    return data
+
+
+# --- starting and opening a note -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartedNote:
+    """The note to open; ``created`` if it was written just now; ``record`` the `note:` value to
+    store in the item when it does not hold it yet (a path relative to the catalogue's folder)."""
+
+    path: Path
+    created: bool
+    record: str | None
+
+
+def start_note(catalogue_file: Path, item: Item) -> StartedNote:
+    """The item's note: the file its `note:` names if that exists, else ``notes/<key>.md``, created
+    from the template when missing. An existing note is never written to."""
+    folder = catalogue_file.parent
+    recorded = _recorded_note(folder, item.note)
+    if recorded is not None:
+        return StartedNote(recorded, created=False, record=None)
+    path = note_path(folder / "notes", item.key)
+    try:
+        created = create_note(path, render_note(item.to_json(), load_cached_meta(item)))
+    except OSError as err:
+        raise NoteError(
+            f"could not create {display_path(path)}: {err.strerror or err}. Check that the catalogue's folder is writable"
+        ) from None
+    relative = path.relative_to(folder).as_posix()
+    return StartedNote(path, created, None if item.note == relative else relative)
+
+
+def _recorded_note(folder: Path, note: str | None) -> Path | None:
+    """The file the item's `note:` names, if it exists inside the catalogue's folder."""
+    if not note:
+        return None
+    candidate = folder / note
+    inside = candidate.resolve().is_relative_to(folder.resolve())
+    return candidate if inside and candidate.is_file() else None
+
+
+def note_preview(catalogue_file: Path, note: str, lines: int = 5) -> list[str] | None:
+    """The first non-blank lines of a recorded note, or None if it cannot be read."""
+    try:
+        with open(catalogue_file.parent / note, encoding="utf-8", errors="replace") as handle:
+            found: list[str] = []
+            for line in handle:
+                if line.strip():
+                    found.append(line.rstrip()[:120])
+                if len(found) == lines:
+                    break
+    except OSError:
+        return None
+    return found
+
+
+def editor_command() -> list[str] | None:
+    """``$VISUAL``, else ``$EDITOR``, split like a shell would; None when neither is set."""
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    return None
+
+
+def open_in_editor(command: list[str], path: Path) -> None:
+    """Run the editor on the note and wait for it."""
+    try:
+        result = subprocess.run([*command, str(path)], check=False)
+    except OSError as err:
+        raise NoteError(
+            f"could not start the editor '{command[0]}': {err.strerror or err}. "
+            f"Fix $VISUAL or $EDITOR, or pass --no-edit; the note is {display_path(path)}"
+        ) from None
+    if result.returncode != 0:
+        raise NoteError(
+            f"the editor '{command[0]}' exited with status {result.returncode}. The note is {display_path(path)}"
+        )

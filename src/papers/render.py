@@ -61,10 +61,10 @@ def render_list_json(items: Iterable[Item]) -> str:
 
 
 def render_list_tsv(items: Iterable[Item]) -> str:
-    """One item per line: status, key, title, arxiv id, section. Tabs and newlines never leak in."""
+    """One item per line: status, key, title, arxiv id, section, note. Tabs and newlines never leak in."""
     lines = []
     for item in items:
-        fields = (item.status, item.key, item.title, item.arxiv or "", item.section)
+        fields = (item.status, item.key, item.title, item.arxiv or "", item.section, item.note or "")
         lines.append("\t".join(" ".join(f.split()) for f in fields))
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -160,11 +160,36 @@ def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
     return table
 
 
+def progress_picture(rows: Sequence[Tally], total: Tally, kind: str) -> str:
+    """The progress table with its bars as a standalone SVG or HTML document (kind: svg | html)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    # Wide enough that no section name wraps: the picture should read like the terminal.
+    width = max(len(tally.name) for tally in (*rows, total)) + 50
+    recorder = Console(
+        file=StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+    )
+    recorder.print(progress_table(rows, total))
+    if kind == "svg":
+        return recorder.export_svg(title="papers progress")
+    return recorder.export_html()
+
+
 # --- one item ------------------------------------------------------------------------------------
 
 
 def item_details(
-    catalogue: Catalogue, item: Item, extra: dict[str, Any] | None = None
+    catalogue: Catalogue,
+    item: Item,
+    extra: dict[str, Any] | None = None,
+    note_preview: Sequence[str] | None = None,
 ) -> list[tuple[str, str]]:
     """The (label, value) pairs `papers show` prints, in reading order."""
     rows: list[tuple[str, str]] = [
@@ -185,7 +210,7 @@ def item_details(
         ("authors", ", ".join(item.authors) if item.authors else None),
         ("url", item.url),
         ("links", "\n".join(item.links) if item.links else None),
-        ("note", item.note),
+        ("note", _note_row(item.note, note_preview)),
         ("listed as", item.listed_as),
         ("remark", item.remark),
     ]
@@ -194,6 +219,15 @@ def item_details(
         if value:
             rows.append((label, str(value)))
     return rows
+
+
+def _note_row(note: str | None, preview: Sequence[str] | None) -> str | None:
+    """The note's path, then its first lines (or a word that it is missing)."""
+    if not note:
+        return None
+    if preview is None:
+        return f"{note} (missing)"
+    return "\n".join([note, *(f"│ {line}" for line in preview)])
 
 
 def details_text(rows: Sequence[tuple[str, str]]) -> str:

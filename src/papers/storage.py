@@ -369,26 +369,28 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def editing(path: Path, *, create: bool = False) -> Iterator[Editor]:
+def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Iterator[Editor]:
     """Lock, read and validate the catalogue; yield an Editor; write only if something changed.
 
-    If the body raises, nothing is written.
+    If the body raises, nothing is written. After structural edits the new text is parsed before it
+    is written, so an edit can never leave an invalid file. With `dry_run` the edits are made and
+    checked in memory only: no lock is taken and nothing is written.
     """
-    with _locked(path):
+    with contextlib.nullcontext() if dry_run else _locked(path):
         data = b"" if create and not path.exists() else _read_bytes(path)
         catalogue = _catalogue_for(path, data) if data or not create else Catalogue(None, (), (), ())
         editor = Editor(path, data.decode("utf-8"), catalogue)
         yield editor
         if editor.changed:
-            text = editor.text
-            write_atomically(path, text)
-            encoded = text.encode("utf-8")
-            digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
+            encoded = editor.text.encode("utf-8")
             if editor.structural:
                 # Items were added: parse the new text once, which also proves it valid.
-                _write_cache(path, digest, parse_catalogue(encoded, display_path(path)))
-            else:
-                _write_cache(path, digest, editor.catalogue)
+                editor._snapshot = parse_catalogue(encoded, display_path(path))
+            if dry_run:
+                return
+            write_atomically(path, editor.text)
+            digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
+            _write_cache(path, digest, editor.catalogue)
 
 
 _STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
@@ -570,13 +572,7 @@ class Editor:
         self._replace(insert_at, insert_at, self._field_lines(indent, indent, name, value))
 
     def _field_lines(self, lead: str, indent: str, name: str, value: Any) -> list[str]:
-        nl = self.newline
-        if name in _LIST_FIELDS or isinstance(value, (list, tuple)):
-            values = list(value)
-            if not values:
-                return [f"{lead}{name}: []{nl}"]
-            return [f"{lead}{name}:{nl}"] + [f"{indent}  - {yaml_scalar(v)}{nl}" for v in values]
-        return [f"{lead}{name}: {yaml_scalar(value)}{nl}"]
+        return _field_lines(lead, indent, name, value, self.newline)
 
     def _rewrite_scalar_line(self, line: str, value: Any) -> str:
         """Replace the value on a `name: value  # comment` line, keeping the rest of the line."""
@@ -625,14 +621,12 @@ class Editor:
             else:
                 self._replace(block_end, block_end, [f"{' ' * parent.column}children:{self.newline}"])
                 insert_at = block_end + 1
-            self._insert_item(insert_at, child_column, new)
+            added = self._insert_item(insert_at, child_column, new, parent.depth + 1)
             self._items[new.parent] = self._items[new.parent]._replace(
                 children=(*parent.children, new.fields["key"])
             )
             index = next(i for i, s in enumerate(self._sections) if s.name == new.section)
-            self._sections[index] = self._sections[index]._replace(
-                keys=(*self._sections[index].keys, new.fields["key"])
-            )
+            self._sections[index] = self._sections[index]._replace(keys=(*self._sections[index].keys, *added))
             return
         section = next(s for s in self._sections if s.name == new.section)
         fields, block_end = self._block_fields(section.line, section.column)
@@ -648,9 +642,9 @@ class Editor:
         else:
             self._replace(block_end, block_end, [f"{' ' * section.column}items:{self.newline}"])
             insert_at = block_end + 1
-        self._insert_item(insert_at, item_column, new)
+        added = self._insert_item(insert_at, item_column, new, 0)
         index = self._sections.index(section)
-        self._sections[index] = self._sections[index]._replace(keys=(*section.keys, new.fields["key"]))
+        self._sections[index] = self._sections[index]._replace(keys=(*section.keys, *added))
 
     def _last_descendant(self, key: str) -> str:
         item = self._items[key]
@@ -658,26 +652,24 @@ class Editor:
             item = self._items[item.children[-1]]
         return item.key
 
-    def _insert_item(self, at: int, column: int, new: NewItem) -> None:
-        ordered = sorted(
-            new.fields, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else len(FIELD_ORDER)
-        )
-        indent = " " * column
-        lines: list[str] = []
-        for i, name in enumerate(ordered):
-            lead = " " * (column - 2) + "- " if i == 0 else indent
-            lines += self._field_lines(lead, indent, name, new.fields[name])
+    def _insert_item(self, at: int, column: int, new: NewItem, depth: int) -> list[str]:
+        """Write the item (and any `children` it carries, nested) at line `at`; return the new keys."""
+        lines, placed = _item_lines(new.fields, column, self.newline)
         self._replace(at, at, lines)
-        self._order.append(new.fields["key"])
-        self._items[new.fields["key"]] = Item(
-            key=new.fields["key"],
-            title=new.fields["title"],
-            section=new.section,
-            parent=new.parent,
-            depth=0,
-            line=at,
-            column=column,
-        )
+        for fields, offset, item_column, level in placed:
+            key = fields["key"]
+            self._order.append(key)
+            self._items[key] = Item(
+                key=key,
+                title=fields["title"],
+                section=new.section,
+                parent=new.parent if level == 0 else fields["_parent"],
+                depth=depth + level,
+                children=tuple(child["key"] for child in fields.get("children") or ()),
+                line=at + offset,
+                column=item_column,
+            )
+        return [fields["key"] for fields, *_ in placed]
 
     def _block_fields(self, line: int, column: int) -> tuple[dict[str, tuple[int, int]], int]:
         probe = Item(key="", title="", section="", parent=None, depth=0, line=line, column=column)
@@ -711,6 +703,197 @@ class Editor:
             lines = lines[1:]
         self._replace(end, end, lines)
         self._sections.append(Section(name, tuple(notes), (), end + (1 if self._sections else 0), column))
+
+    # -- the list's title and notes --
+
+    @property
+    def is_empty(self) -> bool:
+        """True for a catalogue that does not exist yet (or holds nothing but comments)."""
+        return not any(_is_content(line) for line in self.lines)
+
+    def write_new(self, catalogue: Mapping[str, Any]) -> None:
+        """Fill a catalogue that does not exist yet with `render_catalogue(catalogue)`.
+
+        The only whole-file write there is: a file with content is only ever edited line by line.
+        """
+        if not self.is_empty:
+            raise CatalogueError(f"{self.label} already has content. Papers only edits it line by line")
+        self.lines = render_catalogue(catalogue).splitlines(keepends=True)
+        self.newline = "\n"
+        self.changed = self.structural = True
+
+    def set_title(self, title: str) -> None:
+        """Set the list's top-level `title:`, in place if the line exists, else above the first field."""
+        self.structural = True
+        at = _top_level_field(self.lines, "title")
+        if at is not None:
+            self._replace(at, at + 1, [self._rewrite_scalar_line(self.lines[at], title)])
+            return
+        first = _first_top_level_field(self.lines)
+        at = len(self.lines) if first is None else first
+        self._replace(at, at, [f"title: {yaml_scalar(title)}{self.newline}"])
+
+    def add_notes(self, notes: Sequence[str], section: str | None = None) -> None:
+        """Append lines to the `notes:` of the whole list, or of a section; create the list if needed."""
+        if not notes:
+            return
+        self.structural = True
+        if section is None:
+            top = _first_top_level_field(self.lines)
+            if top is None:
+                raise CatalogueError(f"{self.label}: no `sections:` list. Add one (see docs/schema.md)")
+            fields, block_end = self._block_fields(top, 0)
+            self._extend_list(fields, block_end, 0, "notes", notes, before="sections")
+        else:
+            found = next(s for s in self._sections if s.name == section)
+            fields, block_end = self._block_fields(found.line, found.column)
+            self._extend_list(fields, block_end, found.column, "notes", notes, before="items")
+
+    def _extend_list(
+        self,
+        fields: dict[str, tuple[int, int]],
+        block_end: int,
+        column: int,
+        name: str,
+        values: Sequence[str],
+        *,
+        before: str,
+    ) -> None:
+        nl = self.newline
+        indent = " " * (column + 2)
+        if name not in fields:
+            at = fields[before][0] if before in fields else block_end
+            if at == min(f[0] for f in fields.values()):
+                at = block_end  # never above the line that opens the mapping (`- name: ...`)
+            self._replace(at, at, _field_lines(" " * column, " " * column, name, list(values), nl))
+            return
+        first, end = fields[name]
+        line = self.lines[first]
+        match = _FIELD_START.match(line)
+        assert match is not None
+        rest = line[match.end() :].strip()
+        value = rest[: _scalar_end(rest)]
+        if value in ("[]", "~", "null"):
+            head = line[: match.end()] + nl
+            self._replace(first, end, [head, *(f"{indent}- {yaml_scalar(v)}{nl}" for v in values)])
+            return
+        if value:
+            raise CatalogueError(
+                f"{self.label}:{first + 1}: `{name}` is written on one line, which papers cannot add to. "
+                "Write it as a list with one `- entry` per line"
+            )
+        entries = [text for text in self.lines[first + 1 : end] if text.lstrip(" ").startswith("-")]
+        if entries:
+            indent = entries[0][: len(entries[0]) - len(entries[0].lstrip(" "))]
+        self._replace(end, end, [f"{indent}- {yaml_scalar(v)}{nl}" for v in values])
+
+
+# --- a brand-new catalogue -----------------------------------------------------------------------
+
+_NEW_FILE_HEADER = (
+    "# papers.yaml: the reading list that `papers` tracks. Plain YAML, meant to be edited by hand:\n"
+    "# papers edits only the lines of the items it changes, so your comments and layout survive.\n"
+    "# Field order and meanings: docs/schema.md. Keys are what you type: `papers done KEY`.\n"
+)
+
+
+def render_catalogue(catalogue: Mapping[str, Any]) -> str:
+    """YAML text for a whole new catalogue, in the layout of the shipped papers.yaml.
+
+    `catalogue` is shaped like the file (see `checklist`): title, notes, sections with nested items.
+    The text is parsed back before it is returned, which proves it valid. Only for a file that does
+    not exist yet: an existing catalogue is never re-serialised.
+    """
+    lines = [_NEW_FILE_HEADER, "\n"]
+    title = " ".join(str(catalogue.get("title") or "").split())
+    if title:
+        lines.append(f"title: {yaml_scalar(title)}\n")
+    notes = [str(note) for note in catalogue.get("notes") or () if str(note).strip()]
+    if notes:
+        lines += _field_lines("", "", "notes", notes, "\n")
+    if title or notes:
+        lines.append("\n")
+    sections = list(catalogue.get("sections") or ())
+    lines.append("sections:\n" if sections else "sections: []\n")
+    for index, section in enumerate(sections):
+        if index:
+            lines.append("\n")
+        lines.append(f"  - name: {yaml_scalar(section['name'])}\n")
+        section_notes = [str(note) for note in section.get("notes") or () if str(note).strip()]
+        if section_notes:
+            lines += _field_lines("    ", "    ", "notes", section_notes, "\n")
+        items = list(section.get("items") or ())
+        lines.append("    items:\n" if items else "    items: []\n")
+        for item in items:
+            lines += _item_lines(_with_status(item), 8, "\n")[0]
+    text = "".join(lines)
+    parse_catalogue(text, "the new catalogue")
+    return text
+
+
+def _with_status(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item and its descendants, each with an explicit `status` (todo unless given)."""
+    return {
+        **item,
+        "status": item.get("status") or "todo",
+        "children": [_with_status(child) for child in item.get("children") or ()],
+    }
+
+
+def _field_lines(lead: str, indent: str, name: str, value: Any, nl: str) -> list[str]:
+    if name in _LIST_FIELDS or isinstance(value, (list, tuple)):
+        values = list(value)
+        if not values:
+            return [f"{lead}{name}: []{nl}"]
+        return [f"{lead}{name}:{nl}"] + [f"{indent}  - {yaml_scalar(v)}{nl}" for v in values]
+    return [f"{lead}{name}: {yaml_scalar(value)}{nl}"]
+
+
+def _field_rank(name: str) -> int:
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+
+
+def _item_lines(
+    item: Mapping[str, Any], column: int, nl: str
+) -> tuple[list[str], list[tuple[dict[str, Any], int, int, int]]]:
+    """An item's lines, its children nested under `children:`, with the fields in FIELD_ORDER.
+
+    Also returns, for the item and each descendant, (fields with `_parent`, line offset, column, level).
+    Empty fields are left out; `status` is written whenever the item has one.
+    """
+    out: list[str] = []
+    placed: list[tuple[dict[str, Any], int, int, int]] = []
+
+    def emit(fields: dict[str, Any], column: int, level: int) -> None:
+        placed.append((fields, len(out), column, level))
+        indent = " " * column
+        names = sorted(
+            (
+                n
+                for n, v in fields.items()
+                if n not in ("children", "_parent") and v not in (None, "", [], (), False)
+            ),
+            key=_field_rank,
+        )
+        for i, name in enumerate(names):
+            lead = " " * (column - 2) + "- " if i == 0 else indent
+            out.extend(_field_lines(lead, indent, name, fields[name], nl))
+        children = list(fields.get("children") or ())
+        if children:
+            out.append(f"{indent}children:{nl}")
+            for child in children:
+                emit({**child, "_parent": fields["key"]}, column + 4, level + 1)
+
+    emit(dict(item), column, 0)
+    return out, placed
+
+
+def _first_top_level_field(lines: Sequence[str]) -> int | None:
+    for i, line in enumerate(lines):
+        match = _FIELD_START.match(line)
+        if match and not match["lead"]:
+            return i
+    return None
 
 
 def _top_level_field(lines: Sequence[str], name: str) -> int | None:

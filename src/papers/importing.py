@@ -1,0 +1,109 @@
+"""`papers import`: a markdown checklist merged into the catalogue through the storage editor.
+
+The decisions are `checklist.merge`'s; this module only turns its plan into surgical edits
+(or, for a catalogue that does not exist yet, into one new file) and describes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from papers.catalogue import NewItem, set_status, to_tree
+from papers.storage import Editor
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with --dry-run, would do); `changes` has one line per change."""
+
+    added: int = 0
+    matched: int = 0
+    ticked: int = 0
+    notes_kept: int = 0
+    notes_present: int = 0
+    changes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"added {_count(self.added, 'item')}",
+            f"matched {_count(self.matched, 'existing item')}",
+            f"kept {_count(self.notes_kept, 'line')} as notes"
+            + (f" ({self.notes_present} already there)" if self.notes_present else ""),
+        ]
+        if self.ticked:
+            parts.append(f"ticked {_count(self.ticked, 'existing item')}")
+        return ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | None:
+    """Merge the checklist `text` into the editor's catalogue; None if the text holds no list at all."""
+    from papers.checklist import merge, parse_checklist
+
+    parsed = parse_checklist(text, taken_keys=editor.catalogue.keys)
+    if not parsed.catalogue["sections"] and not parsed.catalogue["notes"]:
+        return None
+    existing = to_tree(editor.catalogue)
+    plan = merge(existing, parsed.catalogue)
+    report = ImportReport(
+        added=plan.added,
+        matched=plan.matched,
+        notes_kept=plan.kept_notes,
+        notes_present=_notes_present(existing, parsed.catalogue),
+    )
+    out = report.changes
+    if plan.title:
+        out.append(f"title: {plan.title}")
+    out += [f"note: {note}" for note in plan.catalogue_notes]
+    for name, notes in plan.section_notes.items():
+        out += [f"note in {name}: {note}" for note in notes]
+    for addition in plan.additions:
+        where = addition.section + (f", under {addition.parent_key}" if addition.parent_key else "")
+        out += _describe(addition.item, f" (in {where})")
+    for section in plan.new_sections:
+        out.append(f"section: {section['name']}")
+        out += [f"note in {section['name']}: {note}" for note in section["notes"]]
+        for item in section["items"]:
+            out += _describe(item, "")
+    if editor.is_empty:
+        editor.write_new({"title": plan.title, "notes": plan.catalogue_notes, "sections": plan.new_sections})
+        return report
+    if plan.title:
+        editor.set_title(plan.title)
+    editor.add_notes(plan.catalogue_notes)
+    for name, notes in plan.section_notes.items():
+        editor.add_notes(notes, section=name)
+    for addition in plan.additions:
+        editor.add_item(NewItem(addition.section, addition.parent_key, addition.item))
+    for section in plan.new_sections:
+        editor.add_section(section["name"], section["notes"])
+        for item in section["items"]:
+            editor.add_item(NewItem(section["name"], None, item))
+    changes, _ = set_status([editor.catalogue[key] for key in plan.to_tick], "done", today)
+    editor.apply(changes)
+    report.ticked = len(changes)
+    out += [f"tick: {change.key} ({change.summary})" for change in changes]
+    return report
+
+
+def _notes_present(existing: dict[str, Any], imported: dict[str, Any]) -> int:
+    """How many of the list's note lines the catalogue already has in the same place."""
+    count = len(set(imported["notes"]) & set(existing["notes"]))
+    sections = {section["name"].casefold(): section for section in existing["sections"]}
+    for section in imported["sections"]:
+        match = sections.get(section["name"].casefold())
+        if match is not None:
+            count += len(set(section["notes"]) & set(match["notes"]))
+    return count
+
+
+def _describe(item: dict[str, Any], where: str, depth: int = 0) -> list[str]:
+    mark = "x" if item.get("status") == "done" else " "
+    lines = [f"add: {'  ' * depth}[{mark}] {item['key']}: {item['title']}{where}"]
+    for child in item.get("children") or ():
+        lines += _describe(child, "", depth + 1)
+    return lines

@@ -1,0 +1,297 @@
+"""`papers import LIST.md`: a markdown checklist merged into papers.yaml, never duplicating or unticking."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "reading-list.md"
+SEED_SECTIONS = [
+    "Optimization algorithm",
+    "Development of language models",
+    "Models",
+    "Vision",
+    "Image Generation",
+    "Reinforcement learning",
+    "Normalization and Regularization",
+    "Some research papers",
+    "Some resourceful repos",
+    "Tokenization",
+    "New (saw somewhere in twitter)",
+]
+
+
+def listed(run: Run, *args: str) -> list[dict[str, object]]:
+    result = run(*args, "list", "--json")
+    assert result.exit_code == 0, result.stderr
+    items: list[dict[str, object]] = json.loads(result.stdout)
+    return items
+
+
+def only_insertions(before: str, after: str) -> bool:
+    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+    return {op for op, *_ in opcodes} == {"equal", "insert"}
+
+
+def test_importing_the_seed_creates_the_catalogue(run: Run, isolated: Path) -> None:
+    result = run("import", str(SEED))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == "added 63 items, matched 0 existing items, kept 2 lines as notes\n"
+    text = (isolated / "papers.yaml").read_text()
+    assert text.startswith("# papers.yaml")
+    assert "\nsections:\n  - name: Optimization algorithm\n    items:\n      - key: " in text
+
+    items = listed(run)
+    assert len(items) == 63
+    progress = json.loads(run("progress", "--json").stdout)
+    assert [row["section"] for row in progress["sections"]] == SEED_SECTIONS
+    ticked = sorted(str(item["listed_as"]) for item in items if item["status"] == "done")
+    assert ticked == [
+        "SGD - AdamW / AdamScheduleFree (cs231n) [see blog](https://akash5100.github.io/blog/2024/04/12/Optimization_techniques.html)",
+        "Self A, Multi Head A, Cross A (Attention)",
+        "Transformer (Attention is all you need)",
+        "Understanding deeplearning requires rethinking generalization (research paper)-- See mnist_generalization [notebook](./mnist_generalization.ipynb)",
+    ]
+    by_listing = {item["listed_as"]: item for item in items}
+    transformer = by_listing["Transformer (Attention is all you need)"]
+    assert len(transformer["children"]) == 20  # type: ignore[arg-type]
+    assert by_listing["BERT (2018)"]["parent"] == transformer["key"]
+    assert by_listing["BERT (2018)"]["year"] == 2018
+    assert by_listing["LM are Few Shot learners (https://arxiv.org/pdf/2005.14165)"]["arxiv"] == "2005.14165"
+    assert by_listing["https://arxiv.org/pdf/2207.14255.pdf"]["arxiv"] == "2207.14255"
+    assert by_listing["https://arxiv.org/pdf/2304.08467.pdf"]["arxiv"] == "2304.08467"
+    assert by_listing["DeepDream"]["parent"] == by_listing["Visualizing CNN techniques"]["key"]
+
+    shown = run("show", str(transformer["key"])).stdout
+    assert "Transformer (Attention is all you need)" in shown
+    # The remark lines are kept: the protip on the list, the TODO on its section.
+    assert '\nnotes:\n  - "protip, use  perplexity.ai as a resource scrapper"\n' in text
+    assert (
+        "  - name: Normalization and Regularization\n    notes:\n"
+        '      - "(TODO: add more recently used normalization layers in chronological order, to know how one improved other for eg)"\n'
+    ) in text
+    assert "title: Self notes for some research papers list\n" in text
+
+
+def test_importing_the_same_list_twice_adds_nothing_and_changes_no_byte(run: Run, isolated: Path) -> None:
+    run("import", str(SEED))
+    before = (isolated / "papers.yaml").read_bytes()
+    result = run("import", str(SEED))
+    assert result.exit_code == 0
+    assert (
+        result.stderr == "added 0 items, matched 63 existing items, kept 0 lines as notes (2 already there)\n"
+    )
+    assert (isolated / "papers.yaml").read_bytes() == before
+
+
+def test_a_ticked_item_stays_ticked_and_an_imported_tick_ticks(run: Run, isolated: Path) -> None:
+    run("import", str(SEED))
+    assert run("done", "bert").exit_code == 0
+    result = run("import", str(SEED))  # the seed has BERT unticked
+    assert "ticked" not in result.stderr
+    statuses = {item["key"]: item["status"] for item in listed(run)}
+    assert statuses["bert"] == "done"
+
+    ticked_list = isolated / "ticked.md"
+    ticked_list.write_text("## Models\n- [x] LSTM\n- [ ] GRU\n")
+    result = run("import", str(ticked_list))
+    assert result.stderr == (
+        "added 0 items, matched 2 existing items, kept 0 lines as notes, ticked 1 existing item\n"
+    )
+    items = {item["key"]: item for item in listed(run)}
+    assert (items["lstm"]["status"], items["gru"]["status"]) == ("done", "todo")
+    assert items["lstm"]["done_on"] is not None
+
+
+def test_the_seed_into_the_shipped_catalogue_adds_nothing(run: Run, catalogue_file: Path) -> None:
+    """The shipped items keep the seed's lines in `listed_as`, so every line finds its item."""
+    before = catalogue_file.read_bytes()
+    result = run("import", str(SEED))
+    assert result.exit_code == 0
+    assert (
+        result.stderr == "added 0 items, matched 63 existing items, kept 0 lines as notes (2 already there)\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
+def test_new_items_notes_and_sections_are_inserted_without_touching_other_bytes(
+    run: Run, catalogue_file: Path, isolated: Path
+) -> None:
+    before = catalogue_file.read_text()
+    extra = isolated / "more.md"
+    extra.write_text(
+        "# Self notes for some research papers list\n"
+        "a new remark on the whole list\n\n"
+        "## development of LANGUAGE models\n"
+        "- [ ] Transformer (Attention is all you need)\n"
+        "  - [ ] Mistral 7B [paper](https://arxiv.org/abs/2310.06825v1)\n"
+        "    - [ ] Mixtral of Experts https://arxiv.org/abs/2401.04088\n"
+        "- [ ] LLaMA (2023) https://arxiv.org/abs/2302.13971\n\n"
+        "## Models\n"
+        "a remark on models\n\n"
+        "## Robotics\n"
+        "- [ ] RT-2 https://arxiv.org/abs/2307.15818\n"
+        "  - [ ] RT-1\n"
+    )
+    result = run("import", str(extra))
+    assert result.exit_code == 0, result.stderr
+    # Transformer and Mixtral (by its arXiv id, in Vision) are matched; the rest is new.
+    assert result.stderr == "added 4 items, matched 2 existing items, kept 2 lines as notes\n"
+    assert only_insertions(before, catalogue_file.read_text())
+    items = {item["key"]: item for item in listed(run)}
+    mistral = next(item for item in items.values() if item["arxiv"] == "2310.06825")
+    assert (mistral["parent"], mistral["section"], mistral["year"]) == (
+        "transformer",
+        "Development of language models",
+        None,
+    )
+    assert (items["mixtral"]["section"], items["mixtral"]["parent"]) == ("Vision", None)
+    assert items["transformer"]["status"] == "done"  # unticked in the list, still ticked
+    llama = next(item for item in items.values() if item["arxiv"] == "2302.13971")
+    assert (llama["parent"], llama["year"]) == (None, 2023)
+    rt2 = next(item for item in items.values() if item["arxiv"] == "2307.15818")
+    assert rt2["section"] == "Robotics"
+    assert [items[key]["title"] for key in rt2["children"]] == ["RT-1"]  # type: ignore[union-attr]
+    text = catalogue_file.read_text()
+    assert (
+        "notes:\n  - protip, use  perplexity.ai as a resource scrapper\n  - a new remark on the whole list\n"
+        in text
+    )
+    assert "  - name: Models\n    notes:\n      - a remark on models\n    items:\n" in text
+
+
+def test_an_item_listed_twice_in_one_list_stays_twice(run: Run, isolated: Path) -> None:
+    twice = isolated / "twice.md"
+    twice.write_text("## Reading\n- [ ] Attention Is All You Need\n- [x] Attention Is All You Need\n")
+    assert run("import", str(twice)).stderr.startswith("added 2 items,")
+    items = listed(run)
+    assert [(item["key"], item["status"]) for item in items] == [
+        ("attention-all-you-need", "todo"),
+        ("attention-all-you-need-2", "done"),
+    ]
+    assert run("import", str(twice)).stderr.startswith("added 0 items, matched 2 existing items")
+
+
+def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
+    dialect = isolated / "dialect.md"
+    dialect.write_text(
+        "Some intro text before any heading.\n\n"
+        "### Deep *learning*\n"
+        "* [X] Star bullet, capital X (2015)\n"
+        "\t+ [ ] Tab-indented plus bullet <https://example.org/plus>\n"
+        "1. [ ] Numbered item [abs](https://arxiv.org/abs/1512.03385v1) (He et al., 2015)\n"
+        "   2) [x] Numbered child\n"
+        "- plain bullet, kept as a note\n"
+        "```\n- [ ] not an item inside a fence\n```\n"
+    )
+    result = run("import", str(dialect))
+    assert result.exit_code == 0, result.stderr
+    # The fence's closing line repeats its opening one, and notes are kept once each.
+    assert result.stderr == "added 4 items, matched 0 existing items, kept 4 lines as notes\n"
+    items = {item["title"]: item for item in listed(run)}
+    star = items["Star bullet, capital X"]
+    assert (star["status"], star["year"], star["section"]) == ("done", 2015, "Deep *learning*")
+    assert items["Tab-indented plus bullet"]["parent"] == star["key"]
+    assert items["Tab-indented plus bullet"]["links"] == ["https://example.org/plus"]
+    numbered = items["Numbered item abs (He et al., 2015)"]
+    assert (numbered["arxiv"], numbered["year"], numbered["parent"]) == ("1512.03385", 2015, None)
+    assert items["Numbered child"]["parent"] == numbered["key"]
+    text = (isolated / "papers.yaml").read_text()
+    assert "notes:\n  - Some intro text before any heading.\n" in text
+    assert '      - "- [ ] not an item inside a fence"\n' in text
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(run: Run, catalogue_file: Path, isolated: Path) -> None:
+    before = catalogue_file.read_bytes()
+    extra = isolated / "more.md"
+    extra.write_text("## Models\n- [x] LSTM\n- [ ] Mamba-2 https://arxiv.org/abs/2405.21060\n  - [ ] SSD\n")
+    result = run("import", "--dry-run", str(extra))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "add: [ ] mamba-2: Mamba-2 (in Models)\nadd:   [ ] ssd: SSD\ntick: lstm (todo -> done)\n"
+    )
+    assert result.stderr == (
+        "would have added 2 items, matched 1 existing item, kept 0 lines as notes, ticked 1 existing item; "
+        "nothing was written\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
+def test_dry_run_does_not_create_a_catalogue(run: Run, isolated: Path) -> None:
+    result = run("import", "-n", str(SEED))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:3] == [
+        "title: Self notes for some research papers list",
+        "note: protip, use  perplexity.ai as a resource scrapper",
+        "section: Optimization algorithm",
+    ]
+    assert not (isolated / "papers.yaml").exists()
+    assert [p.name for p in isolated.iterdir() if p.name.startswith(".")] == []
+
+
+def test_import_reads_standard_input_and_honours_file(run: Run, isolated: Path) -> None:
+    target = isolated / "elsewhere.yaml"
+    result = run("--file", str(target), "import", "-", input="## A\n- [ ] One\n")
+    assert result.exit_code == 0, result.stderr
+    assert [item["key"] for item in listed(run, "--file", str(target))] == ["one"]
+
+
+def test_import_of_a_missing_file_is_a_usage_error(run: Run, isolated: Path) -> None:
+    result = run("import", "nope.md")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: cannot read nope.md: No such file or directory. Check the path.\n"
+    assert not (isolated / "papers.yaml").exists()
+
+
+def test_import_of_a_file_with_no_list_changes_nothing(
+    run: Run, catalogue_file: Path, isolated: Path
+) -> None:
+    before = catalogue_file.read_bytes()
+    (isolated / "empty.md").write_text("\n\n")
+    result = run("import", "empty.md")
+    assert result.exit_code == 0
+    assert result.stderr == "empty.md has no headings, checklist items or notes: nothing to import\n"
+    assert catalogue_file.read_bytes() == before
+
+
+def test_import_into_an_invalid_catalogue_reports_it(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    write_catalogue("sections:\n  - name: A\n    items:\n      - title: no key\n")
+    result = run("import", str(SEED))
+    assert result.exit_code == 1
+    assert result.stderr == "Error: papers.yaml:4: an item has no key. Add `key: a-short-slug`.\n"
+
+
+@pytest.mark.parametrize("command", ["import", "export", "note"])
+def test_markdown_and_note_commands_do_not_import_network_libraries(
+    command: str, catalogue_file: Path, isolated: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = {"import": ["import", str(SEED)], "export": ["export"], "note": ["note", "bert", "--no-edit"]}[
+        command
+    ]
+    code = (
+        f"import sys; sys.argv = ['papers', *{args!r}]\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "heavy = sorted(m for m in ('httpx', 'arxiv', 'requests', 'httpcore', 'pydantic') if m in sys.modules)\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": src}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("[]"), result.stderr
