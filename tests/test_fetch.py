@@ -335,3 +335,32 @@ def test_fetch_needs_something_to_fetch(run: Run, catalogue_file: Path) -> None:
     result = run("fetch")
     assert result.exit_code == 2
     assert "give at least one id or query, or --all" in result.stderr
+
+
+def test_export_bibtex_after_fetch_loads_in_bibtexparser(run: Run, catalogue_file: Path, arxiv) -> None:
+    import bibtexparser
+
+    run("fetch", "gpt3", "flashattention")
+    result = run("export", "--format", "bibtex")
+    assert result.exit_code == 0, result.stderr
+    library = bibtexparser.parse_string(result.stdout)
+    assert library.failed_blocks == []
+    by_key = {entry.key: entry for entry in library.entries}
+    assert set(by_key) == {"brown2020language", "dao2022flashattention"}
+    gpt3 = by_key["brown2020language"]
+    assert gpt3.entry_type == "misc"
+    assert gpt3.fields_dict["eprint"].value == "2005.14165"
+    assert gpt3.fields_dict["archivePrefix"].value == "arXiv"
+    assert (
+        gpt3.fields_dict["author"].value
+        == "Tom B. Brown and Benjamin Mann and Nick Ryder and Melanie Subbiah"
+    )
+    assert result.stderr.startswith("left out ")  # the papers not fetched yet are named, not silently dropped
+
+
+def test_export_bibtex_filters_by_status(run: Run, catalogue_file: Path, arxiv) -> None:
+    run("fetch", "gpt3", "flashattention")
+    run("done", "gpt3")
+    result = run("export", "--format", "bibtex", "--done")
+    assert "@misc{brown2020language," in result.stdout
+    assert "dao2022" not in result.stdout

@@ -544,11 +544,13 @@ def export(
     done: DoneOpt = False,
     section: SectionOpt = None,
 ) -> None:
-    """Print the catalogue as a markdown checklist (the default) or JSON.
+    """Print the catalogue as a markdown checklist (the default), JSON or BibTeX.
 
     `papers import` reads the markdown back to the same sections, items, ticks, links,
     arXiv ids and nesting. The filters keep the chosen items in their sections; an item
-    left out hands its kept children to the nearest kept parent.
+    left out hands its kept children to the nearest kept parent. BibTeX covers the papers
+    whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
+    archivePrefix and primaryClass, cite keys like vaswani2017attention.
     """
     from papers import exports
 
@@ -557,6 +559,13 @@ def export(
     selected = (
         catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
     )
+    if format_ is ExportFormat.bibtex:
+        _, unfetched = exports.bibtex_sources(cat, selected)
+        if unfetched:
+            shown = ", ".join(unfetched[:5]) + (", ..." if len(unfetched) > 5 else "")
+            note(
+                f"left out {len(unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
+            )
     text = exports.export(cat, format_, selected)
     if output is None:
         sys.stdout.write(text)

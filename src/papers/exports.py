@@ -22,6 +22,7 @@ from papers.catalogue import Catalogue, Item, to_tree
 class ExportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
+    bibtex = "bibtex"
 
 
 Exporter = Callable[[Catalogue, Sequence[Item] | None], str]
@@ -62,9 +63,39 @@ def export_json(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
     return json.dumps(_tree(catalogue, selected), indent=2, ensure_ascii=False) + "\n"
 
 
+def bibtex_sources(catalogue: Catalogue, selected: Sequence[Item] | None) -> tuple[list[Any], list[str]]:
+    """The cached arXiv records of the chosen items (each paper once, in catalogue order), and the
+    keys of chosen papers that have an arXiv id but no record yet (`papers fetch` fills those)."""
+    from papers.fetching import item_arxiv_id
+    from papers.metadata_cache import MetadataCache
+
+    cache = MetadataCache()
+    records: dict[str, Any] = {}
+    unfetched: list[str] = []
+    for item in catalogue.items if selected is None else selected:
+        arxiv_id = item_arxiv_id(item)
+        if arxiv_id is None or arxiv_id.id in records:
+            continue
+        meta = cache.get(arxiv_id.id)
+        if meta is None:
+            unfetched.append(item.key)
+        else:
+            records[arxiv_id.id] = meta
+    return list(records.values()), unfetched
+
+
+def export_bibtex(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
+    """BibTeX in arXiv's preprint convention for every chosen paper whose metadata was fetched."""
+    from papers.bibtex import to_bibtex
+
+    records, _ = bibtex_sources(catalogue, selected)
+    return to_bibtex(records)
+
+
 EXPORTERS: dict[ExportFormat, Exporter] = {
     ExportFormat.markdown: export_markdown,
     ExportFormat.json: export_json,
+    ExportFormat.bibtex: export_bibtex,
 }
 
 
