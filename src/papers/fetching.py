@@ -214,15 +214,18 @@ def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOpti
             arxiv_id = item_arxiv_id(item)
             if arxiv_id is not None:
                 by_id.setdefault(arxiv_id.id, []).append(item)
+        changes: list[core.Change] = []
         for fetched in report.fetched:
             holders = by_id.get(fetched.meta.arxiv_id, [])
             fetched.keys = [item.key for item in holders]
             for item in holders:
                 fields = enrichment(item, fetched.meta)
                 if fields:
-                    editor.set_fields(item.key, fields)
+                    changes.append(core.Change(item.key, fields, ", ".join(fields)))
                     report.updated[item.key] = list(fields)
-            if not holders and add is not None:
+        editor.apply(changes)
+        for fetched in report.fetched:
+            if not fetched.keys and add is not None:
                 new = core.plan_add(
                     editor.catalogue, fetched.meta.title, section=add.section, parent=add.parent,
                     arxiv=fetched.meta.arxiv_id,

@@ -12,8 +12,10 @@ read-modify-write.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
+import itertools
 import json
 import marshal
 import os
@@ -457,6 +459,7 @@ class Editor:
         self._sections = list(catalogue.sections)
         self.changed = False
         self.structural = False
+        self._deferred: list[tuple[int, int]] | None = None  # line shifts of a bottom-up batch
         # Follow the file's own convention for the default status: if most items spell out a
         # status, undo writes `status: todo`; if most leave it out, undo removes the line (unless
         # it carries a comment). Either way `done X` then `undo X` gives the file back byte for byte.
@@ -481,8 +484,34 @@ class Editor:
     # -- field edits --
 
     def apply(self, changes: Sequence[Change]) -> None:
-        for change in changes:
-            self.set_fields(change.key, change.fields)
+        """Set fields on many items, bottom of the file first.
+
+        Editing from the bottom up means no edit moves a line still to be edited, so the line
+        shifts are recorded and applied to every item once at the end, instead of after each
+        inserted line (which made a 1,000-item fetch spend seconds renumbering).
+        """
+        self._deferred = []
+        try:
+            for change in sorted(changes, key=lambda c: self._items[c.key].line, reverse=True):
+                self.set_fields(change.key, change.fields)
+        finally:
+            shifts, self._deferred = self._deferred, None
+            self._shift_all(shifts)
+
+    def _shift_all(self, shifts: list[tuple[int, int]]) -> None:
+        """Move every item and section below each (end line, delta) of a bottom-up batch."""
+        if not shifts:
+            return
+        shifts.sort()
+        ends = [end for end, _ in shifts]
+        totals = list(itertools.accumulate(delta for _, delta in shifts))
+
+        def moved(line: int) -> int:
+            index = bisect.bisect_right(ends, line)
+            return line + (totals[index - 1] if index else 0)
+
+        self._items = {key: item._replace(line=moved(item.line)) for key, item in self._items.items()}
+        self._sections = [s._replace(line=moved(s.line)) for s in self._sections]
 
     def set_fields(self, key: str, fields: Mapping[str, Any]) -> None:
         """Set (or, with None, remove) fields of one item, touching only their lines."""
@@ -593,7 +622,9 @@ class Editor:
         delta = len(new_lines) - (end - first)
         self.changed = True
         self._snapshot = None
-        if delta:
+        if delta and self._deferred is not None:
+            self._deferred.append((end, delta))
+        elif delta:
             for key, other in self._items.items():
                 if other.line >= end:
                     self._items[key] = other._replace(line=other.line + delta)
