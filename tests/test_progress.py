@@ -41,7 +41,7 @@ def test_progress_in_a_terminal_is_a_table_with_bars(run: Run, catalogue_file: P
     assert result.exit_code == 0
     assert "Reading progress" in result.stdout
     assert "Optimization algorithm" in result.stdout
-    assert "━" in result.stdout
+    assert "█" in result.stdout
     assert "Total" in result.stdout
 
 
@@ -82,8 +82,8 @@ def test_progress_svg_is_a_picture_with_every_section_and_its_bar(run: Run, cata
     words = {text for _, text in texts}
     for name in [*SECTIONS, "Total", "3/4", "Reading progress"]:
         assert name in words, name
-    # One bar (a run of ━, green and/or grey) on every section's row and on the total's.
-    rows_with_bars = {y for y, text in texts if "━" in text}
+    # One bar (a run of █ and ░, green and/or grey) on every section's row and on the total's.
+    rows_with_bars = {y for y, text in texts if "█" in text or "░" in text}
     assert len(rows_with_bars) == len(SECTIONS) + 1
 
 
@@ -96,7 +96,7 @@ def test_progress_html_names_every_section(run: Run, catalogue_file: Path) -> No
     assert page.lstrip().lower().startswith("<!doctype html>")
     for name in SECTIONS:
         assert name in page, name
-    assert "━" in page
+    assert "█" in page
 
 
 def test_progress_picture_into_a_missing_folder_is_one_line(run: Run, catalogue_file: Path) -> None:

@@ -130,33 +130,28 @@ def progress_tsv(rows: Sequence[Tally], total: Tally) -> str:
     return "".join(f"{r.name}\t{r.done}\t{r.total}\t{r.percent}\n" for r in (*rows, total))
 
 
+BAR_WIDTH = 30
+
+
 def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
     from rich.markup import escape
-    from rich.progress_bar import ProgressBar
     from rich.table import Table
+    from rich.text import Text
 
-    def _bar(tally: Tally) -> ProgressBar:
-        return ProgressBar(
-            total=max(tally.total, 1),
-            completed=tally.done,
-            width=30,
-            complete_style="green",
-            finished_style="bold green",
-            style="grey30",
-        )
+    def bar(tally: Tally) -> Text:
+        # Solid and light blocks, not colour alone, so the bar still reads with NO_COLOR.
+        filled = round(BAR_WIDTH * tally.done / tally.total) if tally.total else 0
+        text = Text("█" * filled, style="green")
+        text.append("░" * (BAR_WIDTH - filled), style="grey42")
+        return text
 
     table = Table(title="Reading progress", title_justify="left", show_footer=True, box=None, pad_edge=False)
     table.add_column("Section", footer="Total", style="bold", footer_style="bold")
     table.add_column("Done", justify="right", footer=f"{total.done}/{total.total}")
     table.add_column("%", justify="right", footer=f"{total.percent:.0f}%")
-    table.add_column("", footer=_bar(total))
+    table.add_column("", footer=bar(total), no_wrap=True)
     for row in rows:
-        table.add_row(
-            escape(row.name),
-            f"{row.done}/{row.total}",
-            f"{row.percent:.0f}%",
-            _bar(row),
-        )
+        table.add_row(escape(row.name), f"{row.done}/{row.total}", f"{row.percent:.0f}%", bar(row))
     return table
 
 
