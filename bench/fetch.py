@@ -95,6 +95,7 @@ def main() -> None:
             "PAPERS_CACHE_DIR": str(tmp / "cache"),
             "PAPERS_ARXIV_URL": f"http://127.0.0.1:{server.server_address[1]}/api/query",
         }
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: compiled modules are cached
         papers = [sys.executable, "-m", "papers"]
         first = timed([*papers, "fetch", "--all"], env)
         first_requests = Handler.requests

@@ -94,6 +94,9 @@ def main() -> None:
         big_keys = generate_catalogue(big, args.items)
         base_env = {**os.environ, "PAPERS_CACHE_DIR": str(tmp / "cache")}
         base_env.pop("FORCE_COLOR", None)
+        # As on a user's machine, Python caches compiled modules: without that (this sandbox sets
+        # PYTHONDONTWRITEBYTECODE) an editable install recompiles papers on every run.
+        base_env.pop("PYTHONDONTWRITEBYTECODE", None)
         piped = {**base_env}
         terminal = {**base_env, "FORCE_COLOR": "1", "COLUMNS": "120"}
 
