@@ -145,7 +145,7 @@ def test_user_agent_names_papers_and_its_version(arxiv_server: ArxivServer, fake
         client.fetch(["2001.00001"])
     user_agent = arxiv_server.requests[0].headers["User-Agent"]
     assert user_agent == USER_AGENT
-    assert user_agent.startswith(f"papers/{papers.__version__} (+https://github.com/")
+    assert user_agent.startswith(f"papers/{papers.__version__} (")
 
 
 def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch, arxiv_server: ArxivServer) -> None:

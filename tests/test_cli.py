@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import REPO, Run
 
 
 def test_help_lists_every_command(run: Run) -> None:
@@ -108,16 +108,49 @@ def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
     assert "\tflashattention\t" in result.stdout
 
 
-def test_list_does_not_import_network_or_heavy_libraries(catalogue_file: Path) -> None:
+def modules_loaded_by(argv: list[str], catalogue: Path) -> set[str]:
+    """The top-level modules a real `papers ...` process has imported when it ends."""
     code = (
-        "import sys; sys.argv = ['papers', 'list', '--todo']\n"
+        f"import sys; sys.argv = ['papers', *{argv!r}]\n"
         "from papers.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('httpx', 'arxiv', 'requests', 'httpcore', 'pydantic', 'ruamel') if m in sys.modules)\n"
-        "sys.stderr.write(repr(heavy))\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "sys.stderr.write(' '.join(sorted({name.split('.')[0] for name in sys.modules})))\n"
     )
-    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    env = {**os.environ, "PAPERS_FILE": str(catalogue), "PYTHONPATH": str(REPO / "src")}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
-    assert result.stderr.strip().endswith("[]"), result.stderr
+    assert result.returncode == 0, result.stderr
+    return set(result.stderr.split("\n")[-1].split())
+
+
+NETWORK = {"httpx", "httpcore", "arxiv", "requests", "urllib3", "lxml", "ssl", "pydantic"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--todo"],
+        ["list", "--json"],
+        ["done", "bert"],
+        ["undo", "bert"],
+        ["start", "gqa"],
+        ["progress"],
+        ["show", "flashattention"],
+        ["add", "A new paper", "--section", "Models"],
+        ["path"],
+        ["export", "--format", "markdown"],
+        ["export", "--format", "json"],
+        ["export", "--format", "bibtex"],
+        ["note", "bert", "--no-edit"],
+        ["import", str(REPO / "tests" / "fixtures" / "seed" / "reading-list.md")],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_commands_that_stay_offline_import_no_network_library(argv: list[str], catalogue_file: Path) -> None:
+    assert modules_loaded_by(argv, catalogue_file) & NETWORK == set()
+
+
+def test_a_listing_from_the_parse_cache_needs_neither_yaml_nor_rich(catalogue_file: Path) -> None:
+    assert "yaml" in modules_loaded_by(["list", "--todo"], catalogue_file)  # the first run parses
+    assert modules_loaded_by(["list", "--todo"], catalogue_file) & {"yaml", "rich"} == set()

@@ -7,8 +7,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from conftest import Run
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "reading-list.md"
@@ -268,30 +266,3 @@ def test_import_into_an_invalid_catalogue_reports_it(
     result = run("import", str(SEED))
     assert result.exit_code == 1
     assert result.stderr == "Error: papers.yaml:4: an item has no key. Add `key: a-short-slug`.\n"
-
-
-@pytest.mark.parametrize("command", ["import", "export", "note"])
-def test_markdown_and_note_commands_do_not_import_network_libraries(
-    command: str, catalogue_file: Path, isolated: Path
-) -> None:
-    import os
-    import subprocess
-    import sys
-
-    args = {"import": ["import", str(SEED)], "export": ["export"], "note": ["note", "bert", "--no-edit"]}[
-        command
-    ]
-    code = (
-        f"import sys; sys.argv = ['papers', *{args!r}]\n"
-        "from papers.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "heavy = sorted(m for m in ('httpx', 'arxiv', 'requests', 'httpcore', 'pydantic') if m in sys.modules)\n"
-        "sys.stderr.write(repr(heavy))\n"
-    )
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env = {**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": src}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("[]"), result.stderr

@@ -60,9 +60,8 @@ from papers.fileio import atomic_writer
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 ENDPOINT_ENV = "PAPERS_ARXIV_URL"
-# Placeholder until the project has a public home; arXiv asks clients to be identifiable.
-PROJECT_URL = "https://github.com/OWNER/papers"
-USER_AGENT = f"papers/{papers.__version__} (+{PROJECT_URL}; mailto not set)"
+# arXiv asks API clients to identify themselves: name and version of the tool, and what it is.
+USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
 MAX_IDS_PER_REQUEST = 100
 
 _MB = 1024 * 1024
