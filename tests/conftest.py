@@ -15,6 +15,21 @@ from papers.cli import app, state
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "papers.yaml"
+# A copy of the reader's original list (../shared/seed/reading-list.md), so CI never depends on shared/.
+SEED = REPO / "tests" / "fixtures" / "seed" / "reading-list.md"
+SEED_SECTIONS = [
+    "Optimization algorithm",
+    "Development of language models",
+    "Models",
+    "Vision",
+    "Image Generation",
+    "Reinforcement learning",
+    "Normalization and Regularization",
+    "Some research papers",
+    "Some resourceful repos",
+    "Tokenization",
+    "New (saw somewhere in twitter)",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SEED, SEED_SECTIONS
 from papers.checklist import (
     DEFAULT_SECTION,
     Addition,
@@ -18,8 +18,6 @@ from papers.checklist import (
     to_markdown,
 )
 from papers.keys import is_valid_key
-
-SEED = Path(__file__).parent / "fixtures" / "seed" / "reading-list.md"
 
 # Deliberately not the parser's pattern: a second, simpler reading of what counts as a checklist line.
 CHECKLIST_LINE = re.compile(r"^\s*[-*+] \[[ xX]\]", re.MULTILINE)
@@ -80,19 +78,7 @@ def seed(seed_text: str) -> dict[str, Any]:
 
 
 def test_seed_sections_come_in_list_order(seed: dict[str, Any]) -> None:
-    assert [section["name"] for section in seed["sections"]] == [
-        "Optimization algorithm",
-        "Development of language models",
-        "Models",
-        "Vision",
-        "Image Generation",
-        "Reinforcement learning",
-        "Normalization and Regularization",
-        "Some research papers",
-        "Some resourceful repos",
-        "Tokenization",
-        "New (saw somewhere in twitter)",
-    ]
+    assert [section["name"] for section in seed["sections"]] == SEED_SECTIONS
 
 
 def test_seed_top_heading_is_the_title_not_a_section(seed: dict[str, Any]) -> None:

@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import Run
+from conftest import SEED, Run
 from papers.arxiv_ids import arxiv_id_from_link
-
-SEED = Path(__file__).parent / "fixtures" / "seed" / "reading-list.md"
 
 # What markdown carries (docs/markdown.md); done_on, authors, remark, note, group and listed_as do not.
 TRAVELS = ("key", "title", "section", "parent", "children", "arxiv", "year", "links")

@@ -7,22 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Run
-
-SEED = Path(__file__).parent / "fixtures" / "seed" / "reading-list.md"
-SEED_SECTIONS = [
-    "Optimization algorithm",
-    "Development of language models",
-    "Models",
-    "Vision",
-    "Image Generation",
-    "Reinforcement learning",
-    "Normalization and Regularization",
-    "Some research papers",
-    "Some resourceful repos",
-    "Tokenization",
-    "New (saw somewhere in twitter)",
-]
+from conftest import SEED, SEED_SECTIONS, Run
 
 
 def listed(run: Run, *args: str) -> list[dict[str, object]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Run
+from conftest import SEED_SECTIONS, Run
 
 
 def test_progress_json_counts_papers_per_section(run: Run, catalogue_file: Path) -> None:
@@ -51,19 +51,7 @@ def test_progress_piped_is_tab_separated(run: Run, catalogue_file: Path) -> None
     assert lines[-1].startswith("Total\t")
 
 
-SECTIONS = [
-    "Optimization algorithm",
-    "Development of language models",
-    "Models",
-    "Vision",
-    "Image Generation",
-    "Reinforcement learning",
-    "Normalization and Regularization",
-    "Some research papers",
-    "Some resourceful repos",
-    "Tokenization",
-    "New (saw somewhere in twitter)",
-]
+SECTIONS = SEED_SECTIONS
 
 
 def test_progress_svg_is_a_picture_with_every_section_and_its_bar(run: Run, catalogue_file: Path) -> None:
