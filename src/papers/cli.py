@@ -194,7 +194,8 @@ def _change_status(queries: list[str], status: str, verb: str) -> None:
 def done(queries: QueriesArg) -> None:
     """Tick papers off: mark them done, recording today's date.
 
-    Every QUERY is resolved before anything changes: if one matches nothing or several
+    A QUERY is a key, an arXiv id (every item holding it), or part of a title or key
+    (any case; a close misspelling matches too). Every QUERY is resolved before anything changes: if one matches nothing or several
     papers, nothing is ticked. Ticking a parent does not tick its children.
     """
     _change_status(queries, "done", "done")
@@ -359,6 +360,10 @@ def fetch(
     json_: JsonOpt = False,
 ) -> None:
     """Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.
+
+    Each argument is an arXiv id in any form (2005.14165, 2005.14165v2, arXiv:2005.14165,
+    hep-th/9711200, an abs/pdf/html link, the DOI 10.48550/arXiv.2005.14165) or a catalogue
+    query as in `papers done` (key, part of a title).
 
     Items holding the paper gain its title, authors and year in papers.yaml (your own wording
     is kept as `listed_as`); the full record goes to the metadata cache, so `papers show`
