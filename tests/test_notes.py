@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import Run
+from papers.atom import PaperMeta
+from papers.metadata_cache import MetadataCache
 from papers.notes import create_note, note_path, render_note
 
 HOSTILE_KEYS = [
@@ -146,13 +153,6 @@ def test_template_without_metadata_still_links_a_known_arxiv_id_and_url() -> Non
 
 # --- `papers note` through the CLI -----------------------------------------------------------------
 
-import difflib  # noqa: E402
-import json  # noqa: E402
-import stat  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-from conftest import Run  # noqa: E402
-
 
 @pytest.fixture
 def no_editor(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,19 +207,14 @@ def test_note_creates_records_and_prints_the_path(run: Run, catalogue_file: Path
 def test_note_uses_the_cached_metadata(
     run: Run, catalogue_file: Path, isolated: Path, no_editor: None
 ) -> None:
-    cache = isolated / "cache" / "papers" / "arxiv"
-    cache.mkdir(parents=True)
-    (cache / "1810.04805.json").write_text(
-        json.dumps(
-            {
-                "arxiv_id": "1810.04805",
-                "title": "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
-                "authors": ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"],
-                "published": "2018-10-11T00:50:01Z",
-                "abstract": "We introduce a new language representation model called BERT.\n  It is simple.",
-                "abs_url": "https://arxiv.org/abs/1810.04805v2",
-                "pdf_url": "https://arxiv.org/pdf/1810.04805v2",
-            }
+    MetadataCache().put(
+        record(
+            "1810.04805",
+            "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+            ("Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"),
+            published="2018-10-11T00:50:01Z",
+            abstract="We introduce a new language representation model called BERT.\n  It is simple.",
+            version=2,
         )
     )
     assert run("note", "bert", "--no-edit").exit_code == 0
@@ -247,13 +242,33 @@ def test_an_old_style_id_is_looked_up_with_an_underscore(isolated: Path) -> None
     from papers.catalogue import Item
     from papers.notes import load_cached_meta
 
-    cache = isolated / "cache" / "papers" / "arxiv"
-    cache.mkdir(parents=True)
-    (cache / "hep-th_9711200.json").write_text('{"title": "Maldacena", "published": "1997-11-27"}')
+    path = MetadataCache().put(
+        record("hep-th/9711200", "Maldacena", ("Juan Maldacena",), "1997-11-27T00:00:00Z")
+    )
+    assert path.name == "hep-th_9711200.json"
     item = Item("ads-cft", "AdS/CFT", "S", None, 0, arxiv="hep-th/9711200")
-    assert load_cached_meta(item) == {"title": "Maldacena", "published": "1997-11-27", "year": 1997}
+    meta = load_cached_meta(item)
+    assert meta is not None
+    assert (meta["title"], meta["year"]) == ("Maldacena", 1997)
     assert load_cached_meta(item._replace(arxiv=None)) is None
     assert load_cached_meta(item._replace(arxiv="1706.03762")) is None
+
+
+def record(
+    arxiv_id: str,
+    title: str,
+    authors: tuple[str, ...],
+    published: str,
+    abstract: str = "An abstract.",
+    version: int = 1,
+) -> PaperMeta:
+    """A metadata record as `papers fetch` caches it."""
+    return PaperMeta(
+        arxiv_id=arxiv_id, version=version, title=title, authors=authors, abstract=abstract,
+        published=published, updated=published, primary_category="cs.CL", categories=("cs.CL",),
+        doi=None, journal_ref=None, comment=None,
+        pdf_url=f"https://arxiv.org/pdf/{arxiv_id}v{version}", abs_url=f"https://arxiv.org/abs/{arxiv_id}v{version}",
+    )  # fmt: skip
 
 
 def test_an_existing_note_is_never_overwritten(run: Run, catalogue_file: Path, no_editor: None) -> None:

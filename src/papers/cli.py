@@ -265,12 +265,9 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
 
 
 def _cached_metadata(item: catalogue.Item) -> Any:
-    """arXiv metadata fetched earlier, for `show` (offline: never asks the network)."""
-    from papers import fetching
-    from papers.metadata_cache import MetadataCache
+    from papers.fetching import cached_metadata
 
-    arxiv_id = fetching.item_arxiv_id(item)
-    return MetadataCache().get(arxiv_id.id) if arxiv_id else None
+    return cached_metadata(item)
 
 
 def _note_preview(item: catalogue.Item) -> list[str] | None:
@@ -422,36 +419,18 @@ def pdf(
     query: QueryArg,
     open_: Annotated[bool, typer.Option("--open", help="Open the PDF in your viewer.")] = False,
 ) -> None:
-    """Download a paper's PDF into the cache (once) and print its path."""
+    """Download a paper's PDF into the cache (once) and print its path.
+
+    The PDF comes from the paper's arXiv record (fetched first if need be), or from the
+    item's own url when it ends in .pdf.
+    """
     from papers import fetching
     from papers.metadata_cache import MetadataCache
 
     path = catalogue_path()
     item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
-    arxiv_id = fetching.item_arxiv_id(item)
-    meta = None
-    if arxiv_id is not None:
-        cache = MetadataCache()
-        meta = cache.get(arxiv_id.id)
-        if meta is None:
-            report = fetching.run_fetch(
-                path,
-                fetching.Plan(ids=[arxiv_id]),
-                refresh=False,
-                client=fetching.default_client,
-                cache=cache,
-            )
-            if report.errors:
-                raise report.errors[0]
-            meta = report.fetched[0].meta
-    source = fetching.pdf_source(item, meta)
-    dest = fetching.pdf_path(item, meta)
-    if not dest.is_file():
-        with (
-            fetching.default_client() as client,
-            render.progress_bar(f"downloading {item.key}", bytes_=True) as progress,
-        ):
-            client.download(source, dest, progress=progress)
+    with render.progress_bar(f"downloading {item.key}", bytes_=True) as progress:
+        dest = fetching.download_pdf(path, item, MetadataCache(), progress)
     sys.stdout.write(f"{dest}\n")
     if open_:
         typer.launch(str(dest))

@@ -66,7 +66,7 @@ def export_json(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
 def bibtex_sources(catalogue: Catalogue, selected: Sequence[Item] | None) -> tuple[list[Any], list[str]]:
     """The cached arXiv records of the chosen items (each paper once, in catalogue order), and the
     keys of chosen papers that have an arXiv id but no record yet (`papers fetch` fills those)."""
-    from papers.fetching import item_arxiv_id
+    from papers.fetching import cached_metadata, item_arxiv_id
     from papers.metadata_cache import MetadataCache
 
     cache = MetadataCache()
@@ -76,7 +76,7 @@ def bibtex_sources(catalogue: Catalogue, selected: Sequence[Item] | None) -> tup
         arxiv_id = item_arxiv_id(item)
         if arxiv_id is None or arxiv_id.id in records:
             continue
-        meta = cache.get(arxiv_id.id)
+        meta = cached_metadata(item, cache)
         if meta is None:
             unfetched.append(item.key)
         else:

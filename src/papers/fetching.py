@@ -240,6 +240,39 @@ def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOpti
             report.titled[key] = title
 
 
+def cached_metadata(item: Item, cache: MetadataCache | None = None) -> PaperMeta | None:
+    """The arXiv record fetched earlier for an item, from the cache only (never the network)."""
+    from papers.metadata_cache import MetadataCache
+
+    arxiv_id = item_arxiv_id(item)
+    return (cache or MetadataCache()).get(arxiv_id.id) if arxiv_id else None
+
+
+def metadata_for(path: Path, item: Item, cache: MetadataCache) -> PaperMeta | None:
+    """An item's arXiv record: cached, else fetched now (and written onto the item); None off arXiv."""
+    arxiv_id = item_arxiv_id(item)
+    if arxiv_id is None:
+        return None
+    meta = cache.get(arxiv_id.id)
+    if meta is None:
+        report = run_fetch(path, Plan(ids=[arxiv_id]), refresh=False, client=default_client, cache=cache)
+        if report.errors:
+            raise report.errors[0]
+        meta = report.fetched[0].meta
+    return meta
+
+
+def download_pdf(path: Path, item: Item, cache: MetadataCache, progress: Progress | None = None) -> Path:
+    """The item's PDF in the cache folder, downloaded the first time only."""
+    meta = metadata_for(path, item, cache)
+    dest = pdf_path(item, meta)
+    if not dest.is_file():
+        source = pdf_source(item, meta)
+        with default_client() as client:
+            client.download(source, dest, progress=progress)
+    return dest
+
+
 def default_client() -> ArxivClient:
     """The client the CLI uses: endpoint from $PAPERS_ARXIV_URL, arXiv's 3 s spacing, bounded waits."""
     from papers.arxiv_client import ArxivClient

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shlex
@@ -16,7 +15,6 @@ from typing import Any
 from papers.catalogue import Item
 from papers.errors import NoteError
 from papers.keys import is_valid_key
-from papers.paths import cache_dir
 from papers.storage import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
@@ -92,25 +90,11 @@ def create_note(path: Path, text: str) -> bool:
 
 
 def load_cached_meta(item: Item) -> dict[str, Any] | None:
-    """The arXiv metadata cached for the item, or None: no arXiv id, not fetched yet, or unreadable.
+    """The arXiv record `papers fetch` cached for the item, as a dict with its `year`; None if absent."""
+    from papers.fetching import cached_metadata
 
-    The only place notes read the cache (``cache_dir()/arxiv/<id with / as _>.json``, written by
-    `papers fetch`), so it can be swapped for the cache module's own reader. ``year`` is added from
-    ``published`` when the file has no year.
-    """
-    if not item.arxiv:
-        return None
-    path = cache_dir() / "arxiv" / f"{item.arxiv.replace('/', '_')}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    published = data.get("published")
-    if not data.get("year") and isinstance(published, str) and published[:4].isdigit():
-        data["year"] = int(published[:4])
-    return data
+    meta = cached_metadata(item)
+    return None if meta is None else meta.to_dict() | {"year": meta.year}
 
 
 # --- starting and opening a note -------------------------------------------------------------------
