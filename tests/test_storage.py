@@ -383,6 +383,7 @@ def test_empty_note_lists_and_titles_are_filled_in_place(write_catalogue: Callab
 
 def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> None:
     from papers import storage
+    from papers.yamltext import render_catalogue
 
     data = {
         "title": "Reading",
@@ -396,7 +397,7 @@ def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> Non
             {"name": "Two: empty", "items": []},
         ],
     }  # fmt: skip
-    text = storage.render_catalogue(data)
+    text = render_catalogue(data)
     assert text.split("\n", 4)[4] == (
         "title: Reading\n"
         "notes:\n"
@@ -427,7 +428,7 @@ def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> Non
     cat = storage.parse_catalogue(text)
     assert [s.name for s in cat.sections] == ["One", "Two: empty"]
     assert cat["bert"].parent == "t"
-    assert storage.render_catalogue({"sections": []}).endswith("\nsections: []\n")
+    assert render_catalogue({"sections": []}).endswith("\nsections: []\n")
 
 
 def test_a_dry_run_edits_in_memory_only(catalogue_file: Path) -> None:

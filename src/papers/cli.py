@@ -20,7 +20,7 @@ import typer
 from papers import __version__, catalogue, render, storage
 from papers.errors import PapersError, UsageError
 from papers.exports import ExportFormat
-from papers.paths import cache_dir, find_catalogue
+from papers.paths import cache_dir, display_path, find_catalogue
 
 app = typer.Typer(
     name="papers",
@@ -233,7 +233,7 @@ def show_progress(
     pictures = [(kind, target) for kind, target in (("svg", svg), ("html", html)) if target is not None]
     for kind, target in pictures:
         storage.write_atomically(target, render.progress_picture(rows, total, kind))
-        note(f"wrote {storage.display_path(target)}")
+        note(f"wrote {display_path(target)}")
     if pictures:
         return
     if json_:
@@ -462,7 +462,7 @@ def note_command(
         started = notes.start_note(path, item)
         if started.record:
             editor.set_fields(item.key, {"note": started.record})
-    shown = storage.display_path(started.path)
+    shown = display_path(started.path)
     note(f"created {shown} for {item.key}" if started.created else f"{shown} exists: opening it as it is")
     if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
         command = notes.editor_command()
@@ -557,7 +557,7 @@ def export(
     if output.resolve() == path.resolve():
         raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
     storage.write_atomically(output, text)
-    note(f"wrote {storage.display_path(output)}")
+    note(f"wrote {display_path(output)}")
 
 
 @command("path")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from papers.catalogue import NewItem, set_status, to_tree
-from papers.storage import Editor
+from papers.yamltext import Editor
 
 
 @dataclass

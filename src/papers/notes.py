@@ -15,7 +15,7 @@ from typing import Any
 from papers.catalogue import Item
 from papers.errors import NoteError
 from papers.keys import is_valid_key
-from papers.storage import display_path
+from papers.paths import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _MAX_STEM = 80
