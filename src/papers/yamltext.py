@@ -23,9 +23,32 @@ from papers.paths import display_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_FIELDS = frozenset({"authors", "links"})
+_CHECKED_FIELDS = (
+    "key", "title", "group", "status", "done_on", "arxiv", "year", "authors", "url", "links", "note",
+    "listed_as", "remark", "children",
+)  # fmt: skip
 
 _STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
-_FIELD_START = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<name>[A-Za-z_][\w-]*)[ ]*:(?=[ ]|$)")
+_TODO_LINE = re.compile(r"^[ -]*status[ ]*:[ ]*[\"']?todo\b", re.MULTILINE)
+
+
+def _spells_out_todo(text: str, catalogue: Catalogue) -> bool:
+    """Whether this file writes `status: todo` or leaves todo (the default) unsaid.
+
+    undo follows the file's own convention, so that `done X` then `undo X` gives the file back
+    byte for byte: most todo items spelling it out means undo writes `status: todo`; most leaving
+    it out means undo removes the line. With no todo item left, a file that gives every item a
+    status counts as spelling it out.
+    """
+    todo_items = sum(item.status == "todo" for item in catalogue.items)
+    if todo_items:
+        return 2 * len(_TODO_LINE.findall(text)) >= todo_items
+    return len(_STATUS_LINE.findall(text)) >= len(catalogue.items) > 0
+
+
+# A `name:` that starts a mapping field; what follows the colon is a space, a line end (LF or CRLF)
+# or nothing.
+_FIELD_START = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<name>[A-Za-z_][\w-]*)[ ]*:(?=[ \t\r\n]|$)")
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
 _YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 
@@ -76,7 +99,9 @@ def _is_content(line: str) -> bool:
 class Editor:
     """Surgical edits to the catalogue's text, keeping every untouched byte."""
 
-    def __init__(self, path: Path, text: str, catalogue: Catalogue) -> None:
+    def __init__(
+        self, path: Path, text: str, catalogue: Catalogue, added_status: frozenset[str] = frozenset()
+    ) -> None:
         self.path = path
         self.label = display_path(path)
         self.lines = text.splitlines(keepends=True)
@@ -88,11 +113,10 @@ class Editor:
         self._sections = list(catalogue.sections)
         self.changed = False
         self.structural = False
-        self._deferred: list[tuple[int, int]] | None = None  # line shifts of a bottom-up batch
-        # Follow the file's own convention for the default status: if most items spell out a
-        # status, undo writes `status: todo`; if most leave it out, undo removes the line (unless
-        # it carries a comment). Either way `done X` then `undo X` gives the file back byte for byte.
-        self._explicit_todo = 2 * len(_STATUS_LINE.findall(text)) >= len(catalogue.items)
+        self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
+        self._explicit_todo = _spells_out_todo(text, catalogue)
+        # Items whose `status:` line papers added (the file left their todo unsaid): undo removes it.
+        self.added_status = set(added_status)
 
     @property
     def text(self) -> str:
@@ -115,20 +139,25 @@ class Editor:
     def apply(self, changes: Sequence[Change]) -> None:
         """Set fields on many items, bottom of the file first.
 
-        Editing from the bottom up means no edit moves a line still to be edited, so the line
-        shifts are recorded and applied to every item once at the end, instead of after each
-        inserted line (which made a 1,000-item fetch spend seconds renumbering).
+        Editing from the bottom up means no edit moves a line still to be edited, so items are
+        renumbered once at the end instead of after each inserted line (which made a 1,000-item
+        fetch spend seconds renumbering). An item's edits stay inside its own fields, between its
+        first line and its first child or next sibling, so each moves exactly the items that start
+        below its first line, by the item's net count of added lines.
         """
         self._deferred = []
+        shifts: list[tuple[int, int]] = []
         try:
             for change in sorted(changes, key=lambda c: self._items[c.key].line, reverse=True):
+                self._deferred.clear()
                 self.set_fields(change.key, change.fields)
+                shifts.append((self._items[change.key].line + 1, sum(self._deferred)))
         finally:
-            shifts, self._deferred = self._deferred, None
+            self._deferred = None
             self._shift_all(shifts)
 
     def _shift_all(self, shifts: list[tuple[int, int]]) -> None:
-        """Move every item and section below each (end line, delta) of a bottom-up batch."""
+        """Move every item and section at or below each (line, delta) of a bottom-up batch."""
         if not shifts:
             return
         shifts.sort()
@@ -158,6 +187,35 @@ class Editor:
                 updates[name] = ()
         self._items[key] = self._items[key]._replace(**updates)  # type: ignore[arg-type]  # checked by name above
         self._snapshot = None
+        self._verify(key)
+
+    def _verify(self, key: str) -> None:
+        """Re-read the edited item's own lines and check they say exactly what the model says.
+
+        A second line of defence: if a layout ever fooled the field finder, this refuses the edit
+        (nothing is written) instead of letting a neighbouring field be lost.
+        """
+        from papers.storage import parse_catalogue
+
+        item = self._items[key]
+        end = self._item_fields(item)[1]
+        cut = max(item.column - 2, 0)
+        block = [line[min(cut, _indent_of(line)) :] for line in self.lines[item.line : end]]
+        text = "sections:\n- name: check\n  items:\n" + "".join("  " + line for line in block)
+        if not text.endswith("\n"):
+            text += "\n"
+        try:
+            found = parse_catalogue(text, f"the edit of {key}").get(key)
+        except CatalogueError:
+            found = None
+        same = found is not None and all(
+            getattr(found, name) == getattr(item, name) for name in _CHECKED_FIELDS
+        )
+        if not same:
+            raise CatalogueError(
+                f"{self.label}:{item.line + 1}: papers could not edit '{key}' safely in this layout, so "
+                "nothing was written. Edit it by hand, or write it with one field per line"
+            )
 
     def _item_fields(self, item: Item) -> tuple[dict[str, tuple[int, int]], int]:
         """The item's own fields as name -> (first line, end line), and the block's end line."""
@@ -198,11 +256,14 @@ class Editor:
 
     def _set_field(self, item: Item, name: str, value: Any) -> None:
         item = self._items[item.key]
-        if name == "status" and value == "todo" and not self._explicit_todo:
-            fields, _ = self._item_fields(item)
-            if "status" in fields and "#" not in self.lines[fields["status"][0]]:
-                value = None
         fields, block_end = self._item_fields(item)
+        if name == "status" and value == "todo" and "status" in fields:
+            added_by_us = item.key in self.added_status
+            if (added_by_us or not self._explicit_todo) and "#" not in self.lines[fields["status"][0]]:
+                value = None
+            self.added_status.discard(item.key)
+        elif name == "status" and value is not None and "status" not in fields:
+            self.added_status.add(item.key)
         indent = " " * item.column
         if name in fields:
             first, end = fields[name]
@@ -245,14 +306,21 @@ class Editor:
         return f"{line[: match.end()]} {yaml_scalar(value)}{rest}{ending}"
 
     def _replace(self, first: int, end: int, new_lines: list[str]) -> None:
+        # A file that ends without a newline keeps ending without one, whatever is added or removed
+        # at its end, so an edit and its undo give back the same bytes.
+        unterminated = end == len(self.lines) > 0 and not self.lines[-1].endswith(("\n", "\r"))
         if first > 0 and not self.lines[first - 1].endswith(("\n", "\r")):
             self.lines[first - 1] += self.newline
+        if unterminated and new_lines:
+            new_lines = [*new_lines[:-1], new_lines[-1].rstrip("\r\n")]
+        elif unterminated and first > 0:
+            self.lines[first - 1] = self.lines[first - 1].rstrip("\r\n")
         self.lines[first:end] = new_lines
         delta = len(new_lines) - (end - first)
         self.changed = True
         self._snapshot = None
         if delta and self._deferred is not None:
-            self._deferred.append((end, delta))
+            self._deferred.append(delta)
         elif delta:
             for key, other in self._items.items():
                 if other.line >= end:
