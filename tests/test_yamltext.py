@@ -151,3 +151,26 @@ def test_an_edit_the_field_finder_gets_wrong_is_refused_not_written(
     with pytest.raises(CatalogueError, match=r"papers.yaml:4: papers could not edit 'a' safely"):
         tick(path, ["a"], "done")
     assert path.read_text() == text
+
+
+def test_an_addition_that_would_change_another_item_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.catalogue import NewItem
+
+    text = "sections:\n  - name: A\n    items:\n      - key: a\n        title: Mine\n"
+    path = tmp_path / "papers.yaml"
+    path.write_text(text)
+    real = Editor._insert_item
+
+    def clumsy(self: Editor, at: int, column: int, new: NewItem, depth: int) -> list[str]:
+        self.lines[4] = self.lines[4].replace("Mine", "Not mine")  # a bug that touches a neighbour
+        return real(self, at, column, new, depth)
+
+    monkeypatch.setattr(Editor, "_insert_item", clumsy)
+    with (
+        pytest.raises(CatalogueError, match=r"could not add to this layout safely \(it would change 'a'\)"),
+        storage.editing(path) as editor,
+    ):
+        editor.add_item(NewItem("A", None, {"key": "b", "title": "B", "status": "todo"}))
+    assert path.read_text() == text

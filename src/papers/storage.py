@@ -391,7 +391,9 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             encoded = editor.text.encode("utf-8")
             if editor.structural:
                 # Items were added: parse the new text once, which also proves it valid.
-                editor._snapshot = parse_catalogue(encoded, display_path(path))
+                parsed = parse_catalogue(encoded, display_path(path))
+                editor.check_reparsed(parsed)
+                editor._snapshot = parsed
             if dry_run:
                 return
             write_atomically(path, editor.text)

@@ -189,6 +189,19 @@ class Editor:
         self._snapshot = None
         self._verify(key)
 
+    def check_reparsed(self, parsed: Catalogue) -> None:
+        """After items were added: every item that was there must read back exactly as before (or
+        as edited), and every added item must sit in its section under its parent."""
+        for key, expected in self._items.items():
+            found = parsed.get(key)
+            old = key in self._base.keys
+            fields = (*_CHECKED_FIELDS[:-1], "section", "parent") if old else ("section", "parent")
+            if found is None or any(getattr(found, n) != getattr(expected, n) for n in fields):
+                raise CatalogueError(
+                    f"{self.label}:{expected.line + 1}: papers could not add to this layout safely "
+                    f"(it would change '{key}'), so nothing was written. Add the item by hand"
+                )
+
     def _verify(self, key: str) -> None:
         """Re-read the edited item's own lines and check they say exactly what the model says.
 
