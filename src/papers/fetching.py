@@ -8,7 +8,7 @@ leaves it untouched and a partial one stores exactly what arrived.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -146,7 +146,6 @@ class Report:
     added: list[str] = field(default_factory=list)
     titled: dict[str, str] = field(default_factory=dict)  # key -> title from its web page
     errors: list[PapersError] = field(default_factory=list)
-    requests: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -185,7 +184,6 @@ def run_fetch(
         with client() as http:
             if wanted:
                 result = http.fetch(wanted, progress=progress)
-                report.requests += -(-len(wanted) // http.batch_size)
                 for arxiv_id, meta in result.found.items():
                     cache.put(meta)
                     metas[arxiv_id] = meta
@@ -299,7 +297,3 @@ def pdf_path(item: Item, meta: PaperMeta | None) -> Path:
     else:
         name = f"{item.key}.pdf"
     return cache_dir() / "pdfs" / name
-
-
-def ids_of(items: Iterable[Item]) -> list[ArxivId]:
-    return [i for i in (item_arxiv_id(item) for item in items) if i is not None]
