@@ -224,6 +224,9 @@ def main() -> None:
         home.mkdir()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPIS", "PAPERS", "XDG_"))}
         env.pop("FORCE_COLOR", None)
+        # As on a user's machine, every tool may cache its compiled modules (this sandbox sets
+        # PYTHONDONTWRITEBYTECODE, which would make an editable papers recompile on every run).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env |= {
             "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / ".config"),
