@@ -104,3 +104,13 @@ def test_list_without_a_catalogue_says_how_to_make_one(run: Run, isolated: Path,
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: no papers.yaml in {isolated} or any parent folder.")
     assert "papers import LIST.md" in result.stderr
+
+
+def test_an_empty_listing_says_so_on_stderr(run: Run, catalogue_file: Path) -> None:
+    for key in ("rnn", "lstm", "gru", "seq2seq"):
+        run("done", key)
+    result = run("list", "--todo", "--section", "models")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "nothing to list with these filters\n"
+    assert json.loads(run("list", "--todo", "--section", "models", "--json").stdout) == []
