@@ -154,3 +154,11 @@ def test_commands_that_stay_offline_import_no_network_library(argv: list[str], c
 def test_a_listing_from_the_parse_cache_needs_neither_yaml_nor_rich(catalogue_file: Path) -> None:
     assert "yaml" in modules_loaded_by(["list", "--todo"], catalogue_file)  # the first run parses
     assert modules_loaded_by(["list", "--todo"], catalogue_file) & {"yaml", "rich"} == set()
+
+
+def test_the_catalogue_can_be_read_from_python(catalogue_file: Path) -> None:
+    import papers
+
+    catalogue = papers.load_catalogue(papers.find_catalogue())
+    assert catalogue["flashattention"].arxiv == "2205.14135"
+    assert isinstance(catalogue, papers.Catalogue)

@@ -1,3 +1,17 @@
-"""papers: track your way through a reading list of research papers."""
+"""papers: track your way through a reading list of research papers.
+
+The small public API, for notebooks and scripts::
+
+    from papers import load_catalogue, find_catalogue
+    catalogue = load_catalogue(find_catalogue())
+    todo = [item for item in catalogue.items if item.status != "done"]
+"""
 
 __version__ = "0.1.0"
+
+# Imported after __version__, which submodules read.
+from papers.catalogue import Catalogue, Item
+from papers.paths import find_catalogue
+from papers.storage import load_catalogue
+
+__all__ = ["Catalogue", "Item", "__version__", "find_catalogue", "load_catalogue"]
