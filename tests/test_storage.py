@@ -254,6 +254,7 @@ def test_an_unchanged_file_is_parsed_once(
     assert run("list").exit_code == 0
     calls = []
     original = storage.parse_catalogue
+
     def counting(data: bytes | str, label: str = "papers.yaml") -> object:
         if label == "papers.yaml":  # the catalogue itself, not the check of one edited item
             calls.append(1)

@@ -172,7 +172,10 @@ def list_papers(
     if json_:
         out.write(render.render_list_json(items) + "\n")
     elif not items:
-        note("nothing to list" + (": the catalogue has no items yet" if not cat.items else " with these filters"))
+        note(
+            "nothing to list"
+            + (": the catalogue has no items yet" if not cat.items else " with these filters")
+        )
     elif render.is_terminal(out):
         out.write(render.render_list_terminal(cat, items, colour=render.wants_colour(out)))
     else:
