@@ -30,7 +30,7 @@ from papers.yamltext import LIST_FIELDS, Editor
 if TYPE_CHECKING:
     import yaml
 
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 _STD_TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     _STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -63,15 +63,20 @@ def _catalogue_for(path: Path, data: bytes) -> Catalogue:
     return _load(path, data)[0]
 
 
-def _load(path: Path, data: bytes) -> tuple[Catalogue, frozenset[str]]:
-    """The catalogue for these bytes, and the keys whose `status:` line papers itself added."""
+TodoMemory = dict[str, bool]
+"""For items papers moved off `todo`: True if their todo was unsaid (papers added the `status:`
+line), False if the file spelled out `status: todo`. undo puts back exactly what was there."""
+
+
+def _load(path: Path, data: bytes) -> tuple[Catalogue, TodoMemory]:
+    """The catalogue for these bytes, and what papers remembers of the todo lines it changed."""
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     cached = _read_cache(path, digest)
     if cached is not None:
         return cached
     catalogue = parse_catalogue(data, display_path(path))
     _write_cache(path, digest, catalogue)
-    return catalogue, frozenset()
+    return catalogue, {}
 
 
 def _cache_file(path: Path) -> Path:
@@ -79,10 +84,10 @@ def _cache_file(path: Path) -> Path:
     return cache_dir() / "parsed" / f"{name}.marshal"
 
 
-def _read_cache(path: Path, digest: str) -> tuple[Catalogue, frozenset[str]] | None:
+def _read_cache(path: Path, digest: str) -> tuple[Catalogue, TodoMemory] | None:
     try:
         blob = _cache_file(path).read_bytes()
-        fmt, cached_digest, title, notes, sections, items, added_status = marshal.loads(blob)
+        fmt, cached_digest, title, notes, sections, items, todo_memory = marshal.loads(blob)
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if fmt != _CACHE_FORMAT or cached_digest != digest:
@@ -90,17 +95,17 @@ def _read_cache(path: Path, digest: str) -> tuple[Catalogue, frozenset[str]] | N
     catalogue = Catalogue(
         title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
     )
-    return catalogue, frozenset(added_status)
+    return catalogue, dict(todo_memory)
 
 
 def _write_cache(
-    path: Path, digest: str, catalogue: Catalogue, added_status: frozenset[str] = frozenset()
+    path: Path, digest: str, catalogue: Catalogue, todo_memory: TodoMemory | None = None
 ) -> None:
     """Best effort: a cache that cannot be written only costs speed.
 
-    Besides the parse it remembers which items got their `status:` line from papers, so `undo`
-    can take that line away again and give back the file as the user wrote it. The memory is tied
-    to the file's exact bytes: after a hand edit papers falls back to the file's convention.
+    Besides the parse it keeps the todo memory (see TodoMemory), so `undo` gives back the file as
+    the user wrote it. The memory is tied to the file's exact bytes: after a hand edit papers falls
+    back to the file's own convention.
     """
     payload = (
         _CACHE_FORMAT,
@@ -109,7 +114,7 @@ def _write_cache(
         catalogue.notes,
         tuple(tuple(s) for s in catalogue.sections),
         tuple(tuple(i) for i in catalogue.items),
-        tuple(sorted(added_status)),
+        tuple(sorted((todo_memory or {}).items())),
     )
     target = _cache_file(path)
     with contextlib.suppress(OSError, ValueError):
@@ -382,10 +387,10 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     """
     with contextlib.nullcontext() if dry_run else _locked(path):
         data = b"" if create and not path.exists() else _read_bytes(path)
-        catalogue, added_status = (
-            _load(path, data) if data or not create else (Catalogue(None, (), (), ()), frozenset())
+        catalogue, todo_memory = (
+            _load(path, data) if data or not create else (Catalogue(None, (), (), ()), {})
         )
-        editor = Editor(path, data.decode("utf-8"), catalogue, added_status)
+        editor = Editor(path, data.decode("utf-8"), catalogue, todo_memory)
         yield editor
         if editor.changed:
             encoded = editor.text.encode("utf-8")
@@ -398,4 +403,4 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
                 return
             write_atomically(path, editor.text)
             digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
-            _write_cache(path, digest, editor.catalogue, frozenset(editor.added_status))
+            _write_cache(path, digest, editor.catalogue, editor.todo_memory)

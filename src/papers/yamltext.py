@@ -100,7 +100,7 @@ class Editor:
     """Surgical edits to the catalogue's text, keeping every untouched byte."""
 
     def __init__(
-        self, path: Path, text: str, catalogue: Catalogue, added_status: frozenset[str] = frozenset()
+        self, path: Path, text: str, catalogue: Catalogue, todo_memory: Mapping[str, bool] | None = None
     ) -> None:
         self.path = path
         self.label = display_path(path)
@@ -115,8 +115,8 @@ class Editor:
         self.structural = False
         self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
         self._explicit_todo = _spells_out_todo(text, catalogue)
-        # Items whose `status:` line papers added (the file left their todo unsaid): undo removes it.
-        self.added_status = set(added_status)
+        # key -> whether its todo was unsaid before papers changed it (see storage.TodoMemory).
+        self.todo_memory = dict(todo_memory or {})
 
     @property
     def text(self) -> str:
@@ -271,12 +271,11 @@ class Editor:
         item = self._items[item.key]
         fields, block_end = self._item_fields(item)
         if name == "status" and value == "todo" and "status" in fields:
-            added_by_us = item.key in self.added_status
-            if (added_by_us or not self._explicit_todo) and "#" not in self.lines[fields["status"][0]]:
+            unsaid = self.todo_memory.pop(item.key, not self._explicit_todo)
+            if unsaid and "#" not in self.lines[fields["status"][0]]:
                 value = None
-            self.added_status.discard(item.key)
-        elif name == "status" and value is not None and "status" not in fields:
-            self.added_status.add(item.key)
+        elif name == "status" and value not in (None, "todo") and item.status == "todo":
+            self.todo_memory[item.key] = "status" not in fields
         indent = " " * item.column
         if name in fields:
             first, end = fields[name]
