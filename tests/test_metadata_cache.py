@@ -54,3 +54,11 @@ def test_default_directory_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_cache_dir() == Path.home() / ".cache" / "papers" / "arxiv"
     assert MetadataCache().directory == default_cache_dir()
+
+
+def test_cached_ids_lists_every_record_old_style_ones_included(tmp_path: Path) -> None:
+    cache = MetadataCache(tmp_path / "arxiv")
+    assert cache.cached_ids() == set()  # no folder yet: nothing cached, no error
+    cache.put(recorded("astro-ph_0601001"))
+    cache.put(recorded("id_1605.08386"))
+    assert cache.cached_ids() == {"astro-ph/0601001", "1605.08386"}

@@ -7,12 +7,16 @@ The directory is chosen by the caller (the CLI passes ``$XDG_CACHE_HOME/papers/a
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papers.arxiv_ids import ArxivId
-from papers.atom import PaperMeta
 from papers.fileio import atomic_write_bytes
 from papers.paths import cache_dir
+
+if TYPE_CHECKING:
+    from papers.atom import PaperMeta
 
 
 def default_cache_dir() -> Path:
@@ -31,8 +35,18 @@ class MetadataCache:
     def has(self, arxiv_id: ArxivId | str) -> bool:
         return self.path(arxiv_id).is_file()
 
+    def cached_ids(self) -> set[str]:
+        """Every id with a record, from one listing of the folder (cheaper than a stat per paper)."""
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return set()
+        return {name[:-5].replace("_", "/") for name in names if name.endswith(".json")}
+
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
         """The cached metadata, or None if absent or unreadable (a cache miss, never an error)."""
+        from papers.atom import PaperMeta  # deferred: its XML parser is not needed to read JSON
+
         try:
             data = json.loads(self.path(arxiv_id).read_text(encoding="utf-8"))
             meta = PaperMeta.from_dict(data)
