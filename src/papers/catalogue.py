@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -125,8 +125,9 @@ class Catalogue:
         return self._by_key[key]
 
     @property
-    def keys(self) -> set[str]:
-        return set(self._by_key)
+    def keys(self) -> KeysView[str]:
+        """Every item's key: a live, set-like view, not a copy (callers test membership in loops)."""
+        return self._by_key.keys()
 
     def section(self, name: str) -> Section | None:
         folded = name.casefold()
