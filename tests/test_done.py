@@ -49,6 +49,11 @@ def test_an_arxiv_id_with_version_or_prefix_still_matches(run: Run, catalogue_fi
     assert status_of(run)["bert"][0] == "done"
 
 
+def test_a_pasted_arxiv_link_finds_the_paper(run: Run, catalogue_file: Path) -> None:
+    assert run("done", "https://arxiv.org/pdf/2205.14135v2.pdf").exit_code == 0
+    assert status_of(run)["flashattention"][0] == "done"
+
+
 def test_a_fuzzy_query_finds_the_close_key(run: Run, catalogue_file: Path) -> None:
     assert run("done", "flashatention").exit_code == 0
     assert status_of(run)["flashattention"][0] == "done"

@@ -7,7 +7,6 @@ that returns the field changes to make, which `storage` then applies to the file
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -33,12 +32,6 @@ FIELD_ORDER = (
     "listed_as",
     "remark",
     "children",
-)
-
-# Loose on purpose: a query that looks like an id is compared with the ids in the catalogue,
-# so "2005.14165v2" or "arXiv:2005.14165" find the item that holds 2005.14165.
-_ID_IN_QUERY = re.compile(
-    r"^(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?$", re.IGNORECASE
 )
 
 
@@ -150,10 +143,12 @@ def find_items(catalogue: Catalogue, query: str) -> list[Item]:
     exact = catalogue.get(query) or catalogue.get(query.lower())
     if exact is not None:
         return [exact]
-    id_match = _ID_IN_QUERY.match(query)
-    if id_match:
-        wanted = id_match["id"].lower()
-        by_id = [item for item in catalogue.items if item.arxiv and item.arxiv.lower() == wanted]
+    from papers.arxiv_ids import arxiv_id_from_link  # deferred: only queries need the id grammar
+
+    # Any form of an id finds the items holding it: 2005.14165v2, arXiv:2005.14165, an abs/pdf link.
+    arxiv_id = arxiv_id_from_link(query)
+    if arxiv_id is not None:
+        by_id = [item for item in catalogue.items if item.arxiv == arxiv_id.id]
         if by_id:
             return by_id
     folded = query.casefold()

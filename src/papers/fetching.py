@@ -30,19 +30,12 @@ if TYPE_CHECKING:
 _ID_LIKE = re.compile(r"^arxiv:|arxiv\.org/|10\.48550/|^\d{4}\.\d|^[a-z-]+(?:\.[a-z]{2})?/\d", re.IGNORECASE)
 
 
-_CANONICAL_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?/\d{7}")
-
-
 def looks_like_arxiv(text: str) -> bool:
     return _ID_LIKE.search(text.strip()) is not None
 
 
 def item_arxiv_id(item: Item) -> ArxivId | None:
     """The item's arXiv id: its `arxiv` field, else the first arXiv link among its url and links."""
-    if item.arxiv and _CANONICAL_ID.fullmatch(item.arxiv):
-        # The usual case, and `fetch --all` asks it of every item: skip the full parser, whose
-        # checks (a real month, the era's digit count) an id that is wrong here fails at arXiv anyway.
-        return ArxivId(item.arxiv)
     if item.arxiv:
         try:
             return parse_arxiv_id(item.arxiv)
