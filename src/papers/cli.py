@@ -252,14 +252,14 @@ def show_progress(
 @command("show")
 def show(query: QueryArg, json_: JsonOpt = False) -> None:
     """Everything known about one paper."""
+    from papers.fetching import cached_metadata  # offline: the metadata cache, never the network
+
     cat = storage.load_catalogue(catalogue_path())
-    items = catalogue.find_paper(cat, query)
-    for item in items:
+    for item in catalogue.find_paper(cat, query):
+        meta = cached_metadata(item)
         if json_:
-            meta = _cached_metadata(item)
             sys.stdout.write(render.to_json(item.to_json() | {"metadata": meta and meta.to_dict()}) + "\n")
             continue
-        meta = _cached_metadata(item)
         rows = render.item_details(
             cat, item, render.metadata_rows(meta) if meta else None, note_preview=_note_preview(item)
         )
@@ -267,12 +267,6 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
             render.console().print(render.details_table(rows))
         else:
             sys.stdout.write(render.details_text(rows))
-
-
-def _cached_metadata(item: catalogue.Item) -> Any:
-    from papers.fetching import cached_metadata
-
-    return cached_metadata(item)
 
 
 def _note_preview(item: catalogue.Item) -> list[str] | None:

@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import os
 import re
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ _TEXT_FIELDS = ("title", "arxiv", "url", "note", "listed_as", "remark")
 def load_catalogue(path: Path) -> Catalogue:
     """The catalogue in `path`, from the parse cache when the file is unchanged."""
     data = _read_bytes(path)
-    return _catalogue_for(path, data)
+    return _load(path, data)[0]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -57,10 +58,6 @@ def _read_bytes(path: Path) -> bytes:
         raise CatalogueError(
             f"cannot read {display_path(path)}: {err.strerror}. Check its permissions"
         ) from None
-
-
-def _catalogue_for(path: Path, data: bytes) -> Catalogue:
-    return _load(path, data)[0]
 
 
 TodoMemory = dict[str, bool]
@@ -145,14 +142,15 @@ def parse_catalogue(data: bytes | str, label: str = "papers.yaml") -> Catalogue:
         raise CatalogueError(f"{label}: not valid YAML ({err}). Fix the file") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{label}: not UTF-8 text. Save the file as UTF-8") from None
-    return _Builder(label).catalogue(root)
+    return _Builder(label, yaml).catalogue(root)
 
 
 class _Builder:
     """Turns composed YAML nodes into a Catalogue, checking everything a user can get wrong."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, yaml_module: types.ModuleType) -> None:
         self.label = label
+        self.yaml: Any = yaml_module  # imported by parse_catalogue, only when a file must be parsed
         self.items: list[Item] = []
         self.key_lines: dict[str, int] = {}
         self.seen: set[int] = set()
@@ -161,10 +159,8 @@ class _Builder:
         return _Invalid(f"{self.label}:{node.start_mark.line + 1}: {problem}. {fix}")
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        import yaml
-
         self._check(node)
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, self.yaml.MappingNode):
             raise self.fail(node, f"{what} should be a mapping of `field: value` lines", "Fix its layout")
         fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
@@ -179,12 +175,10 @@ class _Builder:
         return fields
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        import yaml
-
         self._check(node)
-        if isinstance(node, yaml.ScalarNode) and node.tag == _STD_TAG + "null":
+        if isinstance(node, self.yaml.ScalarNode) and node.tag == _STD_TAG + "null":
             return []
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, self.yaml.SequenceNode):
             raise self.fail(node, f"{what} should be a list (lines starting with '- ')", "Fix its layout")
         return list(node.value)
 
@@ -202,10 +196,8 @@ class _Builder:
             self.seen.add(id(node))
 
     def text(self, node: yaml.Node, what: str, *, required: bool = False) -> str | None:
-        import yaml
-
         self._check(node)
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, self.yaml.ScalarNode):
             raise self.fail(node, f"{what} should be a single value", "Write it on one line")
         if node.tag == _STD_TAG + "null":
             if required:
@@ -218,9 +210,7 @@ class _Builder:
         return value
 
     def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
-        import yaml
-
-        if isinstance(node, yaml.ScalarNode) and node.tag != _STD_TAG + "null":
+        if isinstance(node, self.yaml.ScalarNode) and node.tag != _STD_TAG + "null":
             value = self.text(node, what)
             return (value,) if value else ()
         return tuple(v for v in (self.text(n, what) for n in self.sequence(node, what)) if v)
@@ -320,8 +310,6 @@ class _Builder:
             self.item(child, section, key, depth + 1)
             for child in (self.sequence(fields["children"][1], "children") if "children" in fields else ())
         )
-        import yaml
-
         self.items[index] = Item(
             key=key,
             section=section,
@@ -331,7 +319,7 @@ class _Builder:
             children=children,
             line=node.start_mark.line,
             column=node.start_mark.column,
-            flow=isinstance(node, yaml.MappingNode) and bool(node.flow_style),
+            flow=isinstance(node, self.yaml.MappingNode) and bool(node.flow_style),
             **values,
         )
         return key
