@@ -162,3 +162,25 @@ def test_the_catalogue_can_be_read_from_python(catalogue_file: Path) -> None:
     catalogue = papers.load_catalogue(papers.find_catalogue())
     assert catalogue["flashattention"].arxiv == "2205.14135"
     assert isinstance(catalogue, papers.Catalogue)
+
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import storage
+
+    def interrupted(path: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "load_catalogue", interrupted)
+    result = run("list")
+    assert result.exit_code == 130
+    assert result.stderr == "Error: interrupted. Nothing was changed unless a message above says so.\n"
+
+
+def test_path_without_a_catalogue_still_names_the_cache_and_exits_1(run: Run, monkeypatch, isolated) -> None:
+    monkeypatch.delenv("PAPERS_FILE")
+    result = run("path")
+    assert result.exit_code == 1
+    assert result.stdout == f"catalogue\t(none found)\ncache\t{isolated / 'cache' / 'papers'}\n"
+    assert result.stderr.startswith("no papers.yaml in ")

@@ -364,3 +364,20 @@ def test_export_bibtex_filters_by_status(run: Run, catalogue_file: Path, arxiv) 
     result = run("export", "--format", "bibtex", "--done")
     assert "@misc{brown2020language," in result.stdout
     assert "dao2022" not in result.stdout
+
+
+def test_a_pasted_web_link_no_item_carries(run: Run, catalogue_file: Path, arxiv) -> None:
+    result = run("fetch", "https://example.org/unknown-paper")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no item links to https://example.org/unknown-paper.")
+    assert arxiv.requests == []
+
+
+def test_a_page_that_cannot_be_read_leaves_the_title(run: Run, write_catalogue, arxiv) -> None:
+    page = f"{arxiv.url}/page/gone"  # the stand-in answers 404
+    path = write_catalogue(f"sections:\n  - name: S\n    items:\n      - key: gone\n        title: {page}\n")
+    before = path.read_bytes()
+    result = run("fetch", "gone")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: could not fetch {page}: HTTP 404")
+    assert path.read_bytes() == before

@@ -251,3 +251,18 @@ def test_import_into_an_invalid_catalogue_reports_it(
     result = run("import", str(SEED))
     assert result.exit_code == 1
     assert result.stderr == "Error: papers.yaml:4: an item has no key. Add `key: a-short-slug`.\n"
+
+
+def test_a_list_that_cannot_be_read_is_a_usage_error(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+    before = catalogue_file.read_bytes()
+    missing = run("import", "no-such-list.md")
+    assert missing.exit_code == 2
+    assert (
+        missing.stderr == "Error: cannot read no-such-list.md: No such file or directory. Check the path.\n"
+    )
+    latin1 = tmp_path / "latin1.md"
+    latin1.write_bytes(b"## Caf\xe9\n- [ ] one\n")
+    garbled = run("import", str(latin1))
+    assert garbled.exit_code == 2
+    assert garbled.stderr == f"Error: {latin1} is not UTF-8 text. Save it as UTF-8.\n"
+    assert catalogue_file.read_bytes() == before

@@ -143,6 +143,31 @@ def test_edits_keep_windows_line_endings(run: Run, write_catalogue: Callable[[st
             "- just\n- a list\n",
             "papers.yaml:1: the file should be a mapping of `field: value` lines. Fix its layout.",
         ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        links: &l [https://x.org]\n"
+            "      - key: b\n        title: Two\n        links: *l\n",
+            "papers.yaml:6: YAML anchors and aliases are not supported. Write the values out.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        year: nineteen\n",
+            "papers.yaml:6: year 'nineteen' is not a number. Write it like 2017.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        group: maybe\n",
+            "papers.yaml:6: group 'maybe' is not true or false. Write true or false.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: ''\n",
+            "papers.yaml:5: title is empty. Give it a value.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: [One, Two]\n",
+            "papers.yaml:5: title should be a single value. Write it on one line.",
+        ),
+        (
+            "sections:\n  - name: A\n    items: just text\n",
+            "papers.yaml:3: items should be a list (lines starting with '- '). Fix its layout.",
+        ),
     ],
 )
 def test_invalid_catalogues_get_one_line_naming_file_and_line(
@@ -156,6 +181,15 @@ def test_invalid_catalogues_get_one_line_naming_file_and_line(
         assert result.stderr.count("\n") == 1
         assert "Traceback" not in result.stderr
         assert path.read_text() == text
+
+
+def test_a_catalogue_that_is_not_utf8_is_named(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    path = write_catalogue("")
+    path.write_bytes(b"sections:\n  - name: \xff\xfe\n")
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: papers.yaml")
+    assert result.stderr.count("\n") == 1
 
 
 def test_a_python_tag_is_never_executed(

@@ -333,7 +333,7 @@ class ArxivClient:
     def _raise_for_status(self, response: httpx.Response, url: str) -> None:
         if not response.is_success:
             raise FetchError(
-                f"could not download {url}: HTTP {response.status_code} {response.reason_phrase}".strip()
+                f"could not fetch {url}: HTTP {response.status_code} {response.reason_phrase}".strip()
             )
 
     def _is_arxiv(self, url: str) -> bool:
