@@ -13,9 +13,9 @@ import pytest
 
 import papers
 from arxiv_server import ArxivServer, FakeClock, answer_feed, body, huge, stall, status
-from papers.arxiv_client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
-from papers.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
+from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
+from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79c8dcf6bc3.xml").read_bytes()

@@ -9,8 +9,8 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from papers.atom import PaperMeta, parse_feed
-from papers.bibtex import cite_keys, escape_latex, to_bibtex
+from papers.formats.bibtex import cite_keys, escape_latex, to_bibtex
+from papers.sources.arxiv.atom import PaperMeta, parse_feed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 

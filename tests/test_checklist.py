@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED, SEED_SECTIONS
-from papers.checklist import (
+from papers.formats.markdown import (
     DEFAULT_SECTION,
     Addition,
     merge,
     parse_checklist,
     to_markdown,
 )
-from papers.keys import is_valid_key
+from papers.model.keys import is_valid_key
 
 # Deliberately not the parser's pattern: a second, simpler reading of what counts as a checklist line.
 CHECKLIST_LINE = re.compile(r"^\s*[-*+] \[[ xX]\]", re.MULTILINE)

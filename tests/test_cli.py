@@ -167,7 +167,7 @@ def test_the_catalogue_can_be_read_from_python(catalogue_file: Path) -> None:
 def test_ctrl_c_is_one_line_and_exit_130(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papers import storage
+    from papers.store import load as storage
 
     def interrupted(path: Path) -> None:
         raise KeyboardInterrupt

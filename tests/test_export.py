@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SEED, Run
-from papers.arxiv_ids import arxiv_id_from_link
+from papers.sources.arxiv.ids import arxiv_id_from_link
 
 # What markdown carries (docs/markdown.md); done_on, authors, remark, note, group and listed_as do not.
 TRAVELS = ("key", "title", "section", "parent", "children", "arxiv", "year", "links")

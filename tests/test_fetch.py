@@ -14,8 +14,8 @@ import pytest
 
 from arxiv_server import ArxivServer, FakeClock, body, new_entry, stall, status
 from conftest import Run
-from papers import fetching
-from papers.arxiv_client import ArxivClient
+from papers.actions import fetch as fetching
+from papers.sources.arxiv.client import ArxivClient
 
 GPT3_AUTHORS = ["Tom B. Brown", "Benjamin Mann", "Nick Ryder", "Melanie Subbiah"]
 

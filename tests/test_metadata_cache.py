@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from papers.arxiv_ids import ArxivId
-from papers.atom import PaperMeta, parse_feed
-from papers.metadata_cache import MetadataCache, default_cache_dir
+from papers.sources.arxiv.atom import PaperMeta, parse_feed
+from papers.sources.arxiv.ids import ArxivId
+from papers.sources.cache import MetadataCache, default_cache_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 

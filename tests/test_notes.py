@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
-from papers.atom import PaperMeta
-from papers.metadata_cache import MetadataCache
 from papers.notes import create_note, note_path, render_note
+from papers.sources.arxiv.atom import PaperMeta
+from papers.sources.cache import MetadataCache
 
 HOSTILE_KEYS = [
     "../x",
@@ -239,7 +239,7 @@ def test_an_unreadable_cache_entry_is_ignored(
 
 
 def test_an_old_style_id_is_looked_up_with_an_underscore(isolated: Path) -> None:
-    from papers.catalogue import Item
+    from papers.model.catalogue import Item
     from papers.notes import load_cached_meta
 
     path = MetadataCache().put(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from papers.keys import is_valid_key
+from papers.model.keys import is_valid_key
 
 ROOT = Path(__file__).parents[1]
 CATALOGUE = ROOT / "papers.yaml"

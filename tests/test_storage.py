@@ -283,7 +283,7 @@ def test_ten_processes_at_once_tick_ten_papers(catalogue_file: Path) -> None:
 def test_an_unchanged_file_is_parsed_once(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papers import storage
+    from papers.store import load as storage
 
     assert run("list").exit_code == 0
     calls = []
@@ -307,7 +307,7 @@ def test_an_unchanged_file_is_parsed_once(
 
 
 def test_the_cache_after_an_edit_agrees_with_a_fresh_parse(run: Run, catalogue_file: Path) -> None:
-    from papers import storage
+    from papers.store import load as storage
 
     run("done", "bert", "gqa")
     run("start", "mamba")
@@ -337,8 +337,8 @@ def _only_insertions(before: str, after: str) -> bool:
 def test_an_item_with_nested_children_is_inserted_and_can_be_extended(
     write_catalogue: Callable[[str], Path],
 ) -> None:
-    from papers import storage
-    from papers.catalogue import NewItem
+    from papers.model.catalogue import NewItem
+    from papers.store import load as storage
 
     path = write_catalogue(COMMENTED)
     tree = {
@@ -378,7 +378,7 @@ def test_an_item_with_nested_children_is_inserted_and_can_be_extended(
 def test_title_and_notes_are_added_without_touching_other_lines(
     write_catalogue: Callable[[str], Path],
 ) -> None:
-    from papers import storage
+    from papers.store import load as storage
 
     text = "# mine\n\nsections:   # here\n  - name: A\n    items: []\n  - name: B\n    notes:\n    - old\n    items: []\n"
     path = write_catalogue(text)
@@ -403,7 +403,7 @@ def test_title_and_notes_are_added_without_touching_other_lines(
 
 
 def test_empty_note_lists_and_titles_are_filled_in_place(write_catalogue: Callable[[str], Path]) -> None:
-    from papers import storage
+    from papers.store import load as storage
 
     path = write_catalogue(
         "title:\nnotes: []\nsections:\n  - name: A\n    notes: [one, two]\n    items: []\n"
@@ -422,8 +422,8 @@ def test_empty_note_lists_and_titles_are_filled_in_place(write_catalogue: Callab
 
 
 def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> None:
-    from papers import storage
-    from papers.yamltext import render_catalogue
+    from papers.store import load as storage
+    from papers.store.yamledit.editor import render_catalogue
 
     data = {
         "title": "Reading",
@@ -472,8 +472,8 @@ def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> Non
 
 
 def test_a_dry_run_edits_in_memory_only(catalogue_file: Path) -> None:
-    from papers import storage
-    from papers.catalogue import NewItem
+    from papers.model.catalogue import NewItem
+    from papers.store import load as storage
 
     before = catalogue_file.read_bytes()
     with storage.editing(catalogue_file, dry_run=True) as editor:

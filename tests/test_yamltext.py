@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papers import storage
-from papers.catalogue import Item, set_status
 from papers.errors import CatalogueError
-from papers.yamltext import Editor
+from papers.model.catalogue import Item, set_status
+from papers.store import load as storage
+from papers.store.yamledit.editor import Editor
 
 TITLE_ALPHABET = st.characters(
     codec="utf-8", categories=("L", "N", "P", "Zs", "S"), exclude_characters="\x85\u2028\u2029"
@@ -163,7 +163,7 @@ def test_an_edit_the_field_finder_gets_wrong_is_refused_not_written(
 def test_an_addition_that_would_change_another_item_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papers.catalogue import NewItem
+    from papers.model.catalogue import NewItem
 
     text = "sections:\n  - name: A\n    items:\n      - key: a\n        title: Mine\n"
     path = tmp_path / "papers.yaml"

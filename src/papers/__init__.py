@@ -10,8 +10,8 @@ The small public API, for notebooks and scripts::
 __version__ = "0.1.0"
 
 # Imported after __version__, which submodules read.
-from papers.catalogue import Catalogue, Item
-from papers.paths import find_catalogue
-from papers.storage import load_catalogue
+from papers.model.catalogue import Catalogue, Item
+from papers.store.load import load_catalogue
+from papers.store.paths import find_catalogue
 
 __all__ = ["Catalogue", "Item", "__version__", "find_catalogue", "load_catalogue"]

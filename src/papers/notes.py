@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papers.catalogue import Item
 from papers.errors import NoteError
-from papers.keys import is_valid_key
-from papers.paths import display_path
+from papers.model.catalogue import Item
+from papers.model.keys import is_valid_key
+from papers.store.paths import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _MAX_STEM = 80
@@ -91,7 +91,7 @@ def create_note(path: Path, text: str) -> bool:
 
 def load_cached_meta(item: Item) -> dict[str, Any] | None:
     """The arXiv record `papers fetch` cached for the item, as a dict with its `year`; None if absent."""
-    from papers.fetching import cached_metadata
+    from papers.actions.fetch import cached_metadata
 
     meta = cached_metadata(item)
     return None if meta is None else meta.to_dict() | {"year": meta.year}

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from papers.catalogue import Catalogue, Item, Tally
+from papers.model.catalogue import Catalogue, Item, Tally
 
 if TYPE_CHECKING:
     from rich.console import Console

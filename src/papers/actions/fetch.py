@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papers import catalogue as core
-from papers import storage
-from papers.arxiv_ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
-from papers.catalogue import Catalogue, Item
 from papers.errors import PaperNotFoundError, PapersError, UsageError
-from papers.paths import cache_dir
+from papers.model import catalogue as core
+from papers.model.catalogue import Catalogue, Item
+from papers.sources.arxiv.ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
+from papers.store import load as storage
+from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.arxiv_client import ArxivClient, Progress
-    from papers.atom import PaperMeta
-    from papers.metadata_cache import MetadataCache
+    from papers.sources.arxiv.atom import PaperMeta
+    from papers.sources.arxiv.client import ArxivClient, Progress
+    from papers.sources.cache import MetadataCache
 
 # Text that is clearly meant as an arXiv id or link, so a malformed one is a typo to refuse
 # (exit 2) rather than a catalogue query that finds nothing.
@@ -241,7 +241,7 @@ def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOpti
 
 def cached_metadata(item: Item, cache: MetadataCache | None = None) -> PaperMeta | None:
     """The arXiv record fetched earlier for an item, from the cache only (never the network)."""
-    from papers.metadata_cache import MetadataCache
+    from papers.sources.cache import MetadataCache
 
     arxiv_id = item_arxiv_id(item)
     return (cache or MetadataCache()).get(arxiv_id.id) if arxiv_id else None
@@ -274,7 +274,7 @@ def download_pdf(path: Path, item: Item, cache: MetadataCache, progress: Progres
 
 def default_client() -> ArxivClient:
     """The client the CLI uses: endpoint from $PAPERS_ARXIV_URL, arXiv's 3 s spacing, bounded waits."""
-    from papers.arxiv_client import ArxivClient
+    from papers.sources.arxiv.client import ArxivClient
 
     return ArxivClient()
 

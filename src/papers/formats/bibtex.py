@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from papers.atom import PaperMeta
+from papers.sources.arxiv.atom import PaperMeta
 
 _STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to",

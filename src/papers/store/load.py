@@ -21,12 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papers.catalogue import STATUSES, Catalogue, Item, Section
 from papers.errors import CatalogueError
-from papers.fileio import atomic_write_bytes
-from papers.keys import is_valid_key
-from papers.paths import cache_dir, display_path
-from papers.yamltext import LIST_FIELDS, Editor
+from papers.model.catalogue import STATUSES, Catalogue, Item, Section
+from papers.model.keys import is_valid_key
+from papers.store.fileio import atomic_write_bytes
+from papers.store.paths import cache_dir, display_path
+from papers.store.yamledit.editor import LIST_FIELDS, Editor
 
 if TYPE_CHECKING:
     import yaml

@@ -17,10 +17,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from papers import __version__, catalogue, render, storage
+from papers import __version__, render
 from papers.errors import PapersError, UsageError
-from papers.exports import ExportFormat
-from papers.paths import cache_dir, display_path, find_catalogue
+from papers.formats.registry import ExportFormat
+from papers.model import catalogue
+from papers.store import load as storage
+from papers.store.paths import cache_dir, display_path, find_catalogue
 
 app = typer.Typer(
     name="papers",
@@ -252,7 +254,7 @@ def show_progress(
 @command("show")
 def show(query: QueryArg, json_: JsonOpt = False) -> None:
     """Everything known about one paper."""
-    from papers.fetching import cached_metadata  # offline: the metadata cache, never the network
+    from papers.actions.fetch import cached_metadata  # offline: the metadata cache, never the network
 
     cat = storage.load_catalogue(catalogue_path())
     for item in catalogue.find_paper(cat, query):
@@ -322,7 +324,7 @@ def add(
 def _parse_arxiv_option(text: str | None) -> str | None:
     if text is None:
         return None
-    from papers.arxiv_ids import parse_arxiv_id
+    from papers.sources.arxiv.ids import parse_arxiv_id
 
     return str(parse_arxiv_id(text).id)
 
@@ -366,8 +368,8 @@ def fetch(
     works offline and a second fetch asks arXiv nothing. The endpoint is $PAPERS_ARXIV_URL
     (default https://export.arxiv.org/api/query). Requests are batched and spaced 3 s apart.
     """
-    from papers import fetching
-    from papers.metadata_cache import MetadataCache
+    from papers.actions import fetch as fetching
+    from papers.sources.cache import MetadataCache
 
     if not targets and not fetch_all:
         raise UsageError("give at least one id or query, or --all. See papers fetch --help")
@@ -423,8 +425,8 @@ def pdf(
     The PDF comes from the paper's arXiv record (fetched first if need be), or from the
     item's own url when it ends in .pdf.
     """
-    from papers import fetching
-    from papers.metadata_cache import MetadataCache
+    from papers.actions import fetch as fetching
+    from papers.sources.cache import MetadataCache
 
     path = catalogue_path()
     item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
@@ -487,7 +489,7 @@ def import_list(
     lines section notes. An item already in the catalogue is matched, never added twice,
     and a ticked item is never unticked. See docs/markdown.md.
     """
-    from papers.importing import import_checklist
+    from papers.actions.importing import import_checklist
 
     text = _read_text(source)
     path = catalogue_path(must_exist=False)
@@ -535,7 +537,7 @@ def export(
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
     archivePrefix and primaryClass, cite keys like vaswani2017attention.
     """
-    from papers import exports
+    from papers.formats import registry as exports
 
     path = catalogue_path()
     cat = storage.load_catalogue(path)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from papers.arxiv_ids import arxiv_id_from_link
-from papers.keys import is_valid_key, unique_key
+from papers.model.keys import is_valid_key, unique_key
+from papers.sources.arxiv.ids import arxiv_id_from_link
 
 Item = dict[str, Any]
 Section = dict[str, Any]

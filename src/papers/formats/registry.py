@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from papers.catalogue import Catalogue, Item, to_tree
+from papers.model.catalogue import Catalogue, Item, to_tree
 
 
 class ExportFormat(StrEnum):
@@ -34,7 +34,7 @@ def _tree(catalogue: Catalogue, selected: Sequence[Item] | None) -> dict[str, An
 
 def export_markdown(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
     """A GitHub checklist that `papers import` reads back to the same catalogue (see docs/markdown.md)."""
-    from papers.checklist import to_markdown
+    from papers.formats.markdown import to_markdown
 
     tree = _tree(catalogue, selected)
     for section in tree["sections"]:
@@ -45,7 +45,7 @@ def export_markdown(catalogue: Catalogue, selected: Sequence[Item] | None) -> st
 def _drop_own_arxiv_links(items: list[dict[str, Any]]) -> None:
     """Leave out links to the item's own arXiv paper (its PDF, say): the title already links there,
     and import would fold them into the id anyway. So the export of an import exports the same."""
-    from papers.arxiv_ids import arxiv_id_from_link
+    from papers.sources.arxiv.ids import arxiv_id_from_link
 
     for item in items:
         if item["arxiv"]:
@@ -66,8 +66,8 @@ def export_json(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
 def bibtex_sources(catalogue: Catalogue, selected: Sequence[Item] | None) -> tuple[list[Any], list[str]]:
     """The cached arXiv records of the chosen items (each paper once, in catalogue order), and the
     keys of chosen papers that have an arXiv id but no record yet (`papers fetch` fills those)."""
-    from papers.fetching import cached_metadata, item_arxiv_id
-    from papers.metadata_cache import MetadataCache
+    from papers.actions.fetch import cached_metadata, item_arxiv_id
+    from papers.sources.cache import MetadataCache
 
     cache = MetadataCache()
     records: dict[str, Any] = {}
@@ -86,7 +86,7 @@ def bibtex_sources(catalogue: Catalogue, selected: Sequence[Item] | None) -> tup
 
 def export_bibtex(catalogue: Catalogue, selected: Sequence[Item] | None) -> str:
     """BibTeX in arXiv's preprint convention for every chosen paper whose metadata was fetched."""
-    from papers.bibtex import to_bibtex
+    from papers.formats.bibtex import to_bibtex
 
     records, _ = bibtex_sources(catalogue, selected)
     return to_bibtex(records)

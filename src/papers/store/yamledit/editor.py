@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from papers.catalogue import FIELD_ORDER, Catalogue, Change, Item, NewItem, Section
 from papers.errors import CatalogueError
-from papers.paths import display_path
+from papers.model.catalogue import FIELD_ORDER, Catalogue, Change, Item, NewItem, Section
+from papers.store.paths import display_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIST_FIELDS = frozenset({"authors", "links"})
@@ -208,7 +208,7 @@ class Editor:
         A second line of defence: if a layout ever fooled the field finder, this refuses the edit
         (nothing is written) instead of letting a neighbouring field be lost.
         """
-        from papers.storage import parse_catalogue
+        from papers.store.load import parse_catalogue
 
         item = self._items[key]
         end = self._item_fields(item)[1]

@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papers.arxiv_ids import ArxivId
-from papers.fileio import atomic_write_bytes
-from papers.paths import cache_dir
+from papers.sources.arxiv.ids import ArxivId
+from papers.store.fileio import atomic_write_bytes
+from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.atom import PaperMeta
+    from papers.sources.arxiv.atom import PaperMeta
 
 
 def default_cache_dir() -> Path:
@@ -45,7 +45,7 @@ class MetadataCache:
 
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
         """The cached metadata, or None if absent or unreadable (a cache miss, never an error)."""
-        from papers.atom import PaperMeta  # deferred: its XML parser is not needed to read JSON
+        from papers.sources.arxiv.atom import PaperMeta  # deferred: its XML parser is not needed to read JSON
 
         try:
             data = json.loads(self.path(arxiv_id).read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError, UsageError
-from papers.keys import is_valid_key, unique_key
+from papers.model.keys import is_valid_key, unique_key
 
 STATUSES = ("todo", "reading", "done")
 
@@ -143,7 +143,7 @@ def find_items(catalogue: Catalogue, query: str) -> list[Item]:
     exact = catalogue.get(query) or catalogue.get(query.lower())
     if exact is not None:
         return [exact]
-    from papers.arxiv_ids import arxiv_id_from_link  # deferred: only queries need the id grammar
+    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred: only queries need the id grammar
 
     # Any form of an id finds the items holding it: 2005.14165v2, arXiv:2005.14165, an abs/pdf link.
     arxiv_id = arxiv_id_from_link(query)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from papers.catalogue import NewItem, set_status, to_tree
-from papers.yamltext import Editor
+from papers.model.catalogue import NewItem, set_status, to_tree
+from papers.store.yamledit.editor import Editor
 
 
 @dataclass
@@ -42,7 +42,7 @@ def _count(n: int, noun: str) -> str:
 
 def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | None:
     """Merge the checklist `text` into the editor's catalogue; None if the text holds no list at all."""
-    from papers.checklist import merge, parse_checklist
+    from papers.formats.markdown import merge, parse_checklist
 
     parsed = parse_checklist(text, taken_keys=editor.catalogue.keys)
     if not parsed.catalogue["sections"] and not parsed.catalogue["notes"]:

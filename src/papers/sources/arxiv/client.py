@@ -53,10 +53,10 @@ from urllib.parse import urlsplit
 import httpx
 
 import papers
-from papers.arxiv_ids import ArxivId, parse_arxiv_id
-from papers.atom import PaperMeta, parse_feed
 from papers.errors import ArxivRejectedError, FetchError, NotOnArxivError, PapersError
-from papers.fileio import atomic_writer
+from papers.sources.arxiv.atom import PaperMeta, parse_feed
+from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
+from papers.store.fileio import atomic_writer
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org/api/query"
 ENDPOINT_ENV = "PAPERS_ARXIV_URL"
