@@ -1,0 +1,130 @@
+"""Metadata from the network: fetch, pdf."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from papers import render
+from papers.cli.app import (
+    JsonOpt,
+    QueryArg,
+    catalogue_path,
+    command,
+    complete_key,
+    error,
+    note,
+)
+from papers.errors import UsageError
+from papers.model import catalogue
+from papers.store import load as storage
+
+
+@command("fetch")
+def fetch(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID_OR_URL_OR_QUERY]...",
+            help="arXiv ids in any form (2005.14165, arXiv:2005.14165v2, hep-th/9711200, abs/pdf/html links, "
+            "the 10.48550 DOI), or catalogue queries as in `papers done`.",
+            autocompletion=complete_key,
+            show_default=False,
+        ),
+    ] = None,
+    fetch_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every item with an arXiv id or link whose metadata is not cached yet."),
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask arXiv again even when the cache has it.")
+    ] = False,
+    add: Annotated[
+        bool, typer.Option("--add", help="Add papers no item holds yet, titled from arXiv (needs --section).")
+    ] = False,
+    section: Annotated[str | None, typer.Option("--section", "-s", help="Section for --add.")] = None,
+    parent: Annotated[
+        str | None, typer.Option("--parent", help="Parent key for --add.", autocompletion=complete_key)
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.
+
+    Each argument is an arXiv id in any form (2005.14165, 2005.14165v2, arXiv:2005.14165,
+    hep-th/9711200, an abs/pdf/html link, the DOI 10.48550/arXiv.2005.14165) or a catalogue
+    query as in `papers done` (key, part of a title).
+
+    Items holding the paper gain its title, authors and year in papers.yaml (your own wording
+    is kept as `listed_as`); the full record goes to the metadata cache, so `papers show`
+    works offline and a second fetch asks arXiv nothing. The endpoint is $PAPERS_ARXIV_URL
+    (default https://export.arxiv.org/api/query). Requests are batched and spaced 3 s apart.
+    """
+    from papers.actions import fetch as fetching
+    from papers.sources.cache import MetadataCache
+
+    if not targets and not fetch_all:
+        raise UsageError("give at least one id or query, or --all. See papers fetch --help")
+    if add and section is None and parent is None:
+        raise UsageError("--add needs --section (or --parent) to know where the new paper goes")
+    path = catalogue_path()
+    cache = MetadataCache()
+    plan = fetching.plan_fetch(
+        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache
+    )
+    for message in plan.nothing_to_do:
+        note(message)
+    with render.progress_bar("asking arXiv", enabled=len(plan.ids) > 100) as progress:
+        report = fetching.run_fetch(
+            path, plan, refresh=refresh, client=fetching.default_client, cache=cache,
+            add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
+        )  # fmt: skip
+    _print_fetch_report(report, json_)
+    for err in report.errors:
+        error(str(err))
+    if report.exit_code or plan.nothing_to_do:
+        raise typer.Exit(report.exit_code or 1)
+
+
+def _print_fetch_report(report: Any, json_: bool) -> None:
+    for key, fields in report.updated.items():
+        note(f"updated {key}: {', '.join(fields)}")
+    for key in report.added:
+        note(f"added {key}")
+    for key, title in report.titled.items():
+        note(f"titled {key}: {title}")
+    rows = [(f.meta, f.keys, f.from_cache) for f in report.fetched]
+    if json_:
+        payload = [
+            {**meta.to_dict(), "year": meta.year, "items": keys, "from_cache": cached}
+            for meta, keys, cached in rows
+        ]
+        sys.stdout.write(render.to_json(payload) + "\n")
+    elif render.is_terminal(sys.stdout):
+        if rows:
+            render.console().print(render.fetched_table(rows))
+    else:
+        sys.stdout.write(render.fetched_tsv(rows))
+
+
+@command("pdf")
+def pdf(
+    query: QueryArg,
+    open_: Annotated[bool, typer.Option("--open", help="Open the PDF in your viewer.")] = False,
+) -> None:
+    """Download a paper's PDF into the cache (once) and print its path.
+
+    The PDF comes from the paper's arXiv record (fetched first if need be), or from the
+    item's own url when it ends in .pdf.
+    """
+    from papers.actions import fetch as fetching
+    from papers.sources.cache import MetadataCache
+
+    path = catalogue_path()
+    item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
+    with render.progress_bar(f"downloading {item.key}", bytes_=True) as progress:
+        dest = fetching.download_pdf(path, item, MetadataCache(), progress)
+    sys.stdout.write(f"{dest}\n")
+    if open_:
+        typer.launch(str(dest))

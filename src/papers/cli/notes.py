@@ -1,0 +1,55 @@
+"""Notes: note."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from papers.cli.app import (
+    QueryArg,
+    catalogue_path,
+    command,
+    note,
+)
+from papers.model import catalogue
+from papers.store import load as storage
+from papers.store.paths import display_path
+
+
+@command("note")
+def note_command(
+    query: QueryArg,
+    edit: Annotated[
+        bool | None,
+        typer.Option(
+            "--edit/--no-edit",
+            help="Open the note in $VISUAL or $EDITOR. Default: only when stdin and stdout are a terminal.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Start a markdown note on a paper (notes/KEY.md beside the catalogue) and open it.
+
+    The note starts from a template with the paper's title, authors, links and abstract
+    (when `papers fetch` has cached them). An existing note is opened, never overwritten.
+    Prints the note's path.
+    """
+    from papers import notes
+
+    path = catalogue_path()
+    with storage.editing(path) as editor:
+        (item,) = catalogue.find_paper(editor.catalogue, query, allow_many_same_id=False)
+        started = notes.start_note(path, item)
+        if started.record:
+            editor.set_fields(item.key, {"note": started.record})
+    shown = display_path(started.path)
+    note(f"created {shown} for {item.key}" if started.created else f"{shown} exists: opening it as it is")
+    if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
+        command = notes.editor_command()
+        if command is None:
+            note("no $VISUAL or $EDITOR is set: open the note yourself")
+        else:
+            notes.open_in_editor(command, started.path)
+    sys.stdout.write(shown + "\n")

@@ -1,0 +1,111 @@
+"""Moving lists in and out: import, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from papers.cli.app import (
+    DoneOpt,
+    SectionOpt,
+    TodoOpt,
+    catalogue_path,
+    command,
+    note,
+)
+from papers.errors import UsageError
+from papers.formats.registry import ExportFormat
+from papers.model import catalogue
+from papers.store import load as storage
+from papers.store.paths import display_path
+
+
+@command("import")
+def import_list(
+    source: Annotated[
+        str, typer.Argument(metavar="LIST.md", help="A markdown checklist; - reads standard input.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Print what would change and write nothing.")
+    ] = False,
+) -> None:
+    """Merge a markdown checklist into the catalogue (created if it does not exist yet).
+
+    Headings become sections, checkbox lines items (indented ones their children), other
+    lines section notes. An item already in the catalogue is matched, never added twice,
+    and a ticked item is never unticked. See docs/markdown.md.
+    """
+    from papers.actions.importing import import_checklist
+
+    text = _read_text(source)
+    path = catalogue_path(must_exist=False)
+    with storage.editing(path, create=True, dry_run=dry_run) as editor:
+        report = import_checklist(editor, text, dt.date.today().isoformat())
+    if report is None:
+        note(f"{source} has no headings, checklist items or notes: nothing to import")
+        return
+    if dry_run:
+        sys.stdout.write("".join(f"{line}\n" for line in report.changes))
+    note(f"{'would have ' if dry_run else ''}{report.summary()}{'; nothing was written' if dry_run else ''}")
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text. Save it as UTF-8") from None
+
+
+@command("export")
+def export(
+    format_: Annotated[
+        ExportFormat, typer.Option("--format", "-t", help="What to write.", case_sensitive=False)
+    ] = ExportFormat.markdown,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of printing.", dir_okay=False
+        ),
+    ] = None,
+    todo: TodoOpt = False,
+    done: DoneOpt = False,
+    section: SectionOpt = None,
+) -> None:
+    """Print the catalogue as a markdown checklist (the default), JSON or BibTeX.
+
+    `papers import` reads the markdown back to the same sections, items, ticks, links,
+    arXiv ids and nesting. The filters keep the chosen items in their sections; an item
+    left out hands its kept children to the nearest kept parent. BibTeX covers the papers
+    whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
+    archivePrefix and primaryClass, cite keys like vaswani2017attention.
+    """
+    from papers.formats import registry as exports
+
+    path = catalogue_path()
+    cat = storage.load_catalogue(path)
+    selected = (
+        catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
+    )
+    if format_ is ExportFormat.bibtex:
+        _, unfetched = exports.bibtex_sources(cat, selected)
+        if unfetched:
+            shown = ", ".join(unfetched[:5]) + (", ..." if len(unfetched) > 5 else "")
+            note(
+                f"left out {len(unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
+            )
+    text = exports.export(cat, format_, selected)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.resolve() == path.resolve():
+        raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
+    storage.write_atomically(output, text)
+    note(f"wrote {display_path(output)}")
