@@ -1,0 +1,161 @@
+"""Scale benchmark for `papers`: every command on big generated catalogues, as ratios to the floor.
+
+Each command runs as a child process, interleaved with the others and with the floor (the minimal
+typer app of bench/startup.py), so noise on this shared machine hits every figure alike; the table
+prints medians and their ratio to the floor's median in the same run, and peak RSS (GNU time).
+
+Cases that change the file get a fresh copy before every timed run (the copy is not timed):
+`import` into an empty and into an existing catalogue, and the "cold" listing after a one-line hand
+edit (a different title each run, so the parse cache never hits).
+
+Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalogue_gen import generate_catalogue
+from startup import FLOOR_APP
+from timing import GNU_TIME, run_once
+
+
+@dataclass
+class Case:
+    name: str
+    argv: list[str]
+    prepare: Callable[[int], None] | None = None  # called with the run number before each timed run
+    times: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+
+
+def checklist_of(keys: list[str], prefix: str) -> str:
+    """A markdown checklist of new papers (none matches the generated catalogue's titles)."""
+    lines = ["# Imported", ""]
+    for s in range(0, len(keys), 500):
+        lines += [f"## {prefix} part {s // 500}", ""]
+        lines += [
+            f"- [ ] {prefix} paper {i}: a new method for problem {i} [link](https://example.com/{prefix}/{i})"
+            for i in range(s, min(s + 500, len(keys)))
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
+    base = tmp / f"big-{n}.yaml"
+    keys = generate_catalogue(base, n)
+    work = tmp / f"work-{n}"
+    work.mkdir()
+    cat = work / "papers.yaml"
+    shutil.copyfile(base, cat)
+    key = keys[len(keys) // 2 + 1]
+    parent = keys[len(keys) // 3]
+
+    def on(catalogue: Path, *rest: str) -> list[str]:
+        return [*papers, "--file", str(catalogue), *rest]
+
+    def cold_edit(run: int) -> None:
+        text = base.read_text()
+        title_end = text.index("\n", text.index(f"key: {key}\n") + len(key) + 6)  # end of its title line
+        cat_cold.write_text(f"{text[:title_end]} (edit {run}){text[title_end:]}")
+
+    cat_cold = work / "cold.yaml"
+    cold_edit(0)
+    new_list = work / "new.md"
+    new_list.write_text(checklist_of(keys, "new"))
+    empty_target = work / "empty.yaml"
+    existing_target = work / "existing.yaml"
+    exported = work / "exported.md"
+
+    def fresh_empty(_: int) -> None:
+        empty_target.unlink(missing_ok=True)
+
+    def fresh_existing(_: int) -> None:
+        shutil.copyfile(base, existing_target)
+
+    prefix = f"{n}:"
+    return [
+        Case(f"{prefix} list --todo", on(cat, "list", "--todo")),
+        Case(f"{prefix} list --json", on(cat, "list", "--json")),
+        Case(f"{prefix} progress", on(cat, "progress")),
+        Case(f"{prefix} show {key}", on(cat, "show", key)),
+        Case(f"{prefix} done {key}", on(cat, "done", key)),
+        Case(f"{prefix} undo {key}", on(cat, "undo", key)),
+        Case(f"{prefix} start {key}", on(cat, "start", key)),
+        Case(f"{prefix} add --section", on(cat, "add", "A new paper", "--section", "Section 3")),
+        Case(
+            f"{prefix} add --parent",
+            on(cat, "add", "A child paper", "--section", "Section 6", "--parent", parent),
+        ),
+        Case(f"{prefix} note --no-edit", on(cat, "note", key, "--no-edit")),
+        Case(f"{prefix} export markdown", on(cat, "export", "-o", str(exported))),
+        Case(f"{prefix} export json", on(cat, "export", "--format", "json")),
+        Case(f"{prefix} export bibtex", on(cat, "export", "--format", "bibtex")),
+        Case(f"{prefix} list --todo after a hand edit", on(cat_cold, "list", "--todo"), cold_edit),
+        Case(f"{prefix} import {n} new into empty", on(empty_target, "import", str(new_list)), fresh_empty),
+        Case(
+            f"{prefix} import {n} new into {n}", on(existing_target, "import", str(new_list)), fresh_existing
+        ),
+        Case(f"{prefix} import of its own export", on(cat, "import", str(exported))),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7, help="interleaved runs per command (>= 5)")
+    parser.add_argument("--sizes", default="10000", help="comma-separated catalogue sizes")
+    parser.add_argument("--only", default="", help="comma-separated substrings: run only matching cases")
+    args = parser.parse_args()
+
+    python = sys.executable
+    papers = [python, "-m", "papers"]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        floor_app = tmp / "floor_app.py"
+        floor_app.write_text(FLOOR_APP)
+        env = {**os.environ, "PAPERS_CACHE_DIR": str(tmp / "cache"), "NO_COLOR": "1"}
+        env.pop("FORCE_COLOR", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: bytecode is cached
+        floor = Case("floor (typer app)", [python, str(floor_app), "list", "--todo"])
+        cases = [floor]
+        wanted = [w for w in args.only.split(",") if w]
+        for n in (int(s) for s in args.sizes.split(",")):
+            cases += [c for c in cases_for(n, tmp, papers) if not wanted or any(w in c.name for w in wanted)]
+        rss_file = tmp / "rss"
+        for case in cases:  # warm-up: fills the parse cache, as any second run of a user's would
+            if case.prepare:
+                case.prepare(-1)
+            run_once(case.argv, env, rss_file)
+        for run in range(max(args.runs, 5)):
+            for case in cases:
+                if case.prepare:
+                    case.prepare(run)
+                elapsed, peak = run_once(case.argv, env, rss_file)
+                case.times.append(elapsed)
+                if peak is not None:
+                    case.rss.append(peak)
+        floor_median = statistics.median(floor.times)
+        print(f"{'command':52} {'x floor':>8} {'max RSS MiB':>12}")
+        for case in cases:
+            ratio = statistics.median(case.times) / floor_median
+            peak_text = f"{max(case.rss):12.1f}" if case.rss else f"{'n/a':>12}"
+            print(f"{case.name:52} {ratio:8.2f} {peak_text}")
+        print(
+            f"\nmedians of {max(args.runs, 5)} interleaved runs; warm parse cache unless said; "
+            f"python {sys.version.split()[0]}" + ("" if GNU_TIME else "; no GNU time, so no RSS")
+        )
+
+
+if __name__ == "__main__":
+    main()
