@@ -14,7 +14,10 @@ from arxiv_server import arxiv_server, fake_clock  # noqa: F401
 from papers.cli import app, state
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "papers.yaml"
+# The reader's own list: they tick papers in it, so only test_shipped_catalogue.py reads it, and only for
+# what stays true whatever they do. Every other test uses SHIPPED, the frozen copy of it as shipped.
+LIVE = REPO / "papers.yaml"
+SHIPPED = REPO / "tests" / "fixtures" / "catalogue" / "papers.yaml"
 # A copy of the reader's original list (../shared/seed/reading-list.md), so CI never depends on shared/.
 SEED = REPO / "tests" / "fixtures" / "seed" / "reading-list.md"
 SEED_SECTIONS = [
@@ -51,7 +54,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def catalogue_file(isolated: Path) -> Path:
-    """A copy of the shipped papers.yaml, where PAPERS_FILE points."""
+    """A copy of the frozen catalogue (the papers.yaml as shipped), where PAPERS_FILE points."""
     target = isolated / "papers.yaml"
     shutil.copyfile(SHIPPED, target)
     return target

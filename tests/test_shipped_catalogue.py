@@ -1,25 +1,29 @@
-"""The shipped `papers.yaml` must be a faithful copy of the reader's seed list.
+"""The shipped `papers.yaml` is a faithful copy of the reader's seed list, and stays a valid one.
 
 The seed is the reader's original markdown list. A copy lives in `tests/fixtures/seed/` so CI never
 depends on anything outside the repository; when the shared original is reachable (walking up from the
 repository root), the copy must still match it.
+
+Two catalogues are checked. The frozen copy (`tests/fixtures/catalogue/`, conftest's SHIPPED) is the
+list as shipped: these tests pin it down exactly (ticks, notes, order, links). The live `papers.yaml`
+is the reader's own: they tick, start and add papers in it, so the `test_live_*` tests check only what
+stays true whatever they do (it parses, the seed's sections and lines are all there, keys are unique,
+ids are well formed, statuses are valid).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from conftest import LIVE, REPO, SEED, SHIPPED
+from papers import load_catalogue
 from papers.model.keys import is_valid_key
-
-ROOT = Path(__file__).parents[1]
-CATALOGUE = ROOT / "papers.yaml"
-SEED = ROOT / "tests" / "fixtures" / "seed" / "reading-list.md"
+from papers.sources.arxiv.ids import parse_arxiv_id
 
 CHECK_LINE = re.compile(r"^(?P<indent> *)- \[(?P<tick>[ xX])\] (?P<text>.*?)\s*$")
 URL = re.compile(r"https?://[^\s)\]]+|(?<=\]\()\.{1,2}/[^\s)]+")
@@ -85,9 +89,21 @@ def seed() -> Seed:
     return parse_seed(SEED.read_text(encoding="utf-8"))
 
 
+Flat = list[tuple[str, dict[str, Any], dict[str, Any] | None]]
+
+
+def flatten(catalogue: dict[str, Any]) -> Flat:
+    """(section name, item, parent item) for every item, depth first."""
+    return [
+        (section["name"], item, parent)
+        for section in catalogue["sections"]
+        for item, parent in walk(section.get("items") or [])
+    ]
+
+
 @pytest.fixture(scope="module")
 def raw() -> str:
-    return CATALOGUE.read_text(encoding="utf-8")
+    return SHIPPED.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +112,18 @@ def catalogue(raw: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def all_items(catalogue: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any] | None]]:
-    return [
-        (section["name"], item, parent)
-        for section in catalogue["sections"]
-        for item, parent in walk(section.get("items") or [])
-    ]
+def all_items(catalogue: dict[str, Any]) -> Flat:
+    return flatten(catalogue)
+
+
+@pytest.fixture(scope="module")
+def live_raw() -> str:
+    return LIVE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def live(live_raw: str) -> dict[str, Any]:
+    return yaml.safe_load(live_raw)
 
 
 def nearest_listed_ancestor(item_parent: dict[str, Any] | None, parents: dict[int, Any]) -> str | None:
@@ -111,7 +133,7 @@ def nearest_listed_ancestor(item_parent: dict[str, Any] | None, parents: dict[in
 
 
 def test_fixture_matches_shared_seed_when_present():
-    for directory in [ROOT, *ROOT.parents]:
+    for directory in [REPO, *REPO.parents]:
         shared = directory / "shared" / "seed" / "reading-list.md"
         if shared.is_file():
             assert shared.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
@@ -119,9 +141,10 @@ def test_fixture_matches_shared_seed_when_present():
     pytest.skip("shared seed not reachable from this checkout")
 
 
-def test_no_duplicate_mapping_keys(raw: str):
+@pytest.mark.parametrize("which", ["frozen", "live"])
+def test_no_duplicate_mapping_keys(which: str, raw: str, live_raw: str):
     """safe_load silently keeps the last of two equal keys; look at the composed node tree instead."""
-    pending = [yaml.compose(raw, Loader=yaml.SafeLoader)]
+    pending = [yaml.compose(raw if which == "frozen" else live_raw, Loader=yaml.SafeLoader)]
     while pending:
         node = pending.pop()
         if isinstance(node, yaml.MappingNode):
@@ -218,3 +241,49 @@ def test_every_seed_url_is_kept(seed: Seed, all_items):
     seed_urls = {url for line in seed.lines for url in URL.findall(line.text)}
     assert "./mnist_generalization.ipynb" in seed_urls
     assert seed_urls - kept == set()
+
+
+def test_the_frozen_copy_was_the_shipped_file():
+    """The frozen copy is the catalogue as committed in 69ccfee; the reader's ticks never reach it."""
+    catalogue = load_catalogue(SHIPPED)
+    assert (len(catalogue.items), sum(item.status == "done" for item in catalogue.items)) == (77, 7)
+    assert {item.status for item in catalogue.items} == {"todo", "done"}
+
+
+# --- the live papers.yaml: only what stays true whatever the reader does with it -------------------------
+
+
+def test_live_parses_with_papers_own_reader():
+    """Strict: papers' loader refuses duplicate keys, unknown statuses, bad dates, tags and flow style."""
+    catalogue = load_catalogue(LIVE)
+    assert catalogue.items
+
+
+def test_live_keeps_every_seed_section(seed: Seed, live: dict[str, Any]):
+    names = [section["name"] for section in live["sections"]]
+    assert [name for name in names if name in seed.sections] == seed.sections
+
+
+def test_live_keeps_every_seed_line(seed: Seed, live: dict[str, Any]):
+    """Each seed line is still an item, found by its original wording (listed_as) or, failing that, its title."""
+    wording = {item.get("listed_as", item["title"]) for _, item, _ in flatten(live)}
+    wording |= {item["title"] for _, item, _ in flatten(live)}
+    assert [line.text for line in seed.lines if line.text not in wording] == []
+
+
+def test_live_keys_are_unique_valid_slugs(live: dict[str, Any]):
+    keys = [item["key"] for _, item, _ in flatten(live)]
+    assert [k for k in keys if not is_valid_key(k)] == []
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+def test_live_ids_are_well_formed(live: dict[str, Any]):
+    """Any id papers accepts (old-style ones too), stored as papers stores it: a versionless string."""
+    for _, item, _ in flatten(live):
+        if "arxiv" in item:
+            assert isinstance(item["arxiv"], str), item["key"]
+            assert str(parse_arxiv_id(item["arxiv"])) == item["arxiv"], item["key"]
+
+
+def test_live_statuses_are_valid(live: dict[str, Any]):
+    assert {item.get("status", "todo") for _, item, _ in flatten(live)} <= {"todo", "reading", "done"}
