@@ -10,13 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED, SEED_SECTIONS
-from papers.formats.markdown import (
-    DEFAULT_SECTION,
-    Addition,
-    merge,
-    parse_checklist,
-    to_markdown,
-)
+from papers.formats.markdown import DEFAULT_SECTION, parse_checklist, to_markdown
+from papers.formats.merge import Addition, merge
 from papers.model.keys import is_valid_key
 
 # Deliberately not the parser's pattern: a second, simpler reading of what counts as a checklist line.
@@ -64,6 +59,9 @@ def travelling(catalogue: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+EMPTY: dict[str, Any] = {"title": None, "notes": [], "sections": []}
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
@@ -71,7 +69,7 @@ def seed_text() -> str:
 
 @pytest.fixture
 def seed(seed_text: str) -> dict[str, Any]:
-    return parse_checklist(seed_text).catalogue
+    return parse_checklist(seed_text)
 
 
 # --- importing the seed list into an empty catalogue -------------------------------------------------
@@ -142,7 +140,7 @@ def test_seed_protip_and_todo_lines_are_kept_as_notes(seed: dict[str, Any]) -> N
         "(TODO: add more recently used normalization layers in chronological order, "
         "to know how one improved other for eg)"
     ]
-    assert parse_checklist(SEED.read_text(encoding="utf-8")).kept_notes == 2
+    assert merge(EMPTY, parse_checklist(SEED.read_text(encoding="utf-8"))).kept_notes == 2
 
 
 def test_seed_years_titles_links_and_listed_as(seed: dict[str, Any]) -> None:
@@ -173,7 +171,7 @@ def test_items_use_only_schema_fields_and_omit_empty_ones(seed: dict[str, Any]) 
 
 
 def test_keys_avoid_the_keys_already_taken(seed_text: str) -> None:
-    catalogue = parse_checklist(seed_text, taken_keys={"bert", "rnn"}).catalogue
+    catalogue = parse_checklist(seed_text, taken_keys={"bert", "rnn"})
     assert by_title(catalogue, "BERT")["key"] == "bert-2"
     assert by_title(catalogue, "RNN")["key"] == "rnn-2"
 
@@ -182,13 +180,13 @@ def test_keys_avoid_the_keys_already_taken(seed_text: str) -> None:
 
 
 def test_seed_round_trip_gives_back_what_markdown_carries(seed: dict[str, Any]) -> None:
-    again = parse_checklist(to_markdown(seed)).catalogue
+    again = parse_checklist(to_markdown(seed))
     assert travelling(again) == travelling(seed)
 
 
 def test_export_is_idempotent(seed: dict[str, Any]) -> None:
     exported = to_markdown(seed)
-    assert to_markdown(parse_checklist(exported).catalogue) == exported
+    assert to_markdown(parse_checklist(exported)) == exported
 
 
 def test_export_looks_like_a_github_checklist(seed: dict[str, Any]) -> None:
@@ -246,7 +244,7 @@ def test_export_links_the_title_and_appends_other_links() -> None:
         " [link](https://jalammar.github.io/illustrated-transformer/) <!-- key: transformer -->\n"
         "  - [x] [A report](https://example.org/r.pdf) <!-- key: report -->\n"
     )
-    back = parse_checklist(to_markdown(catalogue)).catalogue
+    back = parse_checklist(to_markdown(catalogue))
     paper = back["sections"][0]["items"][0]
     assert (paper["arxiv"], paper["year"], paper["links"]) == (
         "1706.03762",
@@ -274,7 +272,7 @@ def test_awkward_titles_still_round_trip(title: str, year: int | None) -> None:
         item["year"] = year
     catalogue = {"title": None, "notes": [], "sections": [{"name": "S", "notes": [], "items": [item]}]}
     exported = to_markdown(catalogue)
-    back = parse_checklist(exported).catalogue
+    back = parse_checklist(exported)
     assert travelling(back) == travelling(catalogue)
     assert to_markdown(back) == exported
 
@@ -323,7 +321,7 @@ def catalogues(draw: st.DrawFn) -> dict[str, Any]:
 @given(catalogues())
 def test_any_plain_catalogue_round_trips(catalogue: dict[str, Any]) -> None:
     exported = to_markdown(catalogue)
-    back = parse_checklist(exported).catalogue
+    back = parse_checklist(exported)
     assert travelling(back) == travelling(catalogue)
     assert to_markdown(back) == exported
 
@@ -332,7 +330,7 @@ def test_any_plain_catalogue_round_trips(catalogue: dict[str, Any]) -> None:
 
 
 def only_item(text: str) -> dict[str, Any]:
-    (item,) = all_items(parse_checklist(text).catalogue)
+    (item,) = all_items(parse_checklist(text))
     return item
 
 
@@ -354,12 +352,12 @@ def test_every_bullet_style_is_an_item(line: str, ticked: bool) -> None:
 
 def test_plain_bullets_and_paragraphs_are_notes_not_items() -> None:
     imported = parse_checklist("## S\n- a plain bullet\nSome paragraph.\n- [] not a checkbox\n")
-    assert imported.catalogue["sections"][0] == {
+    assert imported["sections"][0] == {
         "name": "S",
         "notes": ["- a plain bullet", "Some paragraph.", "- [] not a checkbox"],
         "items": [],
     }
-    assert imported.kept_notes == 3
+    assert merge(EMPTY, imported).kept_notes == 3
 
 
 def test_tabs_and_spaces_nest_items() -> None:
@@ -367,7 +365,7 @@ def test_tabs_and_spaces_nest_items() -> None:
         "## S\n- [ ] Parent\n\t- [ ] Tab child\n\t\t- [ ] Grandchild\n    - [ ] Four-space child\n"
         "- [ ] Next\n"
     )
-    parent, following = parse_checklist(text).catalogue["sections"][0]["items"]
+    parent, following = parse_checklist(text)["sections"][0]["items"]
     assert [child["title"] for child in parent["children"]] == ["Tab child", "Four-space child"]
     assert parent["children"][0]["children"][0]["title"] == "Grandchild"
     assert following["title"] == "Next"
@@ -375,14 +373,14 @@ def test_tabs_and_spaces_nest_items() -> None:
 
 def test_numbered_lists_nest_too() -> None:
     text = "## S\n1. [ ] One\n   1. [x] One point one\n2. [ ] Two\n"
-    one, two = parse_checklist(text).catalogue["sections"][0]["items"]
+    one, two = parse_checklist(text)["sections"][0]["items"]
     assert one["children"][0]["status"] == "done"
     assert two["title"] == "Two"
 
 
 def test_every_heading_level_is_a_section_and_repeats_merge() -> None:
     text = "# First\n- [ ] a\n### Third level\n- [ ] b\n###### Sixth ######\n- [ ] c\n# first\n- [ ] d\n"
-    catalogue = parse_checklist(text).catalogue
+    catalogue = parse_checklist(text)
     # Two level-one headings: neither is the list's title.
     assert catalogue["title"] is None
     assert [(s["name"], [i["title"] for i in s["items"]]) for s in catalogue["sections"]] == [
@@ -393,13 +391,13 @@ def test_every_heading_level_is_a_section_and_repeats_merge() -> None:
 
 
 def test_items_before_any_heading_go_to_a_default_section() -> None:
-    catalogue = parse_checklist("intro line\n- [ ] Loose item\n## Later\n- [ ] b\n").catalogue
+    catalogue = parse_checklist("intro line\n- [ ] Loose item\n## Later\n- [ ] b\n")
     assert catalogue["notes"] == ["intro line"]
     assert [section["name"] for section in catalogue["sections"]] == [DEFAULT_SECTION, "Later"]
 
 
 def test_fenced_code_is_kept_as_notes() -> None:
-    catalogue = parse_checklist("## S\n```\n- [ ] not an item\n# not a heading\n```\n- [ ] real\n").catalogue
+    catalogue = parse_checklist("## S\n```\n- [ ] not an item\n# not a heading\n```\n- [ ] real\n")
     (section,) = catalogue["sections"]
     assert section["notes"] == ["```", "- [ ] not an item", "# not a heading", "```"]
     assert [item["title"] for item in section["items"]] == ["real"]
@@ -475,25 +473,25 @@ def test_key_comment_sets_the_key() -> None:
 
 def test_key_comment_is_ignored_when_invalid_or_taken() -> None:
     text = "## S\n- [ ] Alpha <!-- key: Not A Key -->\n- [ ] Beta <!-- key: used -->\n"
-    alpha, beta = parse_checklist(text, taken_keys={"used"}).catalogue["sections"][0]["items"]
+    alpha, beta = parse_checklist(text, taken_keys={"used"})["sections"][0]["items"]
     assert (alpha["key"], beta["key"]) == ("alpha", "beta")
 
 
 def test_explicit_keys_win_over_generated_ones_earlier_in_the_list() -> None:
     text = "## S\n- [ ] BERT\n- [ ] Another paper <!-- key: bert -->\n- [ ] Third <!-- key: bert -->\n"
-    keys = [item["key"] for item in parse_checklist(text).catalogue["sections"][0]["items"]]
+    keys = [item["key"] for item in parse_checklist(text)["sections"][0]["items"]]
     assert keys == ["bert-2", "bert", "third"]
 
 
 def test_an_item_listed_twice_stays_twice() -> None:
-    first, second = parse_checklist("## S\n- [ ] VAE\n- [ ] VAE\n").catalogue["sections"][0]["items"]
+    first, second = parse_checklist("## S\n- [ ] VAE\n- [ ] VAE\n")["sections"][0]["items"]
     assert (first["key"], second["key"]) == ("vae", "vae-2")
 
 
 def test_empty_input_is_an_empty_catalogue() -> None:
     imported = parse_checklist("")
-    assert imported.catalogue == {"title": None, "notes": [], "sections": []}
-    assert to_markdown(imported.catalogue) == ""
+    assert imported == EMPTY
+    assert to_markdown(imported) == ""
 
 
 # --- merge ---------------------------------------------------------------------------------------------
@@ -501,17 +499,17 @@ def test_empty_input_is_an_empty_catalogue() -> None:
 
 @pytest.mark.parametrize("pass_taken_keys", [False, True])
 def test_importing_the_same_list_twice_adds_nothing(seed_text: str, pass_taken_keys: bool) -> None:
-    existing = parse_checklist(seed_text).catalogue
+    existing = parse_checklist(seed_text)
     taken = {item["key"] for item in all_items(existing)} if pass_taken_keys else frozenset()
-    result = merge(existing, parse_checklist(seed_text, taken_keys=taken).catalogue)
+    result = merge(existing, parse_checklist(seed_text, taken_keys=taken))
     assert (result.added, result.matched, result.kept_notes) == (0, 63, 0)
     assert result.new_sections == [] and result.additions == [] and result.to_tick == []
     assert result.title is None and result.catalogue_notes == [] and result.section_notes == {}
 
 
 def test_merging_into_an_empty_catalogue_adds_everything(seed_text: str) -> None:
-    imported = parse_checklist(seed_text).catalogue
-    result = merge({"title": None, "notes": [], "sections": []}, imported)
+    imported = parse_checklist(seed_text)
+    result = merge(EMPTY, imported)
     assert result.added == 63 and result.matched == 0
     assert result.new_sections == imported["sections"]
     assert result.title == imported["title"]
@@ -519,12 +517,12 @@ def test_merging_into_an_empty_catalogue_adds_everything(seed_text: str) -> None
 
 
 def test_a_ticked_item_is_never_unticked_and_ticks_are_added(seed_text: str) -> None:
-    existing = parse_checklist(seed_text).catalogue
+    existing = parse_checklist(seed_text)
     unticked_everywhere = seed_text.replace("[x]", "[ ]")
-    assert merge(existing, parse_checklist(unticked_everywhere).catalogue).to_tick == []
+    assert merge(existing, parse_checklist(unticked_everywhere)).to_tick == []
 
     ticked_everywhere = seed_text.replace("[ ]", "[x]")
-    result = merge(existing, parse_checklist(ticked_everywhere).catalogue)
+    result = merge(existing, parse_checklist(ticked_everywhere))
     assert len(result.to_tick) == 63 - 4
     assert "transformer-attention-all-you" not in result.to_tick
     assert "bert" in result.to_tick
@@ -571,9 +569,10 @@ def test_matches_by_arxiv_link_key_and_title() -> None:
         "- [ ] a blog POST\n"
         "## Vision\n- [ ] ViT\n  - [ ] BERT\n",
         taken_keys={"transformer"},
-    ).catalogue
+    )
     result = merge(existing_catalogue(), imported)
-    assert result.matched_keys == {"transformer-2": "transformer", "bert": "bert", "post": "blog"}
+    # Matched: the Transformer by its arXiv link (GPT-2 goes under it), BERT by its key (ticked),
+    # the blog post by its URL.
     assert result.to_tick == ["bert"]
     # "a blog POST" would match by title, but the blog item is already taken: listed twice, added twice.
     assert result.additions == [
@@ -611,7 +610,7 @@ def test_matches_by_arxiv_link_key_and_title() -> None:
 
 
 def test_different_arxiv_ids_never_match() -> None:
-    imported = parse_checklist("## Language models\n- [ ] BERT https://arxiv.org/abs/2005.14165\n").catalogue
+    imported = parse_checklist("## Language models\n- [ ] BERT https://arxiv.org/abs/2005.14165\n")
     result = merge(existing_catalogue(), imported)
     assert result.matched == 0
     (addition,) = result.additions
@@ -620,7 +619,7 @@ def test_different_arxiv_ids_never_match() -> None:
 
 def test_new_children_of_a_matched_item_go_under_it_in_its_own_section() -> None:
     text = "## Elsewhere\n- [ ] https://arxiv.org/abs/1810.04805\n  - [ ] RoBERTa\n"
-    imported = parse_checklist(text).catalogue
+    imported = parse_checklist(text)
     result = merge(existing_catalogue(), imported)
     assert result.new_sections == [{"name": "Elsewhere", "notes": [], "items": []}]
     assert [(a.section, a.parent_key, a.item["title"]) for a in result.additions] == [
@@ -630,7 +629,7 @@ def test_new_children_of_a_matched_item_go_under_it_in_its_own_section() -> None
 
 def test_merge_changes_neither_input(seed_text: str) -> None:
     existing = existing_catalogue()
-    imported = parse_checklist(seed_text).catalogue
+    imported = parse_checklist(seed_text)
     before = (repr(existing), repr(imported))
     merge(existing, imported)
     assert (repr(existing), repr(imported)) == before
@@ -638,7 +637,7 @@ def test_merge_changes_neither_input(seed_text: str) -> None:
 
 def test_new_notes_of_an_existing_section_are_kept_once() -> None:
     text = "## Language models\n(TODO: add more)\n(TODO: add more)\n- [ ] https://arxiv.org/abs/1706.03762\n"
-    result = merge(existing_catalogue(), parse_checklist(text).catalogue)
+    result = merge(existing_catalogue(), parse_checklist(text))
     assert result.section_notes == {"Language models": ["(TODO: add more)"]}
     assert (result.kept_notes, result.added, result.matched) == (1, 0, 1)
 

@@ -1,6 +1,6 @@
 """`papers import`: a markdown checklist merged into the catalogue through the storage editor.
 
-The decisions are `checklist.merge`'s; this module only turns its plan into surgical edits
+The decisions are `formats.merge`'s; this module only turns its plan into surgical edits
 (or, for a catalogue that does not exist yet, into one new file) and describes them.
 """
 
@@ -42,18 +42,19 @@ def _count(n: int, noun: str) -> str:
 
 def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | None:
     """Merge the checklist `text` into the editor's catalogue; None if the text holds no list at all."""
-    from papers.formats.markdown import merge, parse_checklist
+    from papers.formats.markdown import parse_checklist
+    from papers.formats.merge import merge
 
     parsed = parse_checklist(text, taken_keys=editor.catalogue.keys)
-    if not parsed.catalogue["sections"] and not parsed.catalogue["notes"]:
+    if not parsed["sections"] and not parsed["notes"]:
         return None
     existing = to_tree(editor.catalogue)
-    plan = merge(existing, parsed.catalogue)
+    plan = merge(existing, parsed)
     report = ImportReport(
         added=plan.added,
         matched=plan.matched,
         notes_kept=plan.kept_notes,
-        notes_present=_notes_present(existing, parsed.catalogue),
+        notes_present=_notes_present(existing, parsed),
     )
     out = report.changes
     if plan.title:

@@ -1,11 +1,8 @@
-"""Reading lists as GitHub-flavoured markdown checklists: import, export and merge.
+"""Reading lists as GitHub-flavoured markdown checklists: read one into a catalogue dict, write one back.
 
-The catalogue is exchanged as plain dicts shaped like ``papers.yaml`` (see docs/schema.md), so storage can
-write them without knowing markdown existed::
-
-    {"title": str | None, "notes": [str], "sections": [{"name": str, "notes": [str], "items": [item, ...]}]}
-
-Each item uses only schema field names, omits empty fields and always has ``status``.
+The catalogue is exchanged as plain dicts shaped like ``papers.yaml`` (``formats.shapes``), so storage can
+write them without knowing markdown existed. Each item uses only schema field names, omits empty fields
+and always has ``status``. Merging the result into an existing catalogue is ``formats.merge``'s job.
 
 What travels through markdown (``parse_checklist(to_markdown(c))`` gives it back):
 sections and their order, section and list notes, the list's title, items and their nesting, ticks
@@ -22,17 +19,13 @@ a bare URL or a parenthesised year the item does not carry may come back changed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Set
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Iterator, Set
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line, unique
 from papers.model.keys import is_valid_key, unique_key
 from papers.sources.arxiv.ids import arxiv_id_from_link
-
-Item = dict[str, Any]
-Section = dict[str, Any]
-Catalogue = dict[str, Any]
 
 # Items found before the first heading still need a section: the schema has no loose items.
 DEFAULT_SECTION = "Unsorted"
@@ -61,36 +54,27 @@ _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
 _EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
 
 
-@dataclass(frozen=True)
-class ImportedList:
-    """A checklist turned into a catalogue dict; ``kept_notes`` counts the lines kept as notes."""
-
-    catalogue: Catalogue
-    kept_notes: int
-
-
 @dataclass
 class _Pending:
     """An item whose key waits until every explicit key in the list has been seen."""
 
-    item: Item
+    item: ItemDict
     explicit_key: str | None
 
 
-def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> ImportedList:
+def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> CatalogueDict:
     """Read a markdown checklist into a catalogue dict; keys avoid ``taken_keys`` and each other."""
     lines = text.splitlines()
     title = _list_title(lines)
-    catalogue: Catalogue = {"title": title, "notes": [], "sections": []}
-    by_name: dict[str, Section] = {}
-    current: Section | None = None
-    stack: list[tuple[int, Item]] = []
+    catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
+    by_name: dict[str, SectionDict] = {}
+    current: SectionDict | None = None
+    stack: list[tuple[int, ItemDict]] = []
     pending: list[_Pending] = []
-    kept_notes = 0
     in_fence = False
     skip_title = title is not None
 
-    def section_named(name: str) -> Section:
+    def section_named(name: str) -> SectionDict:
         found = by_name.get(name.casefold())
         if found is None:
             found = {"name": name, "notes": [], "items": []}
@@ -107,7 +91,6 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> ImportedLi
             in_fence = in_fence != bool(fence)
             note_target = current["notes"] if current is not None else catalogue["notes"]
             note_target.append(stripped)
-            kept_notes += 1
             continue
         heading = _HEADING.match(line)
         if heading:
@@ -115,7 +98,7 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> ImportedLi
                 skip_title = False
                 continue
             # A repeated heading continues its section: the schema wants names unique, case-insensitively.
-            current = section_named(_one_line(heading.group(2) or "") or UNTITLED_SECTION)
+            current = section_named(one_line(heading.group(2) or "") or UNTITLED_SECTION)
             stack = []
             continue
         skip_title = False
@@ -123,7 +106,6 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> ImportedLi
         if entry is None:
             note_target = current["notes"] if current is not None else catalogue["notes"]
             note_target.append(stripped)
-            kept_notes += 1
             continue
         if current is None:
             current = section_named(DEFAULT_SECTION)
@@ -139,7 +121,7 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> ImportedLi
         stack.append((indent, item))
 
     _assign_keys(pending, taken_keys)
-    return ImportedList(catalogue=catalogue, kept_notes=kept_notes)
+    return catalogue
 
 
 def _list_title(lines: list[str]) -> str | None:
@@ -156,7 +138,7 @@ def _list_title(lines: list[str]) -> str | None:
         heading = None if in_fence else _HEADING.match(line)
         is_level_one = heading is not None and len(heading.group(1)) == 1
         if is_level_one and heading is not None:
-            level_one.append(_one_line(heading.group(2) or ""))
+            level_one.append(one_line(heading.group(2) or ""))
             first_is_heading = first_is_heading or not seen_text
         seen_text = True
     if first_is_heading and len(level_one) == 1 and level_one[0]:
@@ -164,7 +146,7 @@ def _list_title(lines: list[str]) -> str | None:
     return None
 
 
-def _parse_item(text: str, *, ticked: bool) -> tuple[Item, str | None]:
+def _parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
     explicit_key = None
     comment = _KEY_COMMENT.search(text)
     if comment:
@@ -173,13 +155,13 @@ def _parse_item(text: str, *, ticked: bool) -> tuple[Item, str | None]:
     listed_as = text.strip()
     words, urls = _split_links(listed_as)
     arxiv = next((a for a in map(_arxiv_id, urls) if a), None)
-    links = _unique(u for u in urls if arxiv is None or _arxiv_id(u) != arxiv)
-    cleaned = _one_line(_EMPTY_GROUP.sub(" ", words))
+    links = unique(u for u in urls if arxiv is None or _arxiv_id(u) != arxiv)
+    cleaned = one_line(_EMPTY_GROUP.sub(" ", words))
     title, year = _split_year(cleaned)
     # A line that is only a year or only a URL still needs a title a person recognises.
     title = title or cleaned or (urls[0] if urls else "")
 
-    item: Item = {"key": "", "title": title, "status": "done" if ticked else "todo"}
+    item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo"}
     if arxiv:
         item["arxiv"] = arxiv
     if year is not None:
@@ -233,7 +215,7 @@ def _split_year(text: str) -> tuple[str, int | None]:
     if alone:
         # The last one, because that is where to_markdown appends the year: re-import then finds it again.
         last = alone[-1]
-        return _one_line(text[: last.start()] + " " + text[last.end() :]), int(last.group(1))
+        return one_line(text[: last.start()] + " " + text[last.end() :]), int(last.group(1))
     in_group = list(_YEAR_LAST_IN_GROUP.finditer(text))
     if in_group:
         return text, int(in_group[-1].group(1))
@@ -277,40 +259,32 @@ def _key_source(title: str) -> str:
     return re.sub(r"\.(pdf|html?)$", "", segments[-1], flags=re.IGNORECASE)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))
-
-
 # --- export --------------------------------------------------------------------------------------------
 
 
-def to_markdown(catalogue: Catalogue) -> str:
+def to_markdown(catalogue: CatalogueDict) -> str:
     """A GitHub checklist that ``parse_checklist`` reads back to the same sections, items, ticks and keys."""
     blocks: list[list[str]] = []
-    title = _one_line(catalogue.get("title") or "")
+    title = one_line(catalogue.get("title") or "")
     if title:
         blocks.append([f"# {title}"])
     blocks.append([note.strip() for note in catalogue.get("notes") or [] if note.strip()])
     for section in catalogue.get("sections") or []:
-        blocks.append([f"## {_one_line(section.get('name') or '') or UNTITLED_SECTION}"])
+        blocks.append([f"## {one_line(section.get('name') or '') or UNTITLED_SECTION}"])
         blocks.append([note.strip() for note in section.get("notes") or [] if note.strip()])
         blocks.append(list(_item_lines(section.get("items") or [], depth=0)))
     text = "\n\n".join("\n".join(block) for block in blocks if block)
     return text + "\n" if text else ""
 
 
-def _item_lines(items: list[Item], depth: int) -> Iterator[str]:
+def _item_lines(items: list[ItemDict], depth: int) -> Iterator[str]:
     for item in items:
         yield f"{'  ' * depth}- [{'x' if item.get('status') == 'done' else ' '}] {_item_text(item)}".rstrip()
         yield from _item_lines(item.get("children") or [], depth + 1)
 
 
-def _item_text(item: Item) -> str:
-    title = _one_line(str(item.get("title") or ""))
+def _item_text(item: ItemDict) -> str:
+    title = one_line(str(item.get("title") or ""))
     primary, extra = _primary_and_extra_links(item)
     if primary is not None and _safe_link_text(title):
         head = f"[{title}]({_link_dest(primary)})"
@@ -327,7 +301,7 @@ def _item_text(item: Item) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _primary_and_extra_links(item: Item) -> tuple[str | None, list[str]]:
+def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:
     """The address the title links to (arXiv, else url, else the first link), and the others."""
     candidates: list[str] = []
     if item.get("arxiv"):
@@ -335,7 +309,7 @@ def _primary_and_extra_links(item: Item) -> tuple[str | None, list[str]]:
     if item.get("url"):
         candidates.append(str(item["url"]))
     candidates.extend(str(link) for link in item.get("links") or [])
-    candidates = _unique(candidates)
+    candidates = unique(candidates)
     if not candidates:
         return None, []
     return candidates[0], candidates[1:]
@@ -351,204 +325,3 @@ def _safe_link_text(title: str) -> bool:
 
 def _link_dest(url: str) -> str:
     return f"<{url}>" if re.search(r"[\s()<>]", url) else url
-
-
-# --- merge ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Addition:
-    """A new item to put into an existing section: at its top level, or under the existing ``parent_key``."""
-
-    section: str
-    parent_key: str | None
-    item: Item
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """What importing a list into a catalogue changes; the core applies it to papers.yaml.
-
-    ``new_sections`` are complete (notes and new items) and go after the existing ones; ``additions`` go
-    into existing sections, in order; ``to_tick`` are keys of existing items the import ticks;
-    ``matched_keys`` maps each matched imported key to the existing key it matched.
-    """
-
-    title: str | None = None
-    catalogue_notes: list[str] = field(default_factory=list)
-    section_notes: dict[str, list[str]] = field(default_factory=dict)
-    new_sections: list[Section] = field(default_factory=list)
-    additions: list[Addition] = field(default_factory=list)
-    to_tick: list[str] = field(default_factory=list)
-    matched_keys: dict[str, str] = field(default_factory=dict)
-    added: int = 0
-    matched: int = 0
-    kept_notes: int = 0
-
-
-@dataclass
-class _Existing:
-    item: Item
-    section: str
-
-
-class _Merger:
-    def __init__(self, existing: Catalogue) -> None:
-        self.items: list[_Existing] = []
-        for section in existing.get("sections") or []:
-            self._collect(section.get("items") or [], str(section.get("name")))
-        self.by_arxiv: dict[str, list[int]] = {}
-        self.by_url: dict[str, list[int]] = {}
-        self.by_key: dict[str, list[int]] = {}
-        self.by_title: dict[str, list[int]] = {}
-        for index, entry in enumerate(self.items):
-            item = entry.item
-            if item.get("arxiv"):
-                self.by_arxiv.setdefault(str(item["arxiv"]), []).append(index)
-            for url in _item_urls(item):
-                self.by_url.setdefault(url, []).append(index)
-            if item.get("key"):
-                self.by_key.setdefault(str(item["key"]), []).append(index)
-            for text in _unique(_title_forms(item)):
-                self.by_title.setdefault(text, []).append(index)
-        self.consumed: set[int] = set()
-        self.taken = {str(entry.item.get("key")) for entry in self.items}
-        self.additions: list[Addition] = []
-        self.to_tick: list[str] = []
-        self.matched_keys: dict[str, str] = {}
-        self.added = 0
-
-    def _collect(self, items: list[Item], section: str) -> None:
-        for item in items:
-            self.items.append(_Existing(item, section))
-            self._collect(item.get("children") or [], section)
-
-    def find(self, item: Item) -> int | None:
-        """The first unmatched existing item with the same arXiv id, a shared URL, the key, or the title."""
-        candidates: list[int] = []
-        if item.get("arxiv"):
-            candidates += self.by_arxiv.get(str(item["arxiv"]), [])
-        for url in _item_urls(item):
-            candidates += self.by_url.get(url, [])
-        candidates += self.by_key.get(str(item.get("key")), [])
-        for text in _title_forms(item):
-            candidates += self.by_title.get(text, [])
-        for index in candidates:
-            if index in self.consumed:
-                continue
-            theirs = self.items[index].item.get("arxiv")
-            # Two different arXiv ids are two papers, even when they share a blog link or a title.
-            if theirs and item.get("arxiv") and theirs != item["arxiv"]:
-                continue
-            return index
-        return None
-
-    def visit(self, item: Item, place: _Place) -> None:
-        index = self.find(item)
-        if index is not None:
-            self.consumed.add(index)
-            existing = self.items[index]
-            key = str(existing.item.get("key"))
-            self.matched_keys[str(item.get("key"))] = key
-            if item.get("status") == "done" and existing.item.get("status") != "done":
-                self.to_tick.append(key)
-            under: _Place = _ExistingPlace(self, existing.section, key)
-        else:
-            new = {name: value for name, value in item.items() if name != "children"}
-            if new.get("key") in self.taken or not is_valid_key(str(new.get("key"))):
-                new["key"] = unique_key(str(new.get("title") or ""), self.taken)
-            self.taken.add(new["key"])
-            self.added += 1
-            place.put(new)
-            under = _NewPlace(new)
-        for child in item.get("children") or []:
-            self.visit(child, under)
-
-
-class _Place(Protocol):
-    def put(self, item: Item) -> None: ...
-
-
-class _ExistingPlace:
-    def __init__(self, merger: _Merger, section: str, parent_key: str | None) -> None:
-        self.merger, self.section, self.parent_key = merger, section, parent_key
-
-    def put(self, item: Item) -> None:
-        self.merger.additions.append(Addition(self.section, self.parent_key, item))
-
-
-class _NewPlace:
-    def __init__(self, parent: Item | Section, field_name: str = "children") -> None:
-        self.parent, self.field_name = parent, field_name
-
-    def put(self, item: Item) -> None:
-        # Created on first use: an item whose children all matched elsewhere keeps no empty list.
-        self.parent.setdefault(self.field_name, []).append(item)
-
-
-def _item_urls(item: Item) -> list[str]:
-    urls = [str(item["url"])] if item.get("url") else []
-    return _unique([*urls, *(str(link) for link in item.get("links") or [])])
-
-
-def _title_forms(item: Item) -> list[str]:
-    forms = [_one_line(str(item.get(name) or "")).casefold() for name in ("title", "listed_as")]
-    return [form for form in forms if form]
-
-
-def merge(existing: Catalogue, imported: Catalogue) -> MergeResult:
-    """Decide what an imported list adds to an existing catalogue, without changing either.
-
-    An imported item matches an existing one with the same arXiv id, a shared URL, the same key, or the
-    same title or ``listed_as`` (case-insensitive), unless their arXiv ids differ. Each existing item
-    matches at most one imported item, so an item listed twice stays twice. A match is not added again;
-    its new children go under it. Ticks are only ever added: an imported tick ticks an unticked existing
-    item, and an imported untick never unticks one. New items keep their key unless it is taken, then get
-    ``unique_key(title, ...)``; sections match by name, case-insensitively.
-    """
-    merger = _Merger(existing)
-    existing_sections = {
-        str(section.get("name")).casefold(): section for section in existing.get("sections") or []
-    }
-    title = imported.get("title") if not existing.get("title") else None
-    have = set(existing.get("notes") or [])
-    catalogue_notes = _unique(note for note in imported.get("notes") or [] if note not in have)
-    section_notes: dict[str, list[str]] = {}
-    new_sections: list[Section] = []
-    for section in imported.get("sections") or []:
-        name = str(section.get("name"))
-        target = existing_sections.get(name.casefold())
-        place: _Place
-        if target is None:
-            new_section: Section = {
-                "name": name,
-                "notes": _unique(section.get("notes") or []),
-                "items": [],
-            }
-            new_sections.append(new_section)
-            existing_sections[name.casefold()] = new_section
-            place = _NewPlace(new_section, "items")
-        elif any(new is target for new in new_sections):
-            place = _NewPlace(target, "items")
-        else:
-            have = set(target.get("notes") or [])
-            fresh = _unique(note for note in section.get("notes") or [] if note not in have)
-            if fresh:
-                section_notes.setdefault(str(target.get("name")), []).extend(fresh)
-            place = _ExistingPlace(merger, str(target.get("name")), None)
-        for item in section.get("items") or []:
-            merger.visit(item, place)
-    kept = len(catalogue_notes) + sum(map(len, section_notes.values()))
-    kept += sum(len(section["notes"]) for section in new_sections)
-    return MergeResult(
-        title=title,
-        catalogue_notes=catalogue_notes,
-        section_notes=section_notes,
-        new_sections=new_sections,
-        additions=merger.additions,
-        to_tick=merger.to_tick,
-        matched_keys=merger.matched_keys,
-        added=merger.added,
-        matched=len(merger.consumed),
-        kept_notes=kept,
-    )
