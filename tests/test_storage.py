@@ -153,6 +153,16 @@ def test_edits_keep_windows_line_endings(run: Run, write_catalogue: Callable[[st
             "papers.yaml:6: year 'nineteen' is not a number. Write it like 2017.",
         ),
         (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        year: "
+            + "9" * 5000
+            + "\n",
+            "papers.yaml:6: year '999999999999...' is not a year. Write it like 2017.",
+        ),
+        (
+            "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        year: \u00b2\n",
+            "papers.yaml:6: year '\u00b2' is not a number. Write it like 2017.",
+        ),
+        (
             "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n        group: maybe\n",
             "papers.yaml:6: group 'maybe' is not true or false. Write true or false.",
         ),
@@ -190,6 +200,19 @@ def test_a_catalogue_that_is_not_utf8_is_named(run: Run, write_catalogue: Callab
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: papers.yaml")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_utf16_catalogue_is_refused_with_one_line(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    text = "sections:\n  - name: A\n    items:\n      - key: a\n        title: One\n"
+    path = write_catalogue("")
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Windows editors save it
+    for args in (("list",), ("done", "a")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert (
+            result.stderr == "Error: papers.yaml:1: the file is UTF-16 text, not UTF-8. Save it as UTF-8.\n"
+        )
+    assert path.read_bytes() == text.encode("utf-16")
 
 
 def test_a_python_tag_is_never_executed(
@@ -481,3 +504,24 @@ def test_a_dry_run_edits_in_memory_only(catalogue_file: Path) -> None:
     assert editor.catalogue["new"].section == "Models"
     assert catalogue_file.read_bytes() == before
     assert not (catalogue_file.parent / ".papers.yaml.lock").exists()
+
+
+def _papers_imports(module: Path) -> set[str]:
+    """Every papers module that `module` imports, at the top or inside a function."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("papers"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("papers"))
+    return found
+
+
+def test_the_parser_depends_only_on_the_model_and_the_errors() -> None:
+    store = Path(__file__).resolve().parents[1] / "src" / "papers" / "store"
+    parser = _papers_imports(store / "parse.py")
+    assert parser and all(name == "papers.errors" or name.startswith("papers.model") for name in parser)
+    for module in (store / "yamledit").glob("*.py"):
+        assert "papers.store.load" not in _papers_imports(module), module.name

@@ -19,10 +19,9 @@ from typing import Any
 
 from papers.errors import CatalogueError
 from papers.model.catalogue import FIELD_ORDER, Catalogue, Change, Item, NewItem, Section
+from papers.store.parse import ISO_DATE, LIST_FIELDS, parse_catalogue
 from papers.store.paths import display_path
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-LIST_FIELDS = frozenset({"authors", "links"})
 _CHECKED_FIELDS = (
     "key", "title", "group", "status", "done_on", "arxiv", "year", "authors", "url", "links", "note",
     "listed_as", "remark", "children",
@@ -71,7 +70,7 @@ def yaml_scalar(value: Any) -> str:
         and not any(c in text for c in "{}[]\"'`|>\t&*!%@,")
         and not _looks_numeric(text)
     )
-    if plain_ok or _ISO_DATE.fullmatch(text):
+    if plain_ok or ISO_DATE.fullmatch(text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -191,7 +190,8 @@ class Editor:
 
     def check_reparsed(self, parsed: Catalogue) -> None:
         """After items were added: every item that was there must read back exactly as before (or
-        as edited), and every added item must sit in its section under its parent."""
+        as edited), and every added item must sit in its section under its parent. The parse then
+        becomes the editor's catalogue."""
         for key, expected in self._items.items():
             found = parsed.get(key)
             old = key in self._base.keys
@@ -201,6 +201,7 @@ class Editor:
                     f"{self.label}:{expected.line + 1}: papers could not add to this layout safely "
                     f"(it would change '{key}'), so nothing was written. Add the item by hand"
                 )
+        self._snapshot = parsed
 
     def _verify(self, key: str) -> None:
         """Re-read the edited item's own lines and check they say exactly what the model says.
@@ -208,8 +209,6 @@ class Editor:
         A second line of defence: if a layout ever fooled the field finder, this refuses the edit
         (nothing is written) instead of letting a neighbouring field be lost.
         """
-        from papers.store.load import parse_catalogue
-
         item = self._items[key]
         end = self._item_fields(item)[1]
         cut = max(item.column - 2, 0)
