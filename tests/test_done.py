@@ -54,11 +54,6 @@ def test_a_pasted_arxiv_link_finds_the_paper(run: Run, catalogue_file: Path) -> 
     assert status_of(run)["flashattention"][0] == "done"
 
 
-def test_a_fuzzy_query_finds_the_close_key(run: Run, catalogue_file: Path) -> None:
-    assert run("done", "flashatention").exit_code == 0
-    assert status_of(run)["flashattention"][0] == "done"
-
-
 def test_an_ambiguous_query_lists_the_matches_and_changes_nothing(run: Run, catalogue_file: Path) -> None:
     before = catalogue_file.read_bytes()
     result = run("done", "bert", "transformer")

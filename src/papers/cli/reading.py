@@ -68,9 +68,10 @@ def _change_status(queries: list[str], status: str, verb: str) -> None:
 def done(queries: QueriesArg) -> None:
     """Tick papers off: mark them done, recording today's date.
 
-    A QUERY is a key, an arXiv id (every item holding it), or part of a title or key
-    (any case; a close misspelling matches too). Every QUERY is resolved before anything changes: if one matches nothing or several
-    papers, nothing is ticked. Ticking a parent does not tick its children.
+    A QUERY is a key, an arXiv id or DOI (every item holding it), a link, or part of a key,
+    title or original wording (any case). A near miss matches nothing: it is offered as a
+    suggestion. Every QUERY is resolved before anything changes: if one matches nothing or
+    several papers, nothing is ticked. Ticking a parent does not tick its children.
     """
     _change_status(queries, "done", "done")
 

@@ -6,7 +6,7 @@ that returns the field changes to make, which `storage` then applies to the file
 
 from __future__ import annotations
 
-import difflib
+import re
 from collections.abc import Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -132,12 +132,31 @@ class Catalogue:
 
 # --- queries ---------------------------------------------------------------------------------
 
+# A DOI in any form a reader pastes: bare, `doi:`, or a doi.org link (https://www.doi.org/help/).
+_DOI = re.compile(r"(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def doi_of(text: str) -> str | None:
+    """The DOI a text spells (bare, `doi:` or a doi.org link), casefolded as DOIs compare; else None."""
+    match = _DOI.fullmatch(text.strip())
+    return match[1].casefold() if match else None
+
+
+def _link_form(link: str) -> str:
+    """A link as it compares: no scheme, no `www.`, host in lowercase, no trailing slash."""
+    rest = link.strip().split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{path}".rstrip("/")
+
 
 def find_items(catalogue: Catalogue, query: str) -> list[Item]:
-    """Every item a query names, following the documented order of precedence.
+    """Every item a query names exactly or by containing it; never one that is merely similar.
 
-    A key matches exactly; else an arXiv id matches every item holding it (a paper listed twice
-    is found twice); else a case-insensitive substring of key or title; else a close fuzzy match.
+    In order of precedence: the key (any case); else every item holding the arXiv id or the DOI
+    the query spells in any form (a paper listed twice is found twice); else every item carrying
+    the link; else every item whose key, title or original wording (`listed_as`) contains the
+    query, in any case. A near miss (`xlnet` for `lenet`) names nothing: see `suggestions`.
     """
     query = query.strip()
     exact = catalogue.get(query) or catalogue.get(query.lower())
@@ -151,41 +170,60 @@ def find_items(catalogue: Catalogue, query: str) -> list[Item]:
         by_id = [item for item in catalogue.items if item.arxiv == arxiv_id.id]
         if by_id:
             return by_id
+    doi = doi_of(query)
+    if doi is not None:
+        by_doi = [item for item in catalogue.items if any(doi_of(link) == doi for link in _links(item))]
+        if by_doi:
+            return by_doi
+    if query.startswith(("http://", "https://")):
+        form = _link_form(query)
+        linked = [item for item in catalogue.items if any(_link_form(link) == form for link in _links(item))]
+        if linked:
+            return linked
     folded = query.casefold()
     if not folded:
         return []
-    substring = [item for item in catalogue.items if folded in item.key or folded in item.title.casefold()]
-    if substring:
-        return substring
-    return _fuzzy(catalogue, folded, cutoff=0.8)
+    return [item for item in catalogue.items if any(folded in text for text in _searchable(item))]
 
 
-def _fuzzy(catalogue: Catalogue, folded: str, cutoff: float) -> list[Item]:
-    scored: dict[str, float] = {}
-    for item in catalogue.items:
-        for candidate in (item.key, item.title.casefold()):
-            matcher = difflib.SequenceMatcher(None, folded, candidate)
-            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
-                continue
-            score = matcher.ratio()
-            if score >= cutoff:
-                scored[item.key] = max(score, scored.get(item.key, 0.0))
-    ranked = sorted(scored, key=lambda key: -scored[key])
-    return [catalogue[key] for key in ranked]
+def _links(item: Item) -> list[str]:
+    return [link for link in (item.url, *item.links) if link]
+
+
+def _searchable(item: Item) -> tuple[str, ...]:
+    """What a substring query is looked for in: key, title and the original wording, casefolded."""
+    texts = (item.key, item.title.casefold())
+    return (*texts, item.listed_as.casefold()) if item.listed_as else texts
+
+
+# How alike (0-100, rapidfuzz's normalised Indel similarity) a key or title must be to be suggested.
+SUGGESTION_CUTOFF = 50
 
 
 def suggestions(catalogue: Catalogue, query: str, limit: int = 3) -> list[Item]:
-    """The closest items to a query that matched nothing, best first."""
+    """The items most like a query that named nothing, best first: offered, never acted on."""
     folded = query.strip().casefold()
-    return _fuzzy(catalogue, folded, cutoff=0.5)[:limit] or [
-        catalogue[key] for key in difflib.get_close_matches(folded, list(catalogue.keys), n=limit, cutoff=0.4)
-    ]
+    if not folded or not catalogue.items:
+        return []
+    # Deferred: only a query that matched nothing pays for the import (about 30 ms).
+    from rapidfuzz import fuzz, process
+
+    choices = [(index, text) for index, item in enumerate(catalogue.items) for text in _searchable(item)]
+    best: dict[int, float] = {}
+    for _, score, position in process.extract(
+        folded, [text for _, text in choices], scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_CUTOFF
+    ):
+        index = choices[position][0]
+        best[index] = max(score, best.get(index, 0.0))
+    ranked = sorted(best, key=lambda index: (-best[index], index))
+    return [catalogue.items[index] for index in ranked[:limit]]
 
 
 def find_paper(catalogue: Catalogue, query: str, *, allow_many_same_id: bool = True) -> list[Item]:
     """The item(s) one query names, or a PapersError explaining why there is no single answer.
 
     Several items are returned only when they hold the query's arXiv id (one paper listed twice).
+    A query that names nothing fails with the closest items as suggestions, never picks one.
     """
     matches = find_items(catalogue, query)
     if not matches:
