@@ -160,3 +160,17 @@ def test_an_unknown_format_is_a_usage_error(run: Run, catalogue_file: Path) -> N
     result = run("export", "--format", "docx")
     assert result.exit_code == 2
     assert "docx" in result.stderr
+
+
+def test_every_registered_format_has_its_module(run: Run, catalogue_file: Path) -> None:
+    """A format is one module plus one registry line: the line alone must be enough for the CLI."""
+    from papers.formats.registry import ExportFormat, ImportFormat, exporter, importer
+
+    assert [fmt.value for fmt in ExportFormat] == ["markdown", "json", "bibtex"]
+    for fmt in ExportFormat:
+        assert callable(exporter(fmt))
+        result = run("export", "--format", fmt.value)
+        assert result.exit_code == 0, result.stderr
+    assert [fmt.value for fmt in ImportFormat] == ["markdown"]
+    parsed = importer(ImportFormat.markdown)("## S\n- [ ] One\n", taken_keys={"one"})
+    assert [item["key"] for item in parsed["sections"][0]["items"]] == ["one-2"]

@@ -42,10 +42,10 @@ def _count(n: int, noun: str) -> str:
 
 def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | None:
     """Merge the checklist `text` into the editor's catalogue; None if the text holds no list at all."""
-    from papers.formats.markdown import parse_checklist
     from papers.formats.merge import merge
+    from papers.formats.registry import ImportFormat, importer
 
-    parsed = parse_checklist(text, taken_keys=editor.catalogue.keys)
+    parsed = importer(ImportFormat.markdown)(text, taken_keys=editor.catalogue.keys)
     if not parsed["sections"] and not parsed["notes"]:
         return None
     existing = to_tree(editor.catalogue)

@@ -87,21 +87,19 @@ def export(
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
     archivePrefix and primaryClass, cite keys like vaswani2017attention.
     """
-    from papers.formats import registry as exports
+    from papers.actions.exporting import export_catalogue
 
     path = catalogue_path()
     cat = storage.load_catalogue(path)
     selected = (
         catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
     )
-    if format_ is ExportFormat.bibtex:
-        _, unfetched = exports.bibtex_sources(cat, selected)
-        if unfetched:
-            shown = ", ".join(unfetched[:5]) + (", ..." if len(unfetched) > 5 else "")
-            note(
-                f"left out {len(unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
-            )
-    text = exports.export(cat, format_, selected)
+    exported = export_catalogue(cat, format_, selected)
+    if exported.unfetched:
+        unfetched = exported.unfetched
+        shown = ", ".join(unfetched[:5]) + (", ..." if len(unfetched) > 5 else "")
+        note(f"left out {len(unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all")
+    text = exported.text
     if output is None:
         sys.stdout.write(text)
         return

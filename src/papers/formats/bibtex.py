@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from papers.formats.types import Exported, ExportSource
 from papers.sources.arxiv.atom import PaperMeta
 
 _STOPWORDS = frozenset(
@@ -62,6 +63,22 @@ def cite_keys(entries: Iterable[PaperMeta]) -> list[str]:
         keys.append(key)
         taken.add(key)
     return keys
+
+
+def export(source: ExportSource) -> Exported:
+    """An ``@misc`` for every chosen paper whose metadata was fetched (each paper once, in catalogue
+    order); the chosen papers whose record is not fetched yet are left out and named."""
+    records: dict[str, PaperMeta] = {}
+    unfetched: list[str] = []
+    for item in source.items:
+        record = source.record(item)
+        if record is None or record.paper_id in records:
+            continue
+        if record.meta is None:
+            unfetched.append(item.key)
+        else:
+            records[record.paper_id] = record.meta
+    return Exported(to_bibtex(records.values()), tuple(unfetched))
 
 
 def to_bibtex(entries: Iterable[PaperMeta]) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line, unique
+from papers.formats.types import Exported, ExportSource
 from papers.model.keys import is_valid_key, unique_key
 from papers.sources.arxiv.ids import arxiv_id_from_link
 
@@ -122,6 +123,9 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> CatalogueD
 
     _assign_keys(pending, taken_keys)
     return catalogue
+
+
+parse = parse_checklist  # the importer the registry finds (formats.types.Importer)
 
 
 def _list_title(lines: list[str]) -> str | None:
@@ -260,6 +264,28 @@ def _key_source(title: str) -> str:
 
 
 # --- export --------------------------------------------------------------------------------------------
+
+
+def export(source: ExportSource) -> Exported:
+    """A GitHub checklist that ``papers import`` reads back to the same catalogue (see docs/markdown.md)."""
+    tree = source.tree()
+    for section in tree["sections"]:
+        _drop_own_arxiv_links(section["items"])
+    return Exported(to_markdown(tree))
+
+
+def _drop_own_arxiv_links(items: list[ItemDict]) -> None:
+    """Leave out links to the item's own arXiv paper (its PDF, say): the title already links there,
+    and import would fold them into the id anyway. So the export of an import exports the same."""
+    for item in items:
+        if item["arxiv"]:
+            own = [
+                link
+                for link in item["links"]
+                if (found := arxiv_id_from_link(link)) and found.id == item["arxiv"]
+            ]
+            item["links"] = [link for link in item["links"] if link not in own]
+        _drop_own_arxiv_links(item["children"])
 
 
 def to_markdown(catalogue: CatalogueDict) -> str:

@@ -1,0 +1,12 @@
+"""The catalogue as one JSON value: title, notes and sections, each item with every schema field (unset
+ones as null, [] or false) and its children nested."""
+
+from __future__ import annotations
+
+import json
+
+from papers.formats.types import Exported, ExportSource
+
+
+def export(source: ExportSource) -> Exported:
+    return Exported(json.dumps(source.tree(), indent=2, ensure_ascii=False) + "\n")
