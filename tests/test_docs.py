@@ -64,3 +64,23 @@ def test_docs_are_linked_from_the_readme() -> None:
     readme = (REPO / "README.md").read_text()
     for doc in sorted(Path(REPO / "docs").glob("*.md")):
         assert f"docs/{doc.name}" in readme
+
+
+def readme_python_session() -> tuple[str, int]:
+    """The README's ```pycon block under "From Python", and the line it starts on."""
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("## From Python")
+    opening = readme.index("```pycon\n", start) + len("```pycon\n")
+    return readme[opening : readme.index("```", opening)], readme.count("\n", 0, opening)
+
+
+def test_the_readme_python_session_runs(catalogue_file: Path) -> None:
+    import doctest
+
+    session, line = readme_python_session()
+    test = doctest.DocTestParser().get_doctest(session, {}, "README.md From Python", "README.md", line)
+    assert len(test.examples) >= 4
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    out: list[str] = []
+    runner.run(test, out=out.append)
+    assert runner.summarize(verbose=False).failed == 0, "".join(out)

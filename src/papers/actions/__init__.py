@@ -1,0 +1,55 @@
+"""The use cases: what each `papers` command does, as plain functions for scripts and notebooks.
+
+Every function takes the catalogue's path first (`papers.find_catalogue()` finds it the way the
+command line does), does its work under the same lock and checks as the command, and returns
+what happened as plain data; the command line only renders it. Errors a user can cause are
+`papers.errors.PapersError` subclasses with a one-line message::
+
+    from papers import actions, find_catalogue
+
+    path = find_catalogue()
+    result = actions.mark(path, ["flashattention"], "done")   # like `papers done flashattention`
+    todo = actions.list_items(path, todo=True).items          # like `papers list --todo`
+
+`mark` (done, undo, start), `start_note`, `import_file` / `import_list`, `export` /
+`write_export`, `list_items`, `show` and `progress` are here; fetching metadata is in
+`papers.actions.fetch`.
+"""
+
+from papers.actions.mark import Marked, MarkResult, mark
+from papers.actions.notes import NoteResult, start_note
+from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
+from papers.actions.transfer import (
+    MAX_LIST_BYTES,
+    Exported,
+    ExportFormat,
+    ImportReport,
+    export,
+    import_file,
+    import_list,
+    read_list,
+    write_export,
+)
+
+__all__ = [
+    "MAX_LIST_BYTES",
+    "Details",
+    "ExportFormat",
+    "Exported",
+    "ImportReport",
+    "Listing",
+    "MarkResult",
+    "Marked",
+    "NoteResult",
+    "Shown",
+    "export",
+    "import_file",
+    "import_list",
+    "list_items",
+    "mark",
+    "progress",
+    "read_list",
+    "show",
+    "start_note",
+    "write_export",
+]

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
+from papers import actions
 from papers.cli.app import (
     QueryArg,
     catalogue_path,
     command,
     note,
 )
-from papers.model import catalogue
-from papers.store import load as storage
 from papers.store.paths import display_path
 
 
@@ -38,14 +37,13 @@ def note_command(
     """
     from papers import notes
 
-    path = catalogue_path()
-    with storage.editing(path) as editor:
-        (item,) = catalogue.find_paper(editor.catalogue, query, allow_many_same_id=False)
-        started = notes.start_note(path, item)
-        if started.record:
-            editor.set_fields(item.key, {"note": started.record})
+    started = actions.start_note(catalogue_path(), query)
     shown = display_path(started.path)
-    note(f"created {shown} for {item.key}" if started.created else f"{shown} exists: opening it as it is")
+    note(
+        f"created {shown} for {started.item.key}"
+        if started.created
+        else f"{shown} exists: opening it as it is"
+    )
     if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
         command = notes.editor_command()
         if command is None:

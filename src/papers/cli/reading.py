@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from papers import render
+from papers import actions, render
 from papers.cli.app import (
     DoneOpt,
     JsonOpt,
@@ -21,8 +20,6 @@ from papers.cli.app import (
     command,
     note,
 )
-from papers.model import catalogue
-from papers.store import load as storage
 from papers.store.paths import display_path
 
 
@@ -35,32 +32,26 @@ def list_papers(
     In a terminal the list is aligned and coloured; piped, it is tab-separated
     (status, key, title, arxiv, section, note), one item per line.
     """
-    cat = storage.load_catalogue(catalogue_path())
-    items = catalogue.select(cat, todo=todo, done=done, section=section)
+    listing = actions.list_items(catalogue_path(), todo=todo, done=done, section=section)
     out = sys.stdout
     if json_:
-        out.write(render.render_list_json(items) + "\n")
-    elif not items:
-        note(
-            "nothing to list"
-            + (": the catalogue has no items yet" if not cat.items else " with these filters")
-        )
+        out.write(render.render_list_json(listing.items) + "\n")
+    elif not listing.items:
+        empty = not listing.catalogue.items
+        note("nothing to list" + (": the catalogue has no items yet" if empty else " with these filters"))
     elif render.is_terminal(out):
-        out.write(render.render_list_terminal(cat, items, colour=render.wants_colour(out)))
+        out.write(
+            render.render_list_terminal(listing.catalogue, listing.items, colour=render.wants_colour(out))
+        )
     else:
-        out.write(render.render_list_tsv(items))
+        out.write(render.render_list_tsv(listing.items))
 
 
 def _change_status(queries: list[str], status: str, verb: str) -> None:
-    path = catalogue_path()
-    with storage.editing(path) as editor:
-        items = catalogue.resolve_all(editor.catalogue, queries)
-        changes, unchanged = catalogue.set_status(items, status, dt.date.today().isoformat())
-        editor.apply(changes)
-    for change in changes:
-        item = editor.catalogue[change.key]
-        note(f"{verb} {item.key}: {item.title} ({change.summary})")
-    for item in unchanged:
+    result = actions.mark(catalogue_path(), queries, status)
+    for marked in result.changed:
+        note(f"{verb} {marked.item.key}: {marked.item.title} ({marked.change.summary})")
+    for item in result.unchanged:
         note(f"{item.key} is already {status}: nothing to do")
 
 
@@ -104,10 +95,11 @@ def show_progress(
 
     With --svg or --html the picture is saved (atomically) instead of printed.
     """
-    rows, total = catalogue.progress(storage.load_catalogue(catalogue_path()))
+    path = catalogue_path()
+    rows, total = actions.progress(path)
     pictures = [(kind, target) for kind, target in (("svg", svg), ("html", html)) if target is not None]
     for kind, target in pictures:
-        storage.write_atomically(target, render.progress_picture(rows, total, kind))
+        actions.write_export(path, target, render.progress_picture(rows, total, kind))
         note(f"wrote {display_path(target)}")
     if pictures:
         return
@@ -121,27 +113,23 @@ def show_progress(
 
 @command("show")
 def show(query: QueryArg, json_: JsonOpt = False) -> None:
-    """Everything known about one paper."""
-    from papers.actions.fetch import cached_metadata  # offline: the metadata cache, never the network
+    """Everything known about one paper: its fields, the fetched arXiv record, its note's first lines.
 
-    cat = storage.load_catalogue(catalogue_path())
-    for item in catalogue.find_paper(cat, query):
-        meta = cached_metadata(item)
-        if json_:
-            sys.stdout.write(render.to_json(item.to_json() | {"metadata": meta and meta.to_dict()}) + "\n")
-            continue
-        rows = render.item_details(
-            cat, item, render.metadata_rows(meta) if meta else None, note_preview=_note_preview(item)
-        )
+    With --json: one JSON object, or an array of them when the query is an arXiv id that several
+    items hold.
+    """
+    details = actions.show(catalogue_path(), query)
+    if json_:
+        found = [
+            one.item.to_json() | {"metadata": one.metadata and one.metadata.to_dict()}
+            for one in details.items
+        ]
+        sys.stdout.write(render.to_json(found[0] if len(found) == 1 else found) + "\n")
+        return
+    for shown in details.items:
+        meta = render.metadata_rows(shown.metadata) if shown.metadata else None
+        rows = render.item_details(details.catalogue, shown.item, meta, note_preview=shown.note_preview)
         if render.is_terminal(sys.stdout):
             render.console().print(render.details_table(rows))
         else:
             sys.stdout.write(render.details_text(rows))
-
-
-def _note_preview(item: catalogue.Item) -> list[str] | None:
-    if not item.note:
-        return None
-    from papers.notes import note_preview
-
-    return note_preview(catalogue_path(), item.note)

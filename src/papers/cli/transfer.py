@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from papers import actions
 from papers.cli.app import (
     DoneOpt,
     SectionOpt,
@@ -19,8 +19,6 @@ from papers.cli.app import (
 )
 from papers.errors import UsageError
 from papers.formats.registry import ExportFormat
-from papers.model import catalogue
-from papers.store import load as storage
 from papers.store.paths import display_path
 
 
@@ -39,29 +37,19 @@ def import_list(
     lines section notes. An item already in the catalogue is matched, never added twice,
     and a ticked item is never unticked. See docs/markdown.md.
     """
-    from papers.actions.importing import import_checklist
-
-    text = _read_text(source)
     path = catalogue_path(must_exist=False)
-    with storage.editing(path, create=True, dry_run=dry_run) as editor:
-        report = import_checklist(editor, text, dt.date.today().isoformat())
+    if source == "-":
+        report = actions.import_list(
+            path, actions.read_list(sys.stdin.buffer, "standard input"), dry_run=dry_run
+        )
+    else:
+        report = actions.import_file(path, source, dry_run=dry_run)
     if report is None:
         note(f"{source} has no headings, checklist items or notes: nothing to import")
         return
     if dry_run:
         sys.stdout.write("".join(f"{line}\n" for line in report.changes))
     note(f"{'would have ' if dry_run else ''}{report.summary()}{'; nothing was written' if dry_run else ''}")
-
-
-def _read_text(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    try:
-        return Path(source).read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not UTF-8 text. Save it as UTF-8") from None
 
 
 @command("export")
@@ -87,23 +75,17 @@ def export(
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
     archivePrefix and primaryClass, cite keys like vaswani2017attention.
     """
-    from papers.actions.exporting import export_catalogue
-
     path = catalogue_path()
-    cat = storage.load_catalogue(path)
-    selected = (
-        catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
-    )
-    exported = export_catalogue(cat, format_, selected)
+    exported = actions.export(path, format_, todo=todo, done=done, section=section)
     if exported.unfetched:
-        unfetched = exported.unfetched
-        shown = ", ".join(unfetched[:5]) + (", ..." if len(unfetched) > 5 else "")
-        note(f"left out {len(unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all")
-    text = exported.text
+        shown = ", ".join(exported.unfetched[:5]) + (", ..." if len(exported.unfetched) > 5 else "")
+        note(
+            f"left out {len(exported.unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
+        )
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(exported.text)
         return
-    if output.resolve() == path.resolve():
+    if output.resolve() == path.resolve():  # write_export refuses too; this words it with the flag
         raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
-    storage.write_atomically(output, text)
+    actions.write_export(path, output, exported.text)
     note(f"wrote {display_path(output)}")

@@ -1,0 +1,53 @@
+"""Marking papers: done, undo (back to todo) and start (reading).
+
+The use case behind `papers done`, `papers undo` and `papers start`, callable from a notebook:
+every query is resolved before anything changes, and only the status lines of the named items
+are rewritten (the rest of the file keeps every byte).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from papers.model import catalogue
+from papers.model.catalogue import Change, Item
+from papers.store import load as storage
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One item whose status changed: the item as it is now, and the change (`summary`: "todo -> done")."""
+
+    item: Item
+    change: Change
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    """What `mark` did: the items it changed, and the items that already had the status."""
+
+    status: str
+    changed: list[Marked]
+    unchanged: list[Item]
+
+
+def mark(
+    path: str | os.PathLike[str], queries: Iterable[str], status: str, *, today: dt.date | None = None
+) -> MarkResult:
+    """Give every item the queries name `status` ("done", "todo" or "reading") and write the file.
+
+    A query is a key, an arXiv id or link (every item holding it), or part of a title or key.
+    If one query matches nothing or several papers, a PapersError says so and nothing changes.
+    `done` records `today` (default: the current date); leaving `done` forgets the date.
+    Ticking a parent does not tick its children.
+    """
+    day = (today or dt.date.today()).isoformat()
+    with storage.editing(Path(path)) as editor:
+        items = catalogue.resolve_all(editor.catalogue, queries)
+        changes, unchanged = catalogue.set_status(items, status, day)
+        editor.apply(changes)
+    return MarkResult(status, [Marked(editor.catalogue[change.key], change) for change in changes], unchanged)
