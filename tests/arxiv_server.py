@@ -2,7 +2,8 @@
 
 ``arxiv_server`` is a real HTTP server on 127.0.0.1 that answers like arXiv's API, from the
 recorded responses in fixtures/arxiv/ (both API generations), and can be scripted to stall,
-fail or send garbage. ``fake_clock`` replaces sleeping: it is the real monotonic clock plus
+fail, trickle bytes, loop redirects, or send garbage, broken gzip and gzip bombs. Paths other
+than the API serve ``files`` (pages and PDFs) or scripted ``routes``. ``fake_clock`` replaces sleeping: it is the real monotonic clock plus
 every second the code under test asked to sleep, so gaps can be asserted without waiting.
 """
 
@@ -84,7 +85,8 @@ OLD_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 %(entries)s
 </feed>
 """
-# For ids with no recording (the 1,000-id batch): the new-API shape of FACTS.md §1.4.
+# For ids with no recording (the 1,000-id batch): the new API's shape, as in the recordings
+# newapi-2025-11_*.xml (arXiv's API after its 2025-11-11 reimplementation).
 NEW_ENTRY = """<entry>
     <id>http://arxiv.org/abs/{id}v1</id>
     <title>Synthetic paper {id}</title>
@@ -117,7 +119,7 @@ abstract.
 def new_entry(
     arxiv_id: str, title: str, authors: list[str], published: str = "2020-05-28T17:29:03Z"
 ) -> bytes:
-    """An entry in the new API's shape (FACTS.md §1.4) for a paper with no recording."""
+    """An entry in the new API's shape (as NEW_ENTRY) for a paper with no recording."""
     names = "".join(f"<author><name>{name}</name></author>" for name in authors)
     return (
         NEW_ENTRY.format(id=arxiv_id)
@@ -178,6 +180,7 @@ class ArxivServer:
     release: threading.Event = field(default_factory=threading.Event)
     files: dict[str, bytes] = field(default_factory=dict)
     entries: dict[str, bytes] = field(default_factory=dict)  # id -> <entry> to answer with
+    routes: dict[str, Action] = field(default_factory=dict)  # path -> what to answer, every time
 
     @property
     def api(self) -> str:
@@ -207,6 +210,8 @@ class Handler(BaseHTTPRequestHandler):
             state.script.pop(0)(self)
         elif split.path == "/api/query":
             answer_feed(self)
+        elif split.path in state.routes:
+            state.routes[split.path](self)
         elif split.path in state.files:
             kind = "text/html; charset=utf-8" if split.path.startswith("/page") else "application/pdf"
             send(self, 200, state.files[split.path], content_type=kind)
@@ -275,6 +280,70 @@ def huge(declared: int | None, actual: int) -> Action:
         handler.server_state.release.wait(5)
 
     return action
+
+
+def trickle(payload: bytes, every: float = 0.05, content_type: str = "application/atom+xml") -> Action:
+    """A 200 that announces ``payload`` and sends it one byte at a time, ``every`` seconds apart."""
+
+    def action(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        _drip(handler, payload, every)
+
+    return action
+
+
+def trickle_headers(every: float = 0.05) -> Action:
+    """A status line and then headers that never end, one byte at a time."""
+
+    def action(handler: Handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        _drip(handler, b"X-Slow: " + b"x" * 100_000, every)
+
+    return action
+
+
+def _drip(handler: Handler, payload: bytes, every: float) -> None:
+    state = handler.server_state
+    handler.close_connection = True
+    try:
+        for byte in payload:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            state.bytes_sent += 1
+            if state.release.wait(every):  # the test is over
+                return
+    except (BrokenPipeError, ConnectionResetError):
+        return
+
+
+def redirect(location: str, code: int = 302) -> Action:
+    def action(handler: Handler) -> None:
+        handler.send_response(code)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return action
+
+
+def gzipped(payload: bytes, content_type: str = "application/atom+xml", cut: int = 0) -> Action:
+    """``payload`` gzip-compressed, as a server does with Content-Encoding; ``cut`` bytes lost at the end."""
+    import gzip
+
+    packed = gzip.compress(payload)
+    packed = packed[: len(packed) - cut]
+
+    def action(handler: Handler) -> None:
+        send(handler, 200, packed, {"Content-Encoding": "gzip"}, content_type=content_type)
+
+    return action
+
+
+def corrupt_gzip(handler: Handler) -> None:
+    send(handler, 200, b"\x1f\x8b\x08\x00" + b"not really gzip" * 10, {"Content-Encoding": "gzip"})
 
 
 @pytest.fixture

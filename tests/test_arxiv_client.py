@@ -1,4 +1,4 @@
-"""ArxivClient against a real local HTTP server speaking arXiv's Atom (see conftest.py)."""
+"""ArxivClient, the transport under it and Web, against a real local HTTP server (see arxiv_server.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from arxiv_server import ArxivServer, FakeClock, answer_feed, body, huge, stall,
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
 from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
 from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
+from papers.sources.http import Transport
+from papers.sources.web import PageError, Web
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79c8dcf6bc3.xml").read_bytes()
@@ -24,6 +26,12 @@ ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79
 def client_for(server: ArxivServer, clock: FakeClock, **options: float) -> ArxivClient:
     settings: dict[str, float] = {"read_timeout": 2.0, "connect_timeout": 2.0} | options
     return ArxivClient(server.api, clock=clock, sleep=clock.sleep, **settings)  # type: ignore[arg-type]
+
+
+def web_for(clock: FakeClock, **options: float) -> Web:
+    settings: dict[str, float] = {"read_timeout": 2.0, "connect_timeout": 2.0} | options
+    download = {k: settings.pop(k) for k in ("max_download_bytes",) if k in settings}
+    return Web(Transport(clock=clock, sleep=clock.sleep, **settings), **download)  # type: ignore[arg-type]
 
 
 class Failure:
@@ -179,12 +187,14 @@ def test_503_with_retry_after_is_honoured(arxiv_server: ArxivServer, fake_clock:
     assert starts[1] - starts[0] >= 7.0
 
 
-def test_retry_after_as_http_date(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
-    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 10))
-    arxiv_server.then(status(429, b"Rate exceeded.", {"Retry-After": when}))
-    with client_for(arxiv_server, fake_clock) as client:
+def test_retry_after_as_http_date_is_read_on_the_injected_wall_clock(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    arxiv_server.then(status(429, b"Rate exceeded.", {"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}))
+    now = time.mktime(time.strptime("2015-10-21 07:28:00", "%Y-%m-%d %H:%M:%S")) - time.timezone
+    with client_for(arxiv_server, fake_clock, now=lambda: now) as client:  # type: ignore[arg-type]
         client.fetch(["2001.00001"])
-    assert 8.0 <= fake_clock.slept[0] <= 10.5
+    assert fake_clock.slept[0] == 10.0
 
 
 def test_too_long_retry_after_gives_up_at_once(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
@@ -358,9 +368,10 @@ def test_download_streams_to_a_temp_file_then_renames(
     arxiv_server.files["/pdf/2001.00001v1"] = pdf
     dest = tmp_path / "pdfs" / "2001.00001v1.pdf"
     seen: list[tuple[int, int | None]] = []
-    with client_for(arxiv_server, fake_clock) as client:
+    web = web_for(fake_clock)
+    with web.transport:
         assert (
-            client.download(
+            web.download_pdf(
                 f"{arxiv_server.url}/pdf/2001.00001v1", dest, progress=lambda d, t: seen.append((d, t))
             )
             == dest
@@ -375,21 +386,18 @@ def test_failed_download_leaves_nothing_behind(
 ) -> None:
     dest = tmp_path / "pdfs" / "x.pdf"
     dest.parent.mkdir()
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError, match="HTTP 404"):
-        client.download(f"{arxiv_server.url}/pdf/missing", dest)
+    with pytest.raises(PageError, match="HTTP 404") as info:
+        web_for(fake_clock).download_pdf(f"{arxiv_server.url}/pdf/missing", dest)
+    assert info.value.exit_code == 1  # the server answered: retrying will not help
     assert list(dest.parent.iterdir()) == []
 
 
 def test_oversized_download_is_refused(
     arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
 ) -> None:
-    arxiv_server.files["/big"] = b"x" * 4096
-    options = {"max_download_bytes": 1000}
-    with (
-        client_for(arxiv_server, fake_clock, **options) as client,
-        pytest.raises(FetchError, match="too large"),
-    ):
-        client.download(f"{arxiv_server.url}/big", tmp_path / "big")
+    arxiv_server.files["/big"] = b"%PDF-" + b"x" * 4096
+    with pytest.raises(FetchError, match="too large"):
+        web_for(fake_clock, max_download_bytes=1000).download_pdf(f"{arxiv_server.url}/big", tmp_path / "big")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -412,19 +420,20 @@ def test_fetch_page_title(
     arxiv_server: ArxivServer, fake_clock: FakeClock, page: bytes, title: str | None
 ) -> None:
     arxiv_server.files["/page"] = page
-    with client_for(arxiv_server, fake_clock) as client:
-        assert client.fetch_page_title(f"{arxiv_server.url}/page") == title
+    assert web_for(fake_clock).page_title(f"{arxiv_server.url}/page") == title
 
 
 def test_page_title_of_a_pdf_is_none(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
     arxiv_server.files["/paper.pdf"] = b"%PDF-1.5 <title>not a page</title>"
-    with client_for(arxiv_server, fake_clock) as client:
-        assert client.fetch_page_title(f"{arxiv_server.url}/paper.pdf") is None
+    assert web_for(fake_clock).page_title(f"{arxiv_server.url}/paper.pdf") is None
 
 
-def test_page_title_of_a_missing_page_is_an_error(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
-    with client_for(arxiv_server, fake_clock) as client, pytest.raises(FetchError, match="HTTP 404"):
-        client.fetch_page_title(f"{arxiv_server.url}/gone")
+def test_page_title_of_a_missing_page_is_a_domain_error(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    with pytest.raises(PageError, match=r"HTTP 404 Not Found\. Check the link in a browser$") as info:
+        web_for(fake_clock).page_title(f"{arxiv_server.url}/gone")
+    assert info.value.exit_code == 1
 
 
 def test_parse_then_fetch_keys_match(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:

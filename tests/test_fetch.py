@@ -15,7 +15,7 @@ import pytest
 from arxiv_server import ArxivServer, FakeClock, body, new_entry, stall, status
 from conftest import Run
 from papers.actions import fetch as fetching
-from papers.sources.arxiv.client import ArxivClient
+from papers.sources.http import Transport
 
 GPT3_AUTHORS = ["Tom B. Brown", "Benjamin Mann", "Nick Ryder", "Melanie Subbiah"]
 
@@ -26,9 +26,14 @@ def arxiv(arxiv_server: ArxivServer, fake_clock: FakeClock, monkeypatch: pytest.
     monkeypatch.setenv("PAPERS_ARXIV_URL", arxiv_server.api)
     monkeypatch.setattr(
         fetching,
-        "default_client",
-        lambda: ArxivClient(
-            clock=fake_clock, sleep=fake_clock.sleep, read_timeout=1.0, connect_timeout=1.0, give_up_after=30
+        "default_transport",
+        lambda notify=None: Transport(
+            clock=fake_clock,
+            sleep=fake_clock.sleep,
+            notify=notify,
+            read_timeout=1.0,
+            connect_timeout=1.0,
+            give_up_after=30,
         ),
     )
     arxiv_server.entries["2005.14165"] = new_entry(
@@ -306,7 +311,10 @@ def test_fetch_a_page_title_for_an_item_titled_by_its_url(run: Run, write_catalo
 def test_fetch_an_item_without_arxiv_says_so(run: Run, catalogue_file: Path, arxiv) -> None:
     result = run("fetch", "lstm")
     assert result.exit_code == 1
-    assert result.stderr.startswith("lstm has no arXiv id or arXiv link, so there is nothing to fetch.")
+    assert result.stderr == (
+        "Error: lstm has no arXiv id or arXiv link, so there is nothing to fetch. "
+        "Add `arxiv: ID` to it in papers.yaml.\n"
+    )
     assert arxiv.requests == []
 
 
@@ -327,7 +335,7 @@ def test_pdf_downloads_once_into_the_cache(run: Run, catalogue_file: Path, arxiv
 
 def test_pdf_of_an_item_with_no_pdf(run: Run, catalogue_file: Path, arxiv) -> None:
     result = run("pdf", "microscope")
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # the catalogue lacks something; the command was well formed
     assert result.stderr.startswith("Error: papers knows no PDF for microscope.")
 
 
@@ -378,6 +386,8 @@ def test_a_page_that_cannot_be_read_leaves_the_title(run: Run, write_catalogue, 
     path = write_catalogue(f"sections:\n  - name: S\n    items:\n      - key: gone\n        title: {page}\n")
     before = path.read_bytes()
     result = run("fetch", "gone")
-    assert result.exit_code == 3
-    assert result.stderr.startswith(f"Error: could not fetch {page}: HTTP 404")
+    assert result.exit_code == 1  # the page answered: a domain error, retrying will not help
+    assert (
+        result.stderr == f"Error: could not fetch {page}: HTTP 404 Not Found. Check the link in a browser.\n"
+    )
     assert path.read_bytes() == before

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,16 @@ def recorded(fragment: str) -> PaperMeta:
     return parse_feed(path.read_bytes()).entries[0]
 
 
-def test_put_get_has(tmp_path: Path) -> None:
-    cache = MetadataCache(tmp_path / "arxiv")
+def test_put_get(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    cache = MetadataCache(tmp_path / "arxiv", warn=warnings.append)
     meta = recorded("id_1707.08567_s0")
-    assert not cache.has("1707.08567") and cache.get("1707.08567") is None
+    assert cache.get("1707.08567") is None
     path = cache.put(meta)
     assert path == tmp_path / "arxiv" / "1707.08567.json"
-    assert cache.has(ArxivId("1707.08567", 1))
+    assert cache.get(ArxivId("1707.08567", 1)) == meta
     assert cache.get("1707.08567") == meta
+    assert warnings == []  # a plain miss is not worth a warning
     assert "Dirk Wübben" in path.read_text(encoding="utf-8")  # readable UTF-8, not \u escapes
 
 
@@ -43,10 +46,55 @@ def test_put_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["1605.08386.json"]
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '{"arxiv_id": "1605.08386"}', "[]"])
-def test_a_corrupt_entry_is_a_miss(tmp_path: Path, content: str) -> None:
-    (tmp_path / "1605.08386.json").write_text(content)
+def _without(field: str) -> str:
+    record = recorded("id_1605.08386").to_dict()
+    del record[field]
+    return json.dumps(record)
+
+
+def _with(field: str, value: object) -> str:
+    return json.dumps(recorded("id_1605.08386").to_dict() | {field: value})
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "Expecting value"),
+        ("{not json", "Expecting property name"),
+        ("\xff\xfe", "Expecting value"),  # read as UTF-16 by its BOM: still not a record
+        ('{"arxiv_id": "1605.08386"}', "no abs_url, abstract, authors"),
+        ("[]", "not a JSON object"),
+        (_without("published"), "no published"),
+        (_with("published", ""), "no published"),
+        (_with("published", "yesterday"), "published is not a date: 'yesterday'"),
+        (_with("title", None), "title is not text"),
+        (_with("authors", "Ada"), "authors is not a list of names"),
+        (_with("version", "2"), "version is not a positive number"),
+        (_with("arxiv_id", "1605.00001"), "it holds 1605.00001"),
+    ],
+)
+def test_a_bad_record_is_a_miss_with_a_warning(tmp_path: Path, content: str, problem: str) -> None:
+    (tmp_path / "1605.08386.json").write_bytes(content.encode("latin-1" if "\xff" in content else "utf-8"))
+    warnings: list[str] = []
+    assert MetadataCache(tmp_path, warn=warnings.append).get("1605.08386") is None
+    (warning,) = warnings
+    assert warning.startswith(f"ignoring the cached record of 1605.08386 ({tmp_path / '1605.08386.json'}: ")
+    assert problem in warning
+    assert warning.endswith("); papers fetch will ask arXiv for it again")
+
+
+def test_the_default_warning_is_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "1605.08386.json").write_text(_without("published"))
     assert MetadataCache(tmp_path).get("1605.08386") is None
+    assert capsys.readouterr().err.startswith("warning: ignoring the cached record of 1605.08386 (")
+
+
+def test_control_characters_in_a_record_are_stripped_when_read(tmp_path: Path) -> None:
+    (tmp_path / "1605.08386.json").write_text(_with("title", "Heat\x1b[2J-bath\u009b"))
+    meta = MetadataCache(tmp_path).get("1605.08386")
+    assert meta is not None and meta.title == "Heat[2J-bath"
 
 
 def test_default_directory_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papers.errors import PaperNotFoundError, PapersError, UsageError
+from papers.errors import PaperNotFoundError, PapersError
 from papers.model import catalogue as core
 from papers.model.catalogue import Catalogue, Item
 from papers.sources.arxiv.ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
@@ -21,9 +21,21 @@ from papers.store import load as storage
 from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.sources.arxiv.atom import PaperMeta
-    from papers.sources.arxiv.client import ArxivClient, Progress
+    from papers.model.paper import PaperMeta
+    from papers.sources.base import Progress
     from papers.sources.cache import MetadataCache
+    from papers.sources.http import Transport
+
+Notify = Callable[[str], None]
+
+
+class NoPdfError(PapersError):
+    """papers knows no PDF for an item (exit 1: the catalogue lacks something, not a usage error)."""
+
+
+class NothingToFetchError(PapersError):
+    """An item named by a fetch has no arXiv id and no link to read a title from (exit 1)."""
+
 
 # Text that is clearly meant as an arXiv id or link, so a malformed one is a typo to refuse
 # (exit 2) rather than a catalogue query that finds nothing.
@@ -59,7 +71,13 @@ class Plan:
 
     ids: list[ArxivId] = field(default_factory=list)  # in the order the user named them
     pages: list[Item] = field(default_factory=list)  # items whose title comes from their web page
-    nothing_to_do: list[str] = field(default_factory=list)
+    unfetchable: list[PapersError] = field(
+        default_factory=list
+    )  # items named that nothing can be fetched for
+
+    @property
+    def empty(self) -> bool:
+        return not (self.ids or self.pages)
 
 
 def plan_fetch(
@@ -90,10 +108,12 @@ def plan_fetch(
             elif title_is_missing(item) and _web_link(item):
                 plan.pages.append(item)
             else:
-                plan.nothing_to_do.append(
-                    f"{item.key} has no arXiv id or arXiv link"
-                    + ("" if _web_link(item) else " and no link")
-                    + ", so there is nothing to fetch. Add `arxiv: ID` to it in papers.yaml"
+                plan.unfetchable.append(
+                    NothingToFetchError(
+                        f"{item.key} has no arXiv id or arXiv link"
+                        + ("" if _web_link(item) else " and no link")
+                        + ", so there is nothing to fetch. Add `arxiv: ID` to it in papers.yaml"
+                    )
                 )
     plan.ids = list(dict.fromkeys(plan.ids))
     return plan
@@ -159,17 +179,28 @@ class AddOptions:
     parent: str | None = None
 
 
+def default_transport(notify: Notify | None = None) -> Transport:
+    """The transport the CLI uses: bounded waits, the User-Agent; ``notify`` hears of cross-host redirects."""
+    from papers.sources.http import Transport
+
+    return Transport(notify=notify)
+
+
 def run_fetch(
     path: Path,
     plan: Plan,
     *,
     refresh: bool,
-    client: Callable[[], ArxivClient],
     cache: MetadataCache,
     add: AddOptions | None = None,
     progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> Report:
-    """Fetch what the cache lacks, store it, then edit the catalogue once under its lock."""
+    """Fetch what the cache lacks, store it, then edit the catalogue once under its lock.
+
+    Only records that passed their checks are cached; the whole run is bounded by the sum of
+    its requests' budgets (arXiv: 30 s and the 3 s spacing per 100 ids; 30 s per page).
+    """
     report = Report()
     metas: dict[ArxivId, PaperMeta] = {}
     cached_ids: set[ArxivId] = set()
@@ -182,18 +213,25 @@ def run_fetch(
     wanted = [i for i in plan.ids if i not in metas]
     page_titles: dict[str, str] = {}
     if wanted or plan.pages:
-        with client() as http:
+        from papers.sources.arxiv.client import ArxivClient
+        from papers.sources.web import Web
+
+        with default_transport(notify) as transport:
+            arxiv = ArxivClient(transport=transport)
+            web = Web(transport)
+            transport.limit_command(arxiv.budget_for(len(wanted)) + transport.give_up_after * len(plan.pages))
             if wanted:
-                result = http.fetch(wanted, progress=progress)
-                for arxiv_id, meta in result.found.items():
+                result = arxiv.fetch(wanted, progress=progress)
+                for found_id, meta in result.found.items():
+                    assert isinstance(found_id, ArxivId)
                     cache.put(meta)
-                    metas[arxiv_id] = meta
+                    metas[found_id] = meta
                 report.errors.extend(result.errors())
             for item in plan.pages:
                 link = _web_link(item)
                 assert link is not None
                 try:
-                    title = http.fetch_page_title(link)
+                    title = web.page_title(link)
                 except PapersError as err:
                     report.errors.append(err)
                     continue
@@ -203,6 +241,29 @@ def run_fetch(
     if metas or page_titles:
         _apply(path, report, page_titles, add)
     return report
+
+
+def fetch_and_add(
+    path: Path,
+    ids: Sequence[str | ArxivId],
+    *,
+    section: str | None = None,
+    parent: str | None = None,
+    cache: MetadataCache | None = None,
+    notify: Notify | None = None,
+) -> Report:
+    """Fetch these papers (cache first) and add each one no item holds to ``section`` / under ``parent``.
+
+    Papers already in the catalogue are enriched, not duplicated: their keys are in
+    ``report.fetched[i].keys`` and not in ``report.added``. Malformed ids raise before any request.
+    """
+    from papers.sources.cache import MetadataCache
+
+    plan = Plan(ids=list(dict.fromkeys(i if isinstance(i, ArxivId) else parse_arxiv_id(i) for i in ids)))
+    return run_fetch(
+        path, plan, refresh=False, cache=cache or MetadataCache(), add=AddOptions(section or "", parent),
+        notify=notify,
+    )  # fmt: skip
 
 
 def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOptions | None) -> None:
@@ -240,43 +301,50 @@ def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOpti
 
 
 def cached_metadata(item: Item, cache: MetadataCache | None = None) -> PaperMeta | None:
-    """The arXiv record fetched earlier for an item, from the cache only (never the network)."""
+    """The arXiv record fetched earlier for an item, from the cache only (never the network).
+
+    A damaged record is None (and a warning on stderr), as if it had never been fetched."""
     from papers.sources.cache import MetadataCache
 
     arxiv_id = item_arxiv_id(item)
     return (cache or MetadataCache()).get(arxiv_id.id) if arxiv_id else None
 
 
-def metadata_for(path: Path, item: Item, cache: MetadataCache) -> PaperMeta | None:
+def metadata_for(
+    path: Path, item: Item, cache: MetadataCache, notify: Notify | None = None
+) -> PaperMeta | None:
     """An item's arXiv record: cached, else fetched now (and written onto the item); None off arXiv."""
     arxiv_id = item_arxiv_id(item)
     if arxiv_id is None:
         return None
     meta = cache.get(arxiv_id.id)
     if meta is None:
-        report = run_fetch(path, Plan(ids=[arxiv_id]), refresh=False, client=default_client, cache=cache)
+        report = run_fetch(path, Plan(ids=[arxiv_id]), refresh=False, cache=cache, notify=notify)
         if report.errors:
             raise report.errors[0]
         meta = report.fetched[0].meta
     return meta
 
 
-def download_pdf(path: Path, item: Item, cache: MetadataCache, progress: Progress | None = None) -> Path:
-    """The item's PDF in the cache folder, downloaded the first time only."""
-    meta = metadata_for(path, item, cache)
+def download_pdf(
+    path: Path,
+    item: Item,
+    cache: MetadataCache,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
+) -> Path:
+    """The item's PDF in the cache folder, downloaded the first time only; never anything but a PDF."""
+    meta = metadata_for(path, item, cache, notify)
     dest = pdf_path(item, meta)
     if not dest.is_file():
-        source = pdf_source(item, meta)
-        with default_client() as client:
-            client.download(source, dest, progress=progress)
+        from papers.sources.arxiv.client import ArxivClient, site_url
+        from papers.sources.web import Web
+
+        source = site_url(pdf_source(item, meta))
+        with default_transport(notify) as transport:
+            ArxivClient(transport=transport)  # arXiv's spacing also holds for its PDFs
+            Web(transport).download_pdf(source, dest, progress=progress)
     return dest
-
-
-def default_client() -> ArxivClient:
-    """The client the CLI uses: endpoint from $PAPERS_ARXIV_URL, arXiv's 3 s spacing, bounded waits."""
-    from papers.sources.arxiv.client import ArxivClient
-
-    return ArxivClient()
 
 
 def pdf_source(item: Item, meta: PaperMeta | None) -> str:
@@ -286,7 +354,7 @@ def pdf_source(item: Item, meta: PaperMeta | None) -> str:
     for link in (item.url, *item.links):
         if link and link.lower().split("?")[0].endswith(".pdf") and link.startswith("http"):
             return link
-    raise UsageError(
+    raise NoPdfError(
         f"papers knows no PDF for {item.key}. Give it an arXiv id (`arxiv: ID`) or a `url:` ending in .pdf"
     )
 

@@ -15,7 +15,7 @@ from papers.model.catalogue import Catalogue, Item, Tally
 from papers.store import load as storage
 
 if TYPE_CHECKING:
-    from papers.sources.arxiv.atom import PaperMeta
+    from papers.model.paper import PaperMeta
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from papers.cli.app import (
     error,
     note,
 )
-from papers.errors import UsageError
+from papers.errors import PapersError, UsageError
 from papers.model import catalogue
 from papers.store import load as storage
 
@@ -73,27 +73,36 @@ def fetch(
     plan = fetching.plan_fetch(
         storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache
     )
-    for message in plan.nothing_to_do:
-        note(message)
+    for problem in plan.unfetchable:
+        error(str(problem))
+    if fetch_all and not targets and plan.empty:
+        note("nothing to fetch: every item with an arXiv id has its metadata (--refresh asks arXiv again)")
     with render.progress_bar("asking arXiv", enabled=len(plan.ids) > 100) as progress:
         report = fetching.run_fetch(
-            path, plan, refresh=refresh, client=fetching.default_client, cache=cache,
+            path, plan, refresh=refresh, cache=cache, notify=note,
             add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
         )  # fmt: skip
-    _print_fetch_report(report, json_)
+    _print_fetch_report(report, json_, hint=not add)
     for err in report.errors:
         error(str(err))
-    if report.exit_code or plan.nothing_to_do:
-        raise typer.Exit(report.exit_code or 1)
+    worst = max([report.exit_code, *(p.exit_code for p in plan.unfetchable)])
+    if worst:
+        raise typer.Exit(worst)
 
 
-def _print_fetch_report(report: Any, json_: bool) -> None:
+def _print_fetch_report(report: Any, json_: bool, *, hint: bool) -> None:
     for key, fields in report.updated.items():
         note(f"updated {key}: {', '.join(fields)}")
     for key in report.added:
         note(f"added {key}")
     for key, title in report.titled.items():
         note(f"titled {key}: {title}")
+    for fetched in report.fetched if hint else ():
+        if not fetched.keys:
+            arxiv_id = fetched.meta.arxiv_id
+            note(
+                f"not in the catalogue: {arxiv_id}. To add it: papers fetch {arxiv_id} --add --section SECTION"
+            )
     rows = [(f.meta, f.keys, f.from_cache) for f in report.fetched]
     if json_:
         payload = [
@@ -124,7 +133,7 @@ def pdf(
     path = catalogue_path()
     item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
     with render.progress_bar(f"downloading {item.key}", bytes_=True) as progress:
-        dest = fetching.download_pdf(path, item, MetadataCache(), progress)
+        dest = fetching.download_pdf(path, item, MetadataCache(), progress, notify=note)
     sys.stdout.write(f"{dest}\n")
-    if open_:
-        typer.launch(str(dest))
+    if open_ and typer.launch(str(dest)) != 0:
+        raise PapersError(f"no PDF viewer could be started for {dest}. Open the file yourself")

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from papers.formats.types import Exported, ExportSource
-from papers.sources.arxiv.atom import PaperMeta
+from papers.model.paper import PaperMeta
 
 _STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to",

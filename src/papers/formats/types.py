@@ -14,7 +14,7 @@ from papers.formats.shapes import CatalogueDict
 from papers.model.catalogue import Catalogue, Item, to_tree
 
 if TYPE_CHECKING:
-    from papers.sources.arxiv.atom import PaperMeta
+    from papers.model.paper import PaperMeta
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,19 @@
-"""arXiv metadata cached on disk, one JSON file per paper, so a paper is fetched once.
+"""Metadata cached on disk, one JSON file per paper, so a paper is fetched once.
 
 arXiv asks clients to cache: a paper's metadata changes only when a new version is posted.
-The directory is chosen by the caller (the CLI passes ``$XDG_CACHE_HOME/papers/arxiv``).
+The folder is ``$XDG_CACHE_HOME/papers/arxiv`` unless a caller passes another.
+
+A record is checked when it is read (``PaperMeta.from_dict``): one that is unreadable, or
+lacks a field papers needs, is a cache miss, with a warning, so the next fetch replaces it.
+It never crashes ``show``, ``note``, ``export`` or ``fetch``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +22,7 @@ from papers.store.fileio import atomic_write_bytes
 from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.sources.arxiv.atom import PaperMeta
+    from papers.model.paper import PaperMeta
 
 
 def default_cache_dir() -> Path:
@@ -24,16 +30,21 @@ def default_cache_dir() -> Path:
     return cache_dir() / "arxiv"
 
 
+def warn_on_stderr(message: str) -> None:
+    """The default warning: one line on stderr (the cache is read by commands that print data on stdout)."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
 class MetadataCache:
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path | None = None, *, warn: Callable[[str], None] = warn_on_stderr
+    ) -> None:
         self.directory = directory if directory is not None else default_cache_dir()
+        self._warn = warn
 
     def path(self, arxiv_id: ArxivId | str) -> Path:
         # Old-style ids hold a slash (math/0309136); it must not become a subdirectory.
         return self.directory / f"{str(arxiv_id).replace('/', '_')}.json"
-
-    def has(self, arxiv_id: ArxivId | str) -> bool:
-        return self.path(arxiv_id).is_file()
 
     def cached_ids(self) -> set[str]:
         """Every id with a record, from one listing of the folder (cheaper than a stat per paper)."""
@@ -44,15 +55,25 @@ class MetadataCache:
         return {name[:-5].replace("_", "/") for name in names if name.endswith(".json")}
 
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
-        """The cached metadata, or None if absent or unreadable (a cache miss, never an error)."""
-        from papers.sources.arxiv.atom import PaperMeta  # deferred: its XML parser is not needed to read JSON
+        """The cached metadata, or None if absent or unusable (a cache miss, never an error)."""
+        from papers.model.paper import PaperMeta
 
+        path = self.path(arxiv_id)
         try:
-            data = json.loads(self.path(arxiv_id).read_text(encoding="utf-8"))
+            data = json.loads(path.read_bytes())
             meta = PaperMeta.from_dict(data)
-        except (OSError, ValueError, TypeError, KeyError):
+            if meta.arxiv_id != str(arxiv_id):
+                raise ValueError(f"it holds {meta.arxiv_id}")
+        except FileNotFoundError:
             return None
-        return meta if meta.arxiv_id == str(arxiv_id) else None
+        except (OSError, ValueError, TypeError, RecursionError) as err:
+            reason = " ".join(str(err).split())[:200] or type(err).__name__
+            self._warn(
+                f"ignoring the cached record of {arxiv_id} ({path}: {ascii(reason)[1:-1]}); "
+                "papers fetch will ask arXiv for it again"
+            )
+            return None
+        return meta
 
     def put(self, meta: PaperMeta) -> Path:
         """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""

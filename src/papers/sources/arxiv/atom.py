@@ -2,13 +2,18 @@
 
 The API was reimplemented on 2025-11-11 and the XML changed shape: element order,
 ``xmlns`` placement, whitespace and link attributes all differ between the two
-generations (FACTS.md §0-§1). So everything here is found by namespace + element name,
+generations (compare the recordings in tests/fixtures/arxiv/, listed with their sources in
+its SOURCES file, and arXiv's API manual, https://info.arxiv.org/help/api/user-manual.html).
+So everything here is found by namespace + element name,
 never by position, and the PDF link is recognised in three ways.
 
 The body comes from the network, so it is hostile until proven otherwise: any DOCTYPE
 or ENTITY declaration is refused before it takes effect (no DTD, no entity, internal or
 external, is ever expanded or loaded), and anything that is not well-formed XML becomes
-a ``FetchError`` instead of a silently empty result. We drive ``xml.parsers.expat``
+a ``FetchError`` instead of a silently empty result. Control characters XML forbids (an
+ESC in a title) are dropped before parsing, so one bad title cannot fail a whole batch with
+a message about XML; and an entry without a field papers needs (``<published>``, ``<title>``)
+is listed in ``Feed.rejected`` rather than made into a record that would crash a later command. We drive ``xml.parsers.expat``
 ourselves rather than using ``ElementTree.fromstring`` because that gives no hook to
 refuse a DOCTYPE; doing it here avoids a dependency on defusedxml for one check.
 """
@@ -17,12 +22,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from xml.parsers import expat
 
 from papers.errors import ArxivRejectedError, FetchError
+from papers.model.paper import InvalidRecordError, PaperMeta
+
+__all__ = ["Feed", "PaperMeta", "normalise_abstract", "parse_feed"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -36,47 +43,19 @@ _VERSIONED = re.compile(r"(?P<id>.+?)v(?P<v>\d+)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
 
 
-@dataclass(frozen=True)
-class PaperMeta:
-    """What papers keeps about one arXiv paper. Dates are UTC ISO 8601 (``2020-05-28T17:29:03Z``)."""
-
-    arxiv_id: str
-    version: int | None
-    title: str
-    authors: tuple[str, ...]
-    abstract: str
-    published: str
-    updated: str
-    primary_category: str
-    categories: tuple[str, ...]
-    doi: str | None
-    journal_ref: str | None
-    comment: str | None
-    pdf_url: str
-    abs_url: str
-
-    @property
-    def year(self) -> int:
-        """Year v1 was submitted: what a citation of an arXiv preprint gives."""
-        return int(self.published[:4])
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"authors": list(self.authors), "categories": list(self.categories)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PaperMeta:
-        fields = dict(data)
-        fields["authors"] = tuple(fields["authors"])
-        fields["categories"] = tuple(fields["categories"])
-        return cls(**fields)
+# Characters XML 1.0 forbids even as references: C0 controls other than tab, newline, return.
+_XML_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*(?:[0-8]|1[1-24-9]|2\d|3[01])|x0*(?:[0-8bcef]|1[0-9a-f]));",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Feed:
-    """One API response. ``total_results`` is arXiv's count, which is unreliable for id lists."""
+    """One API response: its records, and the ids of entries too incomplete to be one (id -> why)."""
 
     entries: tuple[PaperMeta, ...]
-    total_results: int | None
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 def parse_feed(body: bytes) -> Feed:
@@ -87,9 +66,17 @@ def parse_feed(body: bytes) -> Feed:
     raw_entries = root.findall(f"{ATOM}entry")
     for entry in raw_entries:
         _raise_if_error_entry(entry)
+    entries: list[PaperMeta] = []
+    rejected: dict[str, str] = {}
     # The old API sent empty <entry> shells (no <id>) for ids it did not have: skip them.
-    entries = tuple(_paper(e) for e in raw_entries if _text(e, f"{ATOM}id"))
-    return Feed(entries=entries, total_results=_int(root, f"{OPENSEARCH}totalResults"))
+    for raw in raw_entries:
+        if not _text(raw, f"{ATOM}id"):
+            continue
+        try:
+            entries.append(_paper(raw))
+        except InvalidRecordError as err:
+            rejected[_entry_id(raw)[0]] = str(err)
+    return Feed(entries=tuple(entries), rejected=rejected)
 
 
 def normalise_abstract(text: str) -> str:
@@ -99,6 +86,8 @@ def normalise_abstract(text: str) -> str:
 
 
 def _parse_xml(body: bytes) -> ET.Element:
+    # arXiv sends UTF-8; a stray invalid byte becomes U+FFFD instead of failing the whole batch.
+    text = _XML_FORBIDDEN.sub("", body.decode("utf-8", errors="replace"))
     builder = ET.TreeBuilder()
     # "}" as separator turns "{uri}local" into "uri}local"; we add the "{" back.
     parser = expat.ParserCreate(namespace_separator="}")
@@ -122,7 +111,7 @@ def _parse_xml(body: bytes) -> ET.Element:
     parser.EndElementHandler = lambda name: builder.end(qualify(name))
     parser.CharacterDataHandler = builder.data
     try:
-        parser.Parse(body, True)
+        parser.Parse(text, True)
         return builder.close()
     except expat.ExpatError as err:
         raise FetchError(f"arXiv sent a response papers cannot read: {err}") from None
@@ -139,9 +128,13 @@ def _raise_if_error_entry(entry: ET.Element) -> None:
         raise ArxivRejectedError(summary or entry_id)
 
 
+def _entry_id(entry: ET.Element) -> tuple[str, int | None]:
+    return _split_version(_ABS_PREFIX.sub("", (_text(entry, f"{ATOM}id") or "").strip()))
+
+
 def _paper(entry: ET.Element) -> PaperMeta:
-    entry_id = _text(entry, f"{ATOM}id") or ""
-    arxiv_id, version = _split_version(_ABS_PREFIX.sub("", entry_id.strip()))
+    """The entry as a record; InvalidRecordError if it lacks what papers needs."""
+    arxiv_id, version = _entry_id(entry)
     versioned = arxiv_id if version is None else f"{arxiv_id}v{version}"
     categories = tuple(term for c in entry.findall(f"{ATOM}category") if (term := c.get("term", "").strip()))
     primary = entry.find(f"{ARXIV}primary_category")
@@ -156,8 +149,8 @@ def _paper(entry: ET.Element) -> PaperMeta:
             if (name := _text(a, f"{ATOM}name"))
         ),
         abstract=normalise_abstract(_text(entry, f"{ATOM}summary") or ""),
-        published=_iso(_text(entry, f"{ATOM}published")),
-        updated=_iso(_text(entry, f"{ATOM}updated")),
+        published=(published := _iso(_text(entry, f"{ATOM}published"))),
+        updated=_iso(_text(entry, f"{ATOM}updated")) or published,
         primary_category=primary_term or (categories[0] if categories else ""),
         categories=categories,
         doi=_optional(entry, f"{ARXIV}doi"),
@@ -201,11 +194,6 @@ def _optional(element: ET.Element, tag: str) -> str | None:
     return text or None
 
 
-def _int(element: ET.Element, tag: str) -> int | None:
-    text = (_text(element, tag) or "").strip()
-    return int(text) if text.isdigit() else None
-
-
 def _iso(text: str | None) -> str:
     """UTC ``YYYY-MM-DDTHH:MM:SSZ``; the manual's examples carry offsets like -05:00."""
     if not text or not text.strip():
@@ -213,7 +201,7 @@ def _iso(text: str | None) -> str:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise FetchError(f"arXiv sent a response papers cannot read: bad date {text.strip()!r}") from None
+        raise InvalidRecordError(f"bad date {text.strip()!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,107 @@
+"""``PaperMeta``: what papers keeps about one paper, whichever source it came from.
+
+A pure data class in model/ (not in sources/) because formats/ (BibTeX) and the CLI read it
+too, and formats/ must not import sources/: both sit on the same layer. Every record is
+checked when it is made, so a source cannot hand over, and the cache cannot give back, a
+record that would crash a later command (no ``published`` date, a title that is not text).
+
+Text from the network may carry terminal control sequences; ``strip_controls`` removes them
+from every field when a record is made, so nothing hostile is ever stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+# C0 controls except tab and newline (ESC included), DEL, and the C1 block (U+0080-U+009F).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (C0 but tab and newline, DEL, C1): they do nothing but harm."""
+    return _CONTROLS.sub("", text)
+
+
+class InvalidRecordError(ValueError):
+    """A record lacks a field papers needs, or holds the wrong kind of value."""
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    """One paper's metadata. Dates are UTC ISO 8601 (``2020-05-28T17:29:03Z``).
+
+    Constructing one checks it (InvalidRecordError) and strips control characters from its text.
+    """
+
+    arxiv_id: str
+    version: int | None
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    published: str
+    updated: str
+    primary_category: str
+    categories: tuple[str, ...]
+    doi: str | None
+    journal_ref: str | None
+    comment: str | None
+    pdf_url: str
+    abs_url: str
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, str):
+                object.__setattr__(self, spec.name, strip_controls(value))
+            elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                object.__setattr__(self, spec.name, tuple(strip_controls(v) for v in value))
+        problem = self._problem()
+        if problem:
+            raise InvalidRecordError(problem)
+
+    def _problem(self) -> str | None:
+        required = ("arxiv_id", "title", "published", "pdf_url", "abs_url")
+        for name in (*required, "abstract", "updated", "primary_category"):
+            if not isinstance(getattr(self, name), str):
+                return f"{name} is not text"
+        for name in required:
+            if not getattr(self, name).strip():
+                return f"no {name}"
+        if not _ISO_UTC.fullmatch(self.published):
+            return f"published is not a date: {self.published!r}"
+        for name in ("authors", "categories"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                return f"{name} is not a list of names"
+        for name in ("doi", "journal_ref", "comment"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                return f"{name} is not text"
+        if self.version is not None and (type(self.version) is not int or self.version < 1):
+            return f"version is not a positive number: {self.version!r}"
+        return None
+
+    @property
+    def year(self) -> int:
+        """Year v1 was submitted: what a citation of an arXiv preprint gives."""
+        return int(self.published[:4])
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"authors": list(self.authors), "categories": list(self.categories)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> PaperMeta:
+        """A record read back (from the cache); InvalidRecordError if it is not one."""
+        if not isinstance(data, dict):
+            raise InvalidRecordError("not a JSON object")
+        names = {spec.name for spec in fields(cls)}
+        missing = sorted(names - data.keys())
+        if missing:
+            raise InvalidRecordError(f"no {', '.join(missing)}")
+        values = {name: data[name] for name in names}
+        for name in ("authors", "categories"):
+            if isinstance(values[name], list):
+                values[name] = tuple(values[name])
+        return cls(**values)

@@ -1,0 +1,421 @@
+"""The one polite HTTP transport every source uses; httpx is imported here and nowhere else.
+
+What every request gets, whoever makes it:
+
+* our User-Agent (arXiv asks API clients to name themselves);
+* pacing per host: at least ``pace(host, seconds)`` from the end of one request to a host to
+  the start of the next, retries included, on the injected clock so tests never sleep;
+* retries only where they help: connection errors, timeouts, 5xx and 429, at most
+  ``max_retries``, backing off ``backoff`` * 1, 2, 4 ... s and never less than ``Retry-After``
+  says (read against the injected wall clock ``now``); never on another 4xx;
+* an overall deadline: ``give_up_after`` per request (retries included) and, if set with
+  ``limit_command``, one for the whole command. It holds against a server that trickles a
+  byte at a time: each read checks the clock, and a watchdog shuts the socket at the deadline,
+  so a read that would wait longer ends too;
+* redirects followed by hand, at most 5, a loop reported as a loop; a redirect to another
+  host only where the caller allows it (``cross_host=True``: page titles, PDFs), and then
+  never silently (``notify`` is told);
+* bodies streamed and capped, and decompressed here, in bounded steps, so a 10 KB gzip bomb
+  is refused at the cap like any other oversized body, and a broken gzip body is an error;
+* every failure an ``FetchError`` (exit 3) with one line saying what happened.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+import papers
+from papers.errors import FetchError
+
+USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
+MB = 1024 * 1024
+MAX_REDIRECTS = 5
+
+_T = TypeVar("_T")
+_RETRYABLE_STATUS = frozenset({429}) | frozenset(range(500, 600))
+_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+
+
+class _Retryable(Exception):
+    def __init__(self, problem: str, retry_after: float | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.retry_after = retry_after
+
+
+class _Watchdog:
+    """Shuts the request's socket when its deadline passes, so no single read can outlast it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: the socket is known as soon as the connection is made."""
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._socket = sock
+                if self.fired:
+                    self._shut()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._socket is not None:
+            with suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+
+class Response:
+    """What a source sees of an answer: status, headers, and a body read within the limits."""
+
+    def __init__(self, raw: httpx.Response, site: str, check: Callable[[], None]) -> None:
+        self._raw = raw
+        self.site = site
+        self._check = check
+        self.status = raw.status_code
+        self.reason = raw.reason_phrase
+        self.url = str(raw.url)
+        self.headers: dict[str, str] = {k.lower(): v for k, v in raw.headers.items()}
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def status_line(self) -> str:
+        return f"HTTP {self.status} {self.reason}".strip()
+
+    @property
+    def content_type(self) -> str:
+        """The media type, lower case, without parameters ("" if not given)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        return self._raw.charset_encoding
+
+    @property
+    def content_length(self) -> int | None:
+        value = self.headers.get("content-length", "")
+        return int(value) if value.isdigit() else None
+
+    def iter_bytes(self, limit: int) -> Iterator[bytes]:
+        """The body, decompressed, in pieces; FetchError once it passes ``limit`` bytes."""
+        encoding = self.headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("", "identity"):
+            inflater = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS)
+        else:
+            raise FetchError(f"{self.site} sent a body encoded as {encoding!r}, which papers cannot read")
+        size = 0
+        for raw in self._raw.iter_raw(_CHUNK):
+            self._check()
+            pieces = [raw] if inflater is None else self._inflate(inflater, raw, limit - size)
+            for piece in pieces:
+                size += len(piece)
+                if size > limit:
+                    what = "expands to" if inflater is not None else "is"
+                    raise FetchError(
+                        f"{self.site} sent a response papers cannot read: it {what} more than "
+                        f"the {_size(limit)} papers accepts"
+                    )
+                yield piece
+        if inflater is not None and not inflater.eof:
+            raise FetchError(
+                f"{self.site} sent a response papers cannot read: its compressed body is cut short"
+            )
+
+    def _inflate(self, inflater: Any, data: bytes, room: int) -> Iterator[bytes]:
+        """Decompress in steps of at most ``room + 1`` bytes, so a bomb never fills memory."""
+        try:
+            while data and not inflater.eof:
+                piece = inflater.decompress(data, max(room, 0) + 1)
+                room -= len(piece)
+                yield piece
+                data = inflater.unconsumed_tail
+        except zlib.error as err:
+            raise FetchError(
+                f"{self.site} sent a response papers cannot read: broken compressed body ({err})"
+            ) from None
+
+    def read(self, limit: int, *, truncate: bool = False) -> bytes:
+        """The body, at most ``limit`` bytes: refused above it, or with ``truncate`` cut there."""
+        length = self.content_length
+        if length is not None and length > limit and not truncate:
+            raise FetchError(
+                f"{self.site} sent a response papers cannot read: "
+                f"{length} bytes is more than the {_size(limit)} papers accepts"
+            )
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for piece in self.iter_bytes(limit):
+                parts.append(piece)
+                size += len(piece)
+        except FetchError:
+            if not truncate:
+                raise
+        return b"".join(parts)[:limit]
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MB} MB" if limit >= MB else f"{limit} bytes"
+
+
+class Transport:
+    """One HTTP client with one set of rules for every request papers makes (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], float] = time.time,
+        notify: Callable[[str], None] | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+        give_up_after: float = 30.0,
+        max_retries: int = 3,
+        backoff: float = 3.0,
+    ) -> None:
+        self._own_http = http is None
+        # No keep-alive: every request gets its own connection, so the watchdog always knows its socket.
+        self._http = (
+            http if http is not None else httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
+        )
+        self._clock = clock
+        self._sleep = sleep
+        self._now = now
+        self._notify = notify
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.give_up_after = give_up_after
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self._intervals: dict[str, float] = {}
+        self._names: dict[str, str] = {}
+        self._last: dict[str, float] = {}
+        self._command_deadline: float | None = None
+        self._command_budget = 0.0
+
+    def close(self) -> None:
+        if self._own_http:
+            self._http.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def pace(self, host: str, seconds: float, name: str | None = None) -> None:
+        """Keep ``seconds`` between requests to ``host``; call it ``name`` in messages."""
+        self._intervals[host] = max(seconds, self._intervals.get(host, 0.0))
+        if name:
+            self._names[host] = name
+
+    def limit_command(self, seconds: float) -> None:
+        """From now on, every request must end within ``seconds`` in total."""
+        self._command_budget = seconds
+        self._command_deadline = self._clock() + seconds
+
+    def site(self, url: str) -> str:
+        """What messages call the server behind ``url``: its name if it was given one, else its host."""
+        host = urlsplit(url).hostname or url
+        return self._names.get(host, host)
+
+    def get(
+        self,
+        url: str,
+        handle: Callable[[Response], _T],
+        *,
+        cross_host: bool = False,
+        budget: float | None = None,
+    ) -> _T:
+        """GET ``url`` and return ``handle(response)``, retrying where that helps, within the deadline.
+
+        ``budget`` replaces ``give_up_after`` for this request (a PDF may take longer than a query).
+        """
+        budget = self.give_up_after if budget is None else budget
+        deadline = self._clock() + budget
+        if self._command_deadline is not None:
+            deadline = min(deadline, self._command_deadline)
+        attempt_budget = self.connect_timeout + self.read_timeout
+        attempt = 0
+        while True:
+            try:
+                return self._follow(url, handle, deadline, budget, cross_host)
+            except _Retryable as err:
+                failure = err
+            attempt += 1
+            site = self.site(url)
+            if attempt > self.max_retries:
+                raise FetchError(f"could not reach {site}: {failure.problem} (tried {attempt} times)")
+            wait = max(self.backoff * 2 ** (attempt - 1), failure.retry_after or 0.0)
+            if self._clock() + wait + attempt_budget > deadline:
+                asked = f"; it asked to retry after {failure.retry_after:g} s" if failure.retry_after else ""
+                raise FetchError(
+                    f"could not reach {site}: {failure.problem}{asked} "
+                    f"(gave up after {attempt} tries, {self._budget_words(deadline, budget)})"
+                )
+            self._sleep(wait)
+
+    def _budget_words(self, deadline: float, budget: float | None = None) -> str:
+        if self._command_deadline is not None and deadline == self._command_deadline:
+            return f"the command's {self._command_budget:g} s budget"
+        return f"{self.give_up_after if budget is None else budget:g} s budget"
+
+    def _follow(
+        self, url: str, handle: Callable[[Response], _T], deadline: float, budget: float, cross_host: bool
+    ) -> _T:
+        seen = [url]
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            with self._send(current, deadline, budget) as response:
+                location = response.headers.get("location")
+                if response.status in _REDIRECT_STATUS and location:
+                    target = urljoin(current, location.strip())
+                    self._check_redirect(url, current, target, seen, cross_host)
+                    seen.append(target)
+                    current = target
+                    continue
+                if response.status in _RETRYABLE_STATUS:
+                    raise _Retryable(
+                        response.status_line, self._retry_after(response.headers.get("retry-after"))
+                    )
+                return handle(response)
+        raise FetchError(
+            f"{self.site(url)} redirected more than {MAX_REDIRECTS} times (last to {current}). "
+            "Check the link in a browser"
+        )
+
+    def _check_redirect(self, url: str, current: str, target: str, seen: list[str], cross_host: bool) -> None:
+        site = self.site(url)
+        if target in seen:
+            raise FetchError(
+                f"{site} redirects in a loop ({current} -> {target}). Check the link in a browser"
+            )
+        if urlsplit(target).scheme not in ("http", "https"):
+            raise FetchError(f"{site} redirected to {target}, which papers does not follow")
+        old, new = urlsplit(current).hostname, urlsplit(target).hostname
+        if old == new:
+            return
+        if not cross_host:
+            raise FetchError(
+                f"{site} redirected to another host ({new}), which papers does not follow for this request. "
+                "Check the configured address"
+            )
+        if self._notify is not None:
+            self._notify(f"redirected: {current} -> {target}")
+
+    @contextmanager
+    def _send(self, url: str, deadline: float, budget: float) -> Iterator[Response]:
+        host = urlsplit(url).hostname or ""
+        self._wait_for_turn(host)
+        remaining = deadline - self._clock()
+        site = self.site(url)
+        if remaining <= 0:
+            raise FetchError(
+                f"could not reach {site}: no time left ({self._budget_words(deadline, budget)} is used up)"
+            )
+        timeout = httpx.Timeout(
+            connect=min(self.connect_timeout, remaining),
+            read=min(self.read_timeout, remaining),
+            write=min(self.read_timeout, remaining),
+            pool=min(self.connect_timeout, remaining),
+        )
+        watchdog = _Watchdog(remaining)
+
+        def check() -> None:
+            if watchdog.fired or self._clock() > deadline:
+                raise _OutOfTime
+
+        try:
+            with (
+                watchdog,
+                self._http.stream(
+                    "GET",
+                    url,
+                    headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+                    timeout=timeout,
+                    follow_redirects=False,
+                    extensions={"trace": watchdog.trace},
+                ) as raw,
+            ):
+                yield Response(raw, site, check)
+        except _OutOfTime:
+            raise self._out_of_time(site, deadline, budget) from None
+        except httpx.TimeoutException:
+            if watchdog.fired:
+                raise self._out_of_time(site, deadline, budget) from None
+            raise _Retryable(f"no answer within {self.read_timeout:g} s (timed out)") from None
+        except httpx.TransportError as err:
+            if watchdog.fired:
+                raise self._out_of_time(site, deadline, budget) from None
+            raise _Retryable(" ".join(str(err).split()) or type(err).__name__) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as err:
+            raise FetchError(
+                f"could not fetch {url}: {' '.join(str(err).split()) or type(err).__name__}"
+            ) from None
+        finally:
+            # Stamped after failures too: a refused connection still counts as a request.
+            if host in self._intervals:
+                self._last[host] = self._clock()
+
+    def _out_of_time(self, site: str, deadline: float, budget: float) -> FetchError:
+        return FetchError(
+            f"could not reach {site}: no complete answer within the {self._budget_words(deadline, budget)} (gave up)"
+        )
+
+    def _wait_for_turn(self, host: str) -> None:
+        last = self._last.get(host)
+        if last is None:
+            return
+        gap = last + self._intervals.get(host, 0.0) - self._clock()
+        if gap > 0:
+            self._sleep(gap)
+
+    def _retry_after(self, value: str | None) -> float | None:
+        """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+        if not value:
+            return None
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - self._now())
+
+
+class _OutOfTime(Exception):
+    pass
