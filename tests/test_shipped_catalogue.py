@@ -141,6 +141,11 @@ def test_fixture_matches_shared_seed_when_present():
     pytest.skip("shared seed not reachable from this checkout")
 
 
+def test_the_example_list_is_the_seed():
+    """examples/reading-list.md is what the README imports: the same list papers.yaml was made from."""
+    assert (REPO / "examples" / "reading-list.md").read_bytes() == SEED.read_bytes()
+
+
 @pytest.mark.parametrize("which", ["frozen", "live"])
 def test_no_duplicate_mapping_keys(which: str, raw: str, live_raw: str):
     """safe_load silently keeps the last of two equal keys; look at the composed node tree instead."""
