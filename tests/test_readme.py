@@ -48,7 +48,7 @@ from arxiv_server import ArxivServer, FakeClock, Handler, new_entry
 from conftest import REPO, SHIPPED
 from papers.actions import fetch as fetching
 from papers.cli import app, state
-from papers.sources.arxiv.client import ArxivClient
+from papers.sources.http import Transport
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 README_DATE = "2026-11-26"  # the day the README's examples are shown as run on
@@ -63,9 +63,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "papers progress": "h7-render: NO_COLOR leaves bold and italic codes in progress",
     "papers show flashattention": "h7-render: NO_COLOR leaves bold codes in show",
     'papers fetch 1605.08386 --add --section "Some research papers"': "h7-render: NO_COLOR leaves bold codes in tables",
-    "papers pdf heat-bath-random-walks     # downloaded once into the cache, then reused; --open opens it": (
-        "h3-sources: the PDF download ignores PAPERS_ARXIV_URL and goes to arxiv.org"
-    ),
 }
 
 
@@ -338,7 +335,9 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             offline(monkeypatch)
             # The injected clock, as in test_fetch.py: arXiv's 3 s spacing and retry waits pass without sleeping.
             monkeypatch.setattr(
-                fetching, "default_client", lambda: ArxivClient(clock=clock, sleep=clock.sleep)
+                fetching,
+                "default_transport",
+                lambda notify=None: Transport(clock=clock, sleep=clock.sleep, notify=notify),
             )
             sandbox = Sandbox(tmp_path_factory.mktemp("readme"), server, monkeypatch)
             for document in DOCUMENTS:
