@@ -6,18 +6,35 @@ import itertools
 import re
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 import papers
-from arxiv_server import ArxivServer, FakeClock, answer_feed, body, huge, stall, status
+from arxiv_server import (
+    ArxivServer,
+    FakeClock,
+    answer_feed,
+    atom_feed,
+    body,
+    corrupt_gzip,
+    gzipped,
+    huge,
+    redirect,
+    send,
+    stall,
+    status,
+    trickle,
+    trickle_headers,
+)
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
 from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
 from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
+from papers.sources.base import Doi, InvalidDoiError, parse_doi, parse_paper_id
 from papers.sources.http import Transport
-from papers.sources.web import PageError, Web
+from papers.sources.web import NotAPdfError, PageError, Web
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ERROR_FEED = (FIXTURES / "lukasschwab_arxiv.py_tests_fixtures_id_abc_s0_m100_b79c8dcf6bc3.xml").read_bytes()
@@ -455,3 +472,209 @@ def test_a_batch_keeps_what_it_got(arxiv_server: ArxivServer, fake_clock: FakeCl
     assert isinstance(result.failed[ids[300]], FetchError)
     assert {e.exit_code for e in result.errors()} == {1, 3}
     assert len(arxiv_server.api_requests) == 3 + 4
+
+
+# --- the transport's deadline, redirects and compression (issue: network answers are checked) ----
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    feed = atom_feed(["2001.00001"])
+    arxiv_server.then(trickle(feed, every=0.02))
+    with client_for(arxiv_server, fake_clock, give_up_after=0.3) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert str(info.value) == "could not reach arXiv: no complete answer within the 0.3 s budget (gave up)"
+    assert arxiv_server.bytes_sent < len(feed)  # no read timeout fired: every byte came in time
+    assert len(arxiv_server.api_requests) == 1  # the budget is spent: no retry
+
+
+def test_trickling_headers_are_cut_off_at_the_deadline(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    """The watchdog: while headers trickle in, no read waits long enough to time out."""
+    arxiv_server.then(trickle_headers(every=0.02))
+    with client_for(arxiv_server, fake_clock, give_up_after=0.3) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert str(info.value) == "could not reach arXiv: no complete answer within the 0.3 s budget (gave up)"
+    assert arxiv_server.bytes_sent < 100_000
+
+
+def test_the_command_budget_bounds_every_request_after_it(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    transport = Transport(clock=fake_clock, sleep=fake_clock.sleep, read_timeout=2.0, connect_timeout=2.0)
+    transport.limit_command(0.3)
+    arxiv_server.then(trickle(atom_feed(["2001.00001"]), every=0.02))
+    with ArxivClient(arxiv_server.api, transport=transport) as client:
+        info = failure(client.fetch(["2001.00001"]), FetchError)
+    assert str(info.value) == (
+        "could not reach arXiv: no complete answer within the command's 0.3 s budget (gave up)"
+    )
+    fake_clock.slept.append(1.0)
+    with pytest.raises(
+        FetchError, match=r"^could not reach arXiv: no time left \(the command's 0\.3 s budget is used up\)$"
+    ):
+        Web(transport).page_title(f"{arxiv_server.url}/page")  # the same host: called arXiv
+    assert len(arxiv_server.requests) == 1
+
+
+def test_a_redirect_loop_is_one_clear_error(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.routes["/a"] = redirect("/b")
+    arxiv_server.routes["/b"] = redirect("/a")
+    with pytest.raises(FetchError, match=r"^127\.0\.0\.1 redirects in a loop \(.*/b -> .*/a\)") as info:
+        web_for(fake_clock).page_title(f"{arxiv_server.url}/a")
+    assert info.value.exit_code == 3
+    assert len(arxiv_server.requests) == 2
+
+
+def test_too_many_redirects(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    for n in range(10):
+        arxiv_server.routes[f"/r{n}"] = redirect(f"/r{n + 1}")
+    with pytest.raises(
+        FetchError, match=r"^127\.0\.0\.1 redirected more than 5 times \(last to .*/r6\)\. Check the link"
+    ):
+        web_for(fake_clock).page_title(f"{arxiv_server.url}/r0")
+    assert len(arxiv_server.requests) == 6
+
+
+def test_the_api_never_follows_a_redirect_to_another_host(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    elsewhere = arxiv_server.url.replace("127.0.0.1", "localhost") + "/api/query?id_list=2001.00001"
+    arxiv_server.then(redirect(elsewhere))
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(
+            client.fetch(["2001.00001"]), FetchError, "^arXiv redirected to another host \\(localhost\\)"
+        )
+    assert len(arxiv_server.requests) == 1
+    assert info.value.exit_code == 3
+
+
+def test_a_page_follows_a_redirect_to_another_host_and_says_so(
+    arxiv_server: ArxivServer, fake_clock: FakeClock
+) -> None:
+    real = arxiv_server.url.replace("127.0.0.1", "localhost") + "/page/real"
+    arxiv_server.routes["/moved"] = redirect(real, code=301)
+    arxiv_server.files["/page/real"] = b"<title>Moved here</title>"
+    notes: list[str] = []
+    transport = Transport(clock=fake_clock, sleep=fake_clock.sleep, notify=notes.append)
+    assert Web(transport).page_title(f"{arxiv_server.url}/moved") == "Moved here"
+    assert notes == [f"redirected: {arxiv_server.url}/moved -> {real}"]
+
+
+def test_a_same_host_redirect_is_followed_quietly(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(redirect("/api/query?id_list=2001.00001&max_results=1"))
+    notes: list[str] = []
+    transport = Transport(clock=fake_clock, sleep=fake_clock.sleep, notify=notes.append)
+    with ArxivClient(arxiv_server.api, transport=transport) as client:
+        assert list(client.fetch(["2001.00001"]).found) == [ArxivId("2001.00001")]
+    assert notes == []
+    assert fake_clock.slept == [pytest.approx(3.0, abs=0.1)]  # the second hop is a request to arXiv too
+
+
+def test_a_gzipped_answer_is_read(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(gzipped(atom_feed(["2001.00001"])))
+    with client_for(arxiv_server, fake_clock) as client:
+        assert list(client.fetch(["2001.00001"]).found) == [ArxivId("2001.00001")]
+    assert arxiv_server.api_requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize(
+    ("action", "problem"),
+    [
+        (corrupt_gzip, r"broken compressed body \(Error -3 while decompressing data: invalid"),
+        (gzipped(b"<feed/>" * 100, cut=12), "its compressed body is cut short"),
+    ],
+    ids=["corrupt", "cut-short"],
+)
+def test_a_broken_gzip_body_is_one_clear_error(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, action: Callable[..., None], problem: str
+) -> None:
+    arxiv_server.then(action)
+    with client_for(arxiv_server, fake_clock) as client:
+        info = failure(
+            client.fetch(["2001.00001"]), FetchError, "^arXiv sent a response papers cannot read: " + problem
+        )
+    assert info.value.exit_code == 3
+    assert len(arxiv_server.api_requests) == 1
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    bomb = b"<" + b" " * (8 * 1024 * 1024)  # 8 MB of spaces: about 8 KB compressed
+    arxiv_server.then(gzipped(bomb))
+    with client_for(arxiv_server, fake_clock, max_response_bytes=1024 * 1024) as client:
+        failure(
+            client.fetch(["2001.00001"]),
+            FetchError,
+            "^arXiv sent a response papers cannot read: it expands to more than the 1 MB papers accepts$",
+        )
+    assert arxiv_server.bytes_sent < 64 * 1024
+
+
+def test_an_unknown_content_encoding_is_refused(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.then(lambda handler: send(handler, 200, b"??", {"Content-Encoding": "br"}))
+    with client_for(arxiv_server, fake_clock) as client:
+        failure(client.fetch(["2001.00001"]), FetchError, "^arXiv sent a body encoded as 'br'")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "payload"),
+    [
+        ("text/html; charset=utf-8", b"<html><form>Log in</form></html>"),
+        ("application/pdf", b"<html>" + b" " * 2000 + b"</html>"),
+        ("application/octet-stream", b"<html>short</html>"),
+    ],
+    ids=["html", "long-body-not-pdf", "short-body-not-pdf"],
+)
+def test_a_pdf_that_is_not_a_pdf_is_refused_and_not_kept(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path, content_type: str, payload: bytes
+) -> None:
+    arxiv_server.routes["/login.pdf"] = lambda handler: send(handler, 200, payload, content_type=content_type)
+    dest = tmp_path / "pdfs" / "x.pdf"
+    with pytest.raises(NotAPdfError, match=r"/login\.pdf did not send a PDF \(") as info:
+        web_for(fake_clock).download_pdf(f"{arxiv_server.url}/login.pdf", dest)
+    assert str(info.value).endswith("perhaps a login page), so nothing was saved. Open the link in a browser")
+    assert info.value.exit_code == 1
+    assert not dest.exists() and list(tmp_path.rglob("*.part")) == []
+
+
+def test_a_page_title_loses_its_control_characters(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.files["/page"] = "<title>Evil\x1b]0;pwned\x07 \u009b31mpage</title>".encode()
+    assert web_for(fake_clock).page_title(f"{arxiv_server.url}/page") == "Evil]0;pwned 31mpage"
+
+
+def test_a_bad_url_is_one_clear_error(fake_clock: FakeClock) -> None:
+    for url in ("http://[nonsense", "ftp://example.org/x", "https://"):
+        with pytest.raises(
+            FetchError, match=f"^could not fetch {re.escape(url)}: not a web address papers can ask$"
+        ):
+            web_for(fake_clock).page_title(url)
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("10.1162/neco.1997.9.8.1735", "10.1162/neco.1997.9.8.1735"),
+        ("doi:10.1162/NECO.1997.9.8.1735", "10.1162/neco.1997.9.8.1735"),
+        ("https://doi.org/10.1038/nature14539", "10.1038/nature14539"),
+        ("http://dx.doi.org/10.1038/nature14539.", "10.1038/nature14539"),
+    ],
+)
+def test_parse_doi(text: str, doi: str) -> None:
+    assert parse_doi(text) == Doi(doi)
+    assert parse_paper_id(text) == Doi(doi)
+
+
+@pytest.mark.parametrize("text", ["10.1162", "doi:", "https://example.org/10.1/x", "11.1234/x"])
+def test_not_a_doi(text: str) -> None:
+    with pytest.raises(InvalidDoiError, match=r"^not a DOI: "):
+        parse_doi(text)
+
+
+def test_paper_ids_prefer_arxiv() -> None:
+    assert parse_paper_id("10.48550/arXiv.2005.14165") == ArxivId("2005.14165")
+    with pytest.raises(InvalidArxivIdError):
+        parse_paper_id("2013.12345")
+    result = FetchResult(missing=[Doi("10.1/x")], source="Semantic Scholar")
+    assert [str(e) for e in result.errors()] == ["not found on Semantic Scholar: 10.1/x"]

@@ -12,7 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_server import ArxivServer, FakeClock, body, new_entry, stall, status
+from arxiv_server import (
+    ArxivServer,
+    FakeClock,
+    body,
+    corrupt_gzip,
+    gzipped,
+    new_entry,
+    redirect,
+    send,
+    stall,
+    status,
+)
 from conftest import Run
 from papers.actions import fetch as fetching
 from papers.sources.http import Transport
@@ -192,7 +203,15 @@ def test_arxiv_error_entry_is_reported_as_arxiv_worded_it(run: Run, catalogue_fi
             ),
             "Error: arXiv sent a response papers cannot read",
         ),
+        (corrupt_gzip, "Error: arXiv sent a response papers cannot read: broken compressed body"),
+        (
+            gzipped(b"<" + b" " * (21 * 1024 * 1024)),
+            "Error: arXiv sent a response papers cannot read: it expands",
+        ),
+        (redirect("/api/query?id_list=2005.14165"), "Error: arXiv redirects in a loop"),
+        (redirect("http://localhost:9/api/query"), "Error: arXiv redirected to another host (localhost)"),
     ],
+    ids=["503", "429", "broken-xml", "entity", "broken-gzip", "gzip-bomb", "redirect-loop", "cross-host"],
 )
 def test_network_faults_exit_3_and_change_nothing(
     run: Run, catalogue_file: Path, arxiv, action, message: str
@@ -391,3 +410,134 @@ def test_a_page_that_cannot_be_read_leaves_the_title(run: Run, write_catalogue, 
         result.stderr == f"Error: could not fetch {page}: HTTP 404 Not Found. Check the link in a browser.\n"
     )
     assert path.read_bytes() == before
+
+
+# --- what arXiv and the web send is checked before it is kept ------------------------------------
+
+
+def test_an_incomplete_record_is_reported_and_never_cached(
+    run: Run, catalogue_file: Path, arxiv, isolated: Path
+) -> None:
+    arxiv.entries["2005.14165"] = arxiv.entries["2005.14165"].replace(
+        b"<published>2020-05-28T17:29:03Z</published>", b""
+    )
+    before = catalogue_file.read_bytes()
+    result = run("fetch", "2005.14165", "flashattention")
+    assert result.exit_code == 3
+    assert result.stderr.endswith(
+        "Error: arXiv sent an incomplete record for 2005.14165 (no published), so it was not stored. "
+        "Try again later.\n"
+    )
+    assert "updated flashattention" in result.stderr  # the rest of the batch is kept
+    assert not (isolated / "cache" / "papers" / "arxiv" / "2005.14165.json").exists()
+    assert catalogue_file.read_bytes() != before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("show", "gpt3"), ("export", "--format", "bibtex"), ("note", "gpt3", "--no-edit"), ("fetch", "gpt3")],
+    ids=["show", "bibtex", "note", "fetch"],
+)
+def test_a_bad_cache_record_is_a_miss_with_a_warning(
+    run: Run, catalogue_file: Path, arxiv, isolated: Path, command: tuple[str, ...]
+) -> None:
+    record = isolated / "cache" / "papers" / "arxiv" / "2005.14165.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"arxiv_id": "2005.14165", "title": "T", "published": ""}))
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: ignoring the cached record of 2005.14165 ({record}: no " in result.stderr
+    assert "Traceback" not in result.stderr
+    if command[0] == "fetch":
+        assert len(arxiv.api_requests) == 1  # asked again, and the record replaced
+        assert json.loads(record.read_text())["published"] == "2020-05-28T17:29:03Z"
+
+
+def test_control_characters_in_a_title_are_stripped_before_storing(
+    run: Run, write_catalogue, arxiv, isolated: Path
+) -> None:
+    path = write_catalogue(
+        "sections:\n  - name: S\n    items:\n      - key: gpt3\n        arxiv: 2005.14165\n        title: gpt3\n"
+    )
+    arxiv.entries["2005.14165"] = arxiv.entries["2005.14165"].replace(
+        b"Language Models are Few-Shot Learners",
+        "Language\x1b]0;pwned\x07 Models \u009b2Jare\x1b[31m Few-Shot Learners".encode(),
+    )
+    result = run("fetch", "gpt3")
+    assert result.exit_code == 0, result.stderr
+    assert item(run, "gpt3")["title"] == "Language]0;pwned Models 2Jare[31m Few-Shot Learners"
+    text = path.read_text()
+    assert "\x1b" not in text and "\u009b" not in text and "\\e" not in text
+    cached = (isolated / "cache" / "papers" / "arxiv" / "2005.14165.json").read_text()
+    assert "\\u001b" not in cached and "\x1b" not in cached
+
+
+def test_an_id_no_item_holds_says_how_to_add_it(run: Run, catalogue_file: Path, arxiv) -> None:
+    result = run("fetch", "2307.08691")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "not in the catalogue: 2307.08691. To add it: papers fetch 2307.08691 --add --section SECTION\n"
+    )
+
+
+def test_a_second_fetch_all_says_there_is_nothing_to_fetch(run: Run, catalogue_file: Path, arxiv) -> None:
+    assert run("fetch", "--all").exit_code == 0
+    again = run("fetch", "--all")
+    assert again.exit_code == 0
+    assert again.stderr == (
+        "nothing to fetch: every item with an arXiv id has its metadata (--refresh asks arXiv again)\n"
+    )
+    assert again.stdout == ""
+    assert len(arxiv.api_requests) == 1
+
+
+def test_a_page_moved_to_another_host_is_followed_and_said(run: Run, write_catalogue, arxiv) -> None:
+    moved = f"{arxiv.url}/page/old"
+    real = arxiv.url.replace("127.0.0.1", "localhost") + "/page/new"
+    arxiv.routes["/page/old"] = redirect(real, code=301)
+    arxiv.files["/page/new"] = b"<title>Moved page</title>"
+    write_catalogue(f"sections:\n  - name: S\n    items:\n      - key: moved\n        title: {moved}\n")
+    result = run("fetch", "moved")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"redirected: {moved} -> {real}\ntitled moved: Moved page\n"
+
+
+def test_a_pdf_link_on_arxiv_goes_to_the_configured_server(
+    run: Run, catalogue_file: Path, arxiv, isolated: Path
+) -> None:
+    arxiv.files["/pdf/2205.14135v1"] = (
+        b"%PDF-1.5 flash"  # the record links https://arxiv.org/pdf/2205.14135v1
+    )
+    result = run("pdf", "flashattention")
+    assert result.exit_code == 0, result.stderr
+    assert [r.path for r in arxiv.requests] == ["/api/query", "/pdf/2205.14135v1"]
+
+
+def test_a_pdf_that_is_a_login_page_is_an_error_and_not_kept(
+    run: Run, catalogue_file: Path, arxiv, isolated: Path
+) -> None:
+    arxiv.routes["/pdf/2205.14135v1"] = lambda handler: send(
+        handler, 200, b"<html>Please log in</html>", content_type="text/html"
+    )
+    result = run("pdf", "flashattention")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {arxiv.url}/pdf/2205.14135v1 did not send a PDF (text/html; perhaps a login page), "
+        "so nothing was saved. Open the link in a browser.\n"
+    )
+    assert result.stdout == ""
+    assert list((isolated / "cache" / "papers").glob("pdfs/*")) == []
+    assert run("pdf", "flashattention").exit_code == 1
+    assert [r.path for r in arxiv.requests].count("/pdf/2205.14135v1") == 2  # not cached: asked again
+
+
+def test_pdf_open_with_no_viewer_says_so(
+    run: Run, catalogue_file: Path, arxiv, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arxiv.files["/pdf/2205.14135v1"] = b"%PDF-1.5 flash"
+    monkeypatch.setenv("PATH", str(isolated / "no-programs-here"))
+    result = run("pdf", "flashattention", "--open")
+    assert result.exit_code == 1
+    dest = isolated / "cache" / "papers" / "pdfs" / "2205.14135v1.pdf"
+    assert result.stdout == f"{dest}\n"
+    assert result.stderr == f"Error: no PDF viewer could be started for {dest}. Open the file yourself.\n"

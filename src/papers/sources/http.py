@@ -36,6 +36,7 @@ import httpx
 
 import papers
 from papers.errors import FetchError
+from papers.model.paper import strip_controls
 
 USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
 MB = 1024 * 1024
@@ -249,7 +250,7 @@ class Transport:
 
     def site(self, url: str) -> str:
         """What messages call the server behind ``url``: its name if it was given one, else its host."""
-        host = urlsplit(url).hostname or url
+        host = _host(url) or url
         return self._names.get(host, host)
 
     def get(
@@ -264,6 +265,8 @@ class Transport:
 
         ``budget`` replaces ``give_up_after`` for this request (a PDF may take longer than a query).
         """
+        if not _host(url):
+            raise FetchError(f"could not fetch {url}: not a web address papers can ask")
         budget = self.give_up_after if budget is None else budget
         deadline = self._clock() + budget
         if self._command_deadline is not None:
@@ -293,6 +296,10 @@ class Transport:
             return f"the command's {self._command_budget:g} s budget"
         return f"{self.give_up_after if budget is None else budget:g} s budget"
 
+    def _the_budget(self, deadline: float, budget: float) -> str:
+        words = self._budget_words(deadline, budget)
+        return words if words.startswith("the ") else f"the {words}"
+
     def _follow(
         self, url: str, handle: Callable[[Response], _T], deadline: float, budget: float, cross_host: bool
     ) -> _T:
@@ -302,7 +309,7 @@ class Transport:
             with self._send(current, deadline, budget) as response:
                 location = response.headers.get("location")
                 if response.status in _REDIRECT_STATUS and location:
-                    target = urljoin(current, location.strip())
+                    target = _join(current, location)
                     self._check_redirect(url, current, target, seen, cross_host)
                     seen.append(target)
                     current = target
@@ -323,9 +330,9 @@ class Transport:
             raise FetchError(
                 f"{site} redirects in a loop ({current} -> {target}). Check the link in a browser"
             )
-        if urlsplit(target).scheme not in ("http", "https"):
-            raise FetchError(f"{site} redirected to {target}, which papers does not follow")
-        old, new = urlsplit(current).hostname, urlsplit(target).hostname
+        old, new = _host(current), _host(target)
+        if not new:
+            raise FetchError(f"{site} redirected to {target}, which is not a web address papers can ask")
         if old == new:
             return
         if not cross_host:
@@ -338,13 +345,13 @@ class Transport:
 
     @contextmanager
     def _send(self, url: str, deadline: float, budget: float) -> Iterator[Response]:
-        host = urlsplit(url).hostname or ""
+        host = _host(url)
         self._wait_for_turn(host)
         remaining = deadline - self._clock()
         site = self.site(url)
         if remaining <= 0:
             raise FetchError(
-                f"could not reach {site}: no time left ({self._budget_words(deadline, budget)} is used up)"
+                f"could not reach {site}: no time left ({self._the_budget(deadline, budget)} is used up)"
             )
         timeout = httpx.Timeout(
             connect=min(self.connect_timeout, remaining),
@@ -392,7 +399,7 @@ class Transport:
 
     def _out_of_time(self, site: str, deadline: float, budget: float) -> FetchError:
         return FetchError(
-            f"could not reach {site}: no complete answer within the {self._budget_words(deadline, budget)} (gave up)"
+            f"could not reach {site}: no complete answer within {self._the_budget(deadline, budget)} (gave up)"
         )
 
     def _wait_for_turn(self, host: str) -> None:
@@ -419,3 +426,19 @@ class Transport:
 
 class _OutOfTime(Exception):
     pass
+
+
+def _join(base: str, location: str) -> str:
+    try:
+        return urljoin(base, strip_controls(location).strip())
+    except ValueError:
+        return location
+
+
+def _host(url: str) -> str:
+    """The host of an http(s) URL; "" if it has none, is not http(s), or is not a URL at all."""
+    try:
+        parts = urlsplit(url)
+        return (parts.hostname or "") if parts.scheme in ("http", "https") else ""
+    except ValueError:  # "http://[nonsense"
+        return ""
