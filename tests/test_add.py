@@ -7,7 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import Run
+from test_fetch import arxiv  # noqa: F401  (the stand-in arXiv, as a fixture)
 
 
 def listed(run: Run) -> dict[str, dict[str, object]]:
@@ -118,3 +121,75 @@ def test_added_items_can_be_ticked_and_untouched_items_stay_byte_identical(
     items = listed(run)
     assert [items[k]["status"] for k in ("one", "two", "three")] == ["todo", "done", "todo"]
     assert items["three"]["section"] == "B"
+
+
+# --- where the new paper goes: --section is a prefix, --parent alone is enough -------------------
+
+
+def test_add_takes_a_section_prefix_in_any_case(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "Mistral 7B", "--section", "DEV")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "added mistral-7b: Mistral 7B (in Development of language models)\n"
+    assert listed(run)["mistral-7b"]["section"] == "Development of language models"
+
+
+def test_add_under_a_parent_takes_the_parents_section(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "Mistral 7B", "--parent", "transformer")
+    assert result.exit_code == 0, result.stderr
+    item = listed(run)["mistral-7b"]
+    assert (item["section"], item["parent"]) == ("Development of language models", "transformer")
+
+
+def test_the_readme_add_runs_as_written(run: Run, catalogue_file: Path) -> None:
+    result = run(
+        "add", "Mistral 7B", "--section", "dev", "--parent", "transformer",
+        "--arxiv", "https://arxiv.org/abs/2310.06825v1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stderr
+        == "added mistral-7b: Mistral 7B (in Development of language models, under transformer)\n"
+    )
+    assert result.stdout == "mistral-7b\n"
+
+
+def test_add_refuses_a_section_the_parent_is_not_in(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "Mistral 7B", "--section", "models", "--parent", "transformer")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: 'transformer' is in section 'Development of language models', not 'models'. "
+        "Leave out --section or give the parent's section.\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
+def test_add_refuses_a_prefix_of_several_sections(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "A paper", "--section", "some")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 'some' starts 2 sections: Some research papers, Some resourceful repos. Give more of the name.\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
+def test_add_needs_a_section_or_a_parent(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "A paper")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: add needs --section (or --parent) to know where the new paper goes.\n"
+
+
+def test_new_section_takes_the_name_literally(run: Run, catalogue_file: Path) -> None:
+    assert run("add", "One", "--section", "models", "--new-section").exit_code == 0
+    assert run("add", "Two", "--section", "Mod", "--new-section").exit_code == 0
+    items = listed(run)
+    assert (items["one"]["section"], items["two"]["section"]) == ("Models", "Mod")
+
+
+@pytest.mark.usefixtures("arxiv")
+def test_fetch_add_takes_a_section_prefix(run: Run, catalogue_file: Path) -> None:
+    result = run("fetch", "2307.08691", "--add", "--section", "some research")
+    assert result.exit_code == 0, result.stderr
+    (new,) = [item for item in listed(run).values() if item["arxiv"] == "2307.08691"]
+    assert new["section"] == "Some research papers"

@@ -114,3 +114,28 @@ def test_an_empty_listing_says_so_on_stderr(run: Run, catalogue_file: Path) -> N
     assert result.stdout == ""
     assert result.stderr == "nothing to list with these filters\n"
     assert json.loads(run("list", "--todo", "--section", "models", "--json").stdout) == []
+
+
+# --- sections: a name or a case-insensitive prefix of exactly one -------------------------------
+
+
+def test_a_prefix_of_several_sections_is_an_error_naming_them(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--section", "SOME")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: 'SOME' starts 2 sections: Some research papers, Some resourceful repos. Give more of the name.\n"
+    )
+    assert run("export", "--section", "some").exit_code == 1
+
+
+def test_a_whole_section_name_wins_over_longer_names_it_starts(run: Run, write_catalogue) -> None:
+    write_catalogue(
+        "sections:\n"
+        "  - name: Models\n    items:\n      - {key: rnn, title: RNN}\n"
+        "  - name: Models of vision\n    items:\n      - {key: vit, title: ViT}\n"
+    )
+    assert [item["key"] for item in items_of(run("list", "--section", "models", "--json").stdout)] == ["rnn"]
+    assert [item["key"] for item in items_of(run("list", "--section", "models o", "--json").stdout)] == [
+        "vit"
+    ]

@@ -30,7 +30,7 @@ def list_items(
     path: str | os.PathLike[str], *, todo: bool = False, done: bool = False, section: str | None = None
 ) -> Listing:
     """The items `papers list` shows: all of them, only those not done (`todo`), only the done ones
-    (`done`), in the sections whose name starts with `section` (any case)."""
+    (`done`), in the one section `section` names (its name or the start of it, any case)."""
     cat = storage.load_catalogue(Path(path))
     return Listing(cat, catalogue.select(cat, todo=todo, done=done, section=section))
 

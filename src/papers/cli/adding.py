@@ -13,6 +13,7 @@ from papers.cli.app import (
     complete_key,
     note,
 )
+from papers.errors import UsageError
 from papers.model import catalogue
 from papers.store import load as storage
 
@@ -21,8 +22,14 @@ from papers.store import load as storage
 def add(
     title: Annotated[str, typer.Argument(help="The paper's title.", show_default=False)],
     section: Annotated[
-        str, typer.Option("--section", "-s", help="The section to add it to.", show_default=False)
-    ],
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="The section to add it to: its name or the start of it (any case). Default with --parent: the parent's.",
+            show_default=False,
+        ),
+    ] = None,
     arxiv: Annotated[str | None, typer.Option("--arxiv", help="Its arXiv id, e.g. 2205.14135.")] = None,
     url: Annotated[
         str | None, typer.Option("--url", help="Its canonical URL, when it is not on arXiv.")
@@ -35,10 +42,13 @@ def add(
         str | None, typer.Option("--key", help="The key to type; default: made from the title.")
     ] = None,
     new_section: Annotated[
-        bool, typer.Option("--new-section", help="Create the section if it does not exist.")
+        bool,
+        typer.Option("--new-section", help="Create the section unless one has exactly this name."),
     ] = False,
 ) -> None:
     """Add a paper to the catalogue with a fresh, unique key."""
+    if section is None and parent is None:
+        raise UsageError("add needs --section (or --parent) to know where the new paper goes")
     arxiv_id = _parse_arxiv_option(arxiv)
     path = catalogue_path(must_exist=not new_section)
     with storage.editing(path, create=new_section) as editor:

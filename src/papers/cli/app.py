@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from papers import __version__
-from papers.errors import PapersError
+from papers.errors import PapersError, UsageError
 from papers.store import load as storage
 from papers.store.paths import find_catalogue
 
@@ -119,8 +119,16 @@ TodoOpt = Annotated[bool, typer.Option("--todo", help="Only what is not done yet
 DoneOpt = Annotated[bool, typer.Option("--done", help="Only what is done.")]
 SectionOpt = Annotated[
     str | None,
-    typer.Option("--section", "-s", help="Only sections whose name starts with this (any case)."),
+    typer.Option("--section", "-s", help="Only the section with this name or name start (any case)."),
 ]
+
+
+def check_status_filter(todo: bool, done: bool) -> None:
+    """--todo with --done asks for nothing; the CLI words the flags, the core never names them."""
+    if todo and done:
+        raise UsageError("--todo and --done exclude each other. Use one of them")
+
+
 QueriesArg = Annotated[
     list[str],
     typer.Argument(

@@ -17,6 +17,7 @@ from papers.cli.app import (
     SectionOpt,
     TodoOpt,
     catalogue_path,
+    check_status_filter,
     command,
     note,
 )
@@ -32,6 +33,7 @@ def list_papers(
     In a terminal the list is aligned and coloured; piped, it is tab-separated
     (status, key, title, arxiv, section, note), one item per line.
     """
+    check_status_filter(todo, done)
     listing = actions.list_items(catalogue_path(), todo=todo, done=done, section=section)
     out = sys.stdout
     if json_:

@@ -14,6 +14,7 @@ from papers.cli.app import (
     SectionOpt,
     TodoOpt,
     catalogue_path,
+    check_status_filter,
     command,
     note,
 )
@@ -75,6 +76,7 @@ def export(
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
     archivePrefix and primaryClass, cite keys like vaswani2017attention.
     """
+    check_status_filter(todo, done)
     path = catalogue_path()
     exported = actions.export(path, format_, todo=todo, done=done, section=section)
     if exported.unfetched:

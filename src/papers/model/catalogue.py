@@ -126,9 +126,6 @@ class Catalogue:
         folded = name.casefold()
         return next((s for s in self.sections if s.name.casefold() == folded), None)
 
-    def children_of(self, item: Item) -> list[Item]:
-        return [self._by_key[k] for k in item.children]
-
 
 # --- queries ---------------------------------------------------------------------------------
 
@@ -267,22 +264,41 @@ def resolve_all(catalogue: Catalogue, queries: Iterable[str]) -> list[Item]:
     return list(unique.values())
 
 
+def find_section(catalogue: Catalogue, name: str) -> Section:
+    """The one section a name or a case-insensitive prefix of it names (`dev`, `some research`).
+
+    A whole name wins over longer names it starts; a prefix of several sections is an error
+    that lists them (exit 1, like an ambiguous paper query: the catalogue, not the input, is at issue).
+    """
+    wanted = " ".join(name.split())
+    exact = catalogue.section(wanted)
+    if exact is not None:
+        return exact
+    folded = wanted.casefold()
+    candidates = [s for s in catalogue.sections if s.name.casefold().startswith(folded)]
+    if not candidates:
+        raise PaperNotFoundError(
+            f"no section starts with '{name}'. Sections: " + ", ".join(s.name for s in catalogue.sections)
+        )
+    if len(candidates) > 1:
+        raise AmbiguousQueryError(
+            f"'{name}' starts {len(candidates)} sections: "
+            + ", ".join(s.name for s in candidates)
+            + ". Give more of the name"
+        )
+    return candidates[0]
+
+
 def select(
     catalogue: Catalogue, *, todo: bool = False, done: bool = False, section: str | None = None
 ) -> list[Item]:
-    """Items shown by `papers list`: filtered by status and a case-insensitive section prefix."""
+    """Items shown by `papers list`: filtered by status and by one section (a name or its prefix)."""
     if todo and done:
-        raise UsageError("--todo and --done exclude each other. Use one of them")
+        raise ValueError("todo and done exclude each other: ask for one of them")
     items: Iterable[Item] = catalogue.items
     if section is not None:
-        prefix = section.casefold()
-        names = {s.name for s in catalogue.sections if s.name.casefold().startswith(prefix)}
-        if not names:
-            raise PaperNotFoundError(
-                f"no section starts with '{section}'. Sections: "
-                + ", ".join(s.name for s in catalogue.sections)
-            )
-        items = (item for item in items if item.section in names)
+        name = find_section(catalogue, section).name
+        items = (item for item in items if item.section == name)
     if todo:
         items = (item for item in items if item.status != "done")
     elif done:
@@ -333,14 +349,19 @@ def plan_add(
     catalogue: Catalogue,
     title: str,
     *,
-    section: str,
+    section: str | None,
     arxiv: str | None = None,
     url: str | None = None,
     parent: str | None = None,
     key: str | None = None,
     new_section: bool = False,
 ) -> NewItem:
-    """Check an `add` against the catalogue and say exactly what to write."""
+    """Check an `add` against the catalogue and say exactly what to write.
+
+    `section` is a name or a case-insensitive prefix of one; with a parent it may be left out
+    (the item goes into the parent's section). With `new_section` only a whole name counts as
+    an existing section: any other is created under exactly that name.
+    """
     title = " ".join(title.split())
     if not title:
         raise UsageError("the title is empty. Give the paper's title")
@@ -351,27 +372,30 @@ def plan_add(
             )
         if key in catalogue.keys:
             raise UsageError(f"the key '{key}' is taken by '{catalogue[key].title}'. Choose another --key")
-    found = catalogue.section(section)
+    wanted = " ".join(section.split()) if section is not None else ""
     if parent is not None:
         parent_item = catalogue.get(parent)
         if parent_item is None:
             raise PaperNotFoundError(f"no item has the key '{parent}'. Give --parent an existing key")
-        if found is not None and parent_item.section != found.name:
+        if not parent_item.section.casefold().startswith(wanted.casefold()):
             raise UsageError(
-                f"'{parent}' is in section '{parent_item.section}', not '{found.name}'. "
+                f"'{parent}' is in section '{parent_item.section}', not '{section}'. "
                 "Leave out --section or give the parent's section"
             )
-        section_name = parent_item.section
-        is_new_section = False
-    elif found is not None:
-        section_name, is_new_section = found.name, False
+        section_name, is_new_section = parent_item.section, False
+    elif not wanted:
+        raise UsageError("a new paper needs a section or a parent. Give --section or --parent")
     elif new_section:
-        section_name, is_new_section = " ".join(section.split()), True
+        found = catalogue.section(wanted)
+        section_name, is_new_section = (found.name, False) if found else (wanted, True)
     else:
-        raise PaperNotFoundError(
-            f"no section is called '{section}'. Add --new-section to create it, or use one of: "
-            + ", ".join(s.name for s in catalogue.sections)
-        )
+        try:
+            section_name, is_new_section = find_section(catalogue, wanted).name, False
+        except PaperNotFoundError:
+            raise PaperNotFoundError(
+                f"no section is called '{section}'. Add --new-section to create it, or use one of: "
+                + ", ".join(s.name for s in catalogue.sections)
+            ) from None
     fields: dict[str, Any] = {
         "key": key or unique_key(title, catalogue.keys),
         "title": title,
