@@ -17,8 +17,16 @@ class CatalogueError(PapersError):
     """papers.yaml is missing, unreadable or invalid."""
 
 
+class CatalogueChangedError(CatalogueError):
+    """Another program saved the catalogue while papers was editing it; nothing was written."""
+
+
 class CatalogueNotFoundError(CatalogueError):
     """No catalogue was given and none was found."""
+
+
+class OutputError(PapersError):
+    """A file papers was asked to write (an export, a picture) could not be written."""
 
 
 class PaperNotFoundError(PapersError):

@@ -15,6 +15,7 @@ from typing import Any
 from papers.errors import NoteError
 from papers.model.catalogue import Item
 from papers.model.keys import is_valid_key
+from papers.store.fileio import create_bytes
 from papers.store.paths import display_path
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
@@ -27,6 +28,14 @@ def note_path(notes_dir: Path, key: str) -> Path:
     A valid key of reasonable length is its own file name. Anything else (``../x``, ``a/b``, NUL) is
     reduced to safe characters plus a short hash of the original, so two odd keys never share a note.
     """
+    path = _note_file(notes_dir, key)
+    # Belt and braces: a symlink planted in notes_dir must not lead the write elsewhere either.
+    if not path.resolve().is_relative_to(notes_dir.resolve()):
+        raise ValueError(f"note for {key!r} would escape {notes_dir}")
+    return path
+
+
+def _note_file(notes_dir: Path, key: str) -> Path:
     # File names stop at 255 bytes on common file systems, so a very long key is shortened and hashed too.
     if is_valid_key(key) and len(key) <= _MAX_STEM:
         stem = key
@@ -36,11 +45,7 @@ def note_path(notes_dir: Path, key: str) -> Path:
         readable = _UNSAFE.sub("-", ascii_text).strip(".-_")[:_MAX_STEM] or "note"
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         stem = f"{readable}-{digest}"
-    path = notes_dir / f"{stem}.md"
-    # Belt and braces: a symlink planted in notes_dir must not lead the write elsewhere either.
-    if not path.resolve().is_relative_to(notes_dir.resolve()):
-        raise ValueError(f"note for {key!r} would escape {notes_dir}")
-    return path
+    return notes_dir / f"{stem}.md"
 
 
 def render_note(item: dict[str, Any], meta: dict[str, Any] | None = None) -> str:
@@ -75,12 +80,14 @@ def render_note(item: dict[str, Any], meta: dict[str, Any] | None = None) -> str
 
 
 def create_note(path: Path, text: str) -> bool:
-    """Write a new note; False, touching nothing, if one is already there (a note is the user's own)."""
+    """Write a new note; False, touching nothing, if one is already there (a note is the user's own).
+
+    The note appears whole or not at all (a full disk leaves no empty note), with the usual
+    `0666 & ~umask`, and only where nothing is: not even a dangling symlink is written through.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # "x" makes the existence check and the creation one step: no window for a race to overwrite.
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        create_bytes(path, text.encode("utf-8"))
     except FileExistsError:
         return False
     return True
@@ -117,7 +124,13 @@ def start_note(catalogue_file: Path, item: Item) -> StartedNote:
     recorded = _recorded_note(folder, item.note)
     if recorded is not None:
         return StartedNote(recorded, created=False, record=None)
-    path = note_path(folder / "notes", item.key)
+    path = _note_file(folder / "notes", item.key)
+    if path.is_symlink():
+        # Not display_path(path), which would show the link's target.
+        raise NoteError(
+            f"{display_path(path.parent)}/{path.name} is a symbolic link, which papers will not follow: nothing was "
+            "changed. Put the note itself there, or name the note's file in the item's note: field"
+        )
     try:
         created = create_note(path, render_note(item.to_json(), load_cached_meta(item)))
     except OSError as err:

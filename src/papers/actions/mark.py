@@ -16,6 +16,7 @@ from pathlib import Path
 from papers.model import catalogue
 from papers.model.catalogue import Change, Item
 from papers.store import load as storage
+from papers.store.yamledit.editor import Editor
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,13 @@ def mark(
     Ticking a parent does not tick its children.
     """
     day = (today or dt.date.today()).isoformat()
-    with storage.editing(Path(path)) as editor:
-        items = catalogue.resolve_all(editor.catalogue, queries)
+    wanted = list(queries)
+
+    def change_status(editor: Editor) -> MarkResult:
+        # Runs again on the new file if another program saves it meanwhile (see storage.edit).
+        items = catalogue.resolve_all(editor.catalogue, wanted)
         changes, unchanged = catalogue.set_status(items, status, day)
         editor.apply(changes)
-    return MarkResult(status, [Marked(editor.catalogue[change.key], change) for change in changes], unchanged)
+        return MarkResult(status, [Marked(editor.catalogue[c.key], c) for c in changes], unchanged)
+
+    return storage.edit(Path(path), change_status)

@@ -17,6 +17,7 @@ from papers.errors import UsageError
 from papers.formats.registry import ExportFormat
 from papers.formats.types import Exported
 from papers.model import catalogue
+from papers.store import fileio
 from papers.store import load as storage
 
 # A reading list is a few hundred kilobytes; the bound is the one arXiv responses get.
@@ -117,8 +118,9 @@ def export(
 
 
 def write_export(path: str | os.PathLike[str], output: str | os.PathLike[str], text: str) -> None:
-    """Write an export to `output` atomically; never over the catalogue at `path` itself."""
+    """Write an export to `output` (atomically, or into a pipe or terminal); never over the
+    catalogue at `path` itself. OutputError if it cannot be written."""
     target = Path(output)
     if target.resolve() == Path(path).resolve():
         raise UsageError(f"{output} is the catalogue itself. Write the export to another file")
-    storage.write_atomically(target, text)
+    fileio.write_output(target, text)

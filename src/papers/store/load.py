@@ -14,13 +14,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-from papers.errors import CatalogueError
+from papers.errors import CatalogueChangedError, CatalogueError
 from papers.model.catalogue import Catalogue, Item, Section
+from papers.store import fileio
 from papers.store.fileio import atomic_write_bytes
+from papers.store.lock import hold
 from papers.store.parse import parse_catalogue
 from papers.store.paths import cache_dir, display_path
 from papers.store.yamledit.editor import Editor
@@ -40,12 +42,14 @@ def load_catalogue(path: Path) -> Catalogue:
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogueError(f"{display_path(path)} does not exist. Check the path or pass --file") from None
     except OSError as err:
-        raise CatalogueError(
-            f"cannot read {display_path(path)}: {err.strerror}. Check its permissions"
-        ) from None
+        raise _unreadable(path, err) from None
+
+
+def _unreadable(path: Path, err: OSError) -> CatalogueError:
+    if isinstance(err, FileNotFoundError):
+        return CatalogueError(f"{display_path(path)} does not exist. Check the path or pass --file")
+    return CatalogueError(f"cannot read {display_path(path)}: {err.strerror}. Check its permissions")
 
 
 TodoMemory = dict[str, bool]
@@ -110,41 +114,46 @@ def _write_cache(
 # --- writing -------------------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically (used for catalogues and exports alike)."""
-    try:
-        atomic_write_bytes(path, text.encode("utf-8"))
-    except OSError as err:
-        raise CatalogueError(
-            f"could not write {display_path(path)}: {err.strerror or err}. Nothing was changed"
-        ) from None
+def write_atomically(path: Path, text: str, expected: fileio.Snapshot | None = None) -> None:
+    """Replace the catalogue with `text`, by the rules of `fileio.write_bytes` (the real file behind
+    a symlink, owner and mode kept, a read-only file refused).
 
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on a file beside the catalogue for a whole read-modify-write.
-
-    The catalogue itself cannot carry the lock: the atomic rename replaces its inode.
+    With `expected` (what was read), a file someone else has saved since is never overwritten:
+    CatalogueChangedError, and nothing is written.
     """
-    lock_path = path.parent / f".{path.name}.lock"
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise CatalogueError(
-            f"cannot lock {display_path(path)}: {err.strerror}. Check that its folder is writable"
+        fileio.write_bytes(path, text.encode("utf-8"), expected=expected)
+    except fileio.ChangedError:
+        raise CatalogueChangedError(
+            f"{display_path(path)} was saved by another program while papers was editing it: "
+            "nothing was written, so its changes are kept. Run the command again"
         ) from None
-    try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            import msvcrt
+    except OSError as err:
+        raise CatalogueError(fileio.failure_message(path, err)) from None
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined,unused-ignore]
-        else:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+
+_EDIT_ATTEMPTS = 3
+
+T = TypeVar("T")
+
+
+def edit(path: Path, change: Callable[[Editor], T], *, create: bool = False, dry_run: bool = False) -> T:
+    """Run `change` on the catalogue inside `editing()` and write what it did; return its result.
+
+    If another program saves the file meanwhile, the new file is read and `change` runs again on
+    it (an edit is a function of the catalogue), up to three times, then CatalogueChangedError.
+    So `change` must do nothing but look at and edit the catalogue it is given.
+    """
+    attempts = _EDIT_ATTEMPTS
+    while True:
+        try:
+            with editing(path, create=create, dry_run=dry_run) as editor:
+                result = change(editor)
+            return result
+        except CatalogueChangedError:
+            attempts -= 1
+            if not attempts:
+                raise
 
 
 @contextlib.contextmanager
@@ -152,11 +161,20 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     """Lock, read and validate the catalogue; yield an Editor; write only if something changed.
 
     If the body raises, nothing is written. After structural edits the new text is parsed before it
-    is written, so an edit can never leave an invalid file. With `dry_run` the edits are made and
-    checked in memory only: no lock is taken and nothing is written.
+    is written, so an edit can never leave an invalid file. A catalogue papers may not write is
+    refused before anything is done. The file is locked where it really lives (behind a symlink).
+    Just before the rename the file must still be the one that was read, else CatalogueChangedError
+    and nothing is written (`edit()` re-runs the edit instead). With `dry_run` the edits are made
+    and checked in memory only: no lock is taken and nothing is written.
     """
-    with contextlib.nullcontext() if dry_run else _locked(path):
-        data = b"" if create and not path.exists() else _read_bytes(path)
+    if not dry_run:
+        try:
+            fileio.check_writable(path)
+        except OSError as err:
+            raise CatalogueError(fileio.failure_message(path, err)) from None
+    with contextlib.nullcontext() if dry_run else hold(path):
+        seen = _read_snapshot(path, create)
+        data = seen.data
         catalogue, todo_memory = (
             _load(path, data) if data or not create else (Catalogue(None, (), (), ()), {})
         )
@@ -169,6 +187,14 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
                 editor.check_reparsed(parse_catalogue(encoded, display_path(path)))
             if dry_run:
                 return
-            write_atomically(path, editor.text)
+            write_atomically(path, editor.text, expected=seen)
             digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
             _write_cache(path, digest, editor.catalogue, editor.todo_memory)
+
+
+def _read_snapshot(path: Path, create: bool) -> fileio.Snapshot:
+    """The catalogue's bytes and what identifies them (absent and empty if `create` and missing)."""
+    try:
+        return fileio.read_snapshot(path, missing_ok=create)
+    except OSError as err:
+        raise _unreadable(path, err) from None
