@@ -102,3 +102,10 @@ def test_the_package_is_typed_and_the_wheel_carries_the_marker() -> None:
     from conftest import REPO
 
     assert 'papers = ["py.typed"]' in (REPO / "pyproject.toml").read_text()
+
+
+def test_the_top_level_names_load_when_first_used() -> None:
+    assert {"Catalogue", "Item", "find_catalogue", "load_catalogue"} <= set(dir(papers))
+    assert papers.Item is __import__("papers.model.catalogue").model.catalogue.Item
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        papers.nope  # noqa: B018

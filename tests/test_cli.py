@@ -9,15 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
-from conftest import REPO, Run
+from conftest import REPO, SEED, Run
 
 
 def test_help_lists_every_command(run: Run) -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for name in ("list", "done", "undo", "start", "progress", "show", "add", "path"):
-        assert name in result.stdout
+    listed = result.stdout.split("\nCommands:\n", 1)[1].split("\n\n", 1)[0]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and line.strip()]
+    expected = ["list", "done", "undo", "start", "progress", "show", "add", "fetch", "pdf", "note", "import"]
+    assert names == [*expected, "export", "path"]
 
 
 def test_version(run: Run) -> None:
@@ -34,6 +37,38 @@ def test_file_option_wins_over_the_environment(run: Run, catalogue_file: Path, t
     assert [item["key"] for item in json.loads(result.stdout)] == ["solo"]
     result = run("-f", str(other), "list", "--json")
     assert [item["key"] for item in json.loads(result.stdout)] == ["solo"]
+
+
+def test_file_option_after_the_command_on_every_command(
+    run: Run, catalogue_file: Path, tmp_path: Path
+) -> None:
+    from papers.cli import app
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    for name, command in commands.items():
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        assert {"--file", "-f"} <= options, f"papers {name} does not take --file"
+    other = tmp_path / "mine.yaml"
+    other.write_text("sections:\n  - name: Only\n    items:\n      - key: solo\n        title: Solo\n")
+    for flag in ("--file", "-f"):
+        assert [item["key"] for item in json.loads(run("list", "--json", flag, str(other)).stdout)] == [
+            "solo"
+        ]
+    # After the command wins over before it, as the nearer one.
+    result = run("--file", str(catalogue_file), "done", "solo", "-f", str(other))
+    assert result.exit_code == 0, result.stderr
+    assert "status: done" in other.read_text()
+
+
+def test_the_missing_catalogue_error_suggests_a_command_that_works(run: Run, tmp_path: Path) -> None:
+    nope = tmp_path / "nope.yaml"
+    result = run("list", "--file", str(nope))
+    assert result.exit_code == 1
+    assert f"create it with `papers import LIST.md --file {nope}`" in result.stderr
+    result = run("import", str(SEED), "--file", str(nope))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("added ")
+    assert run("list", "--file", str(nope)).exit_code == 0
 
 
 def test_catalogue_is_found_in_a_parent_folder(
@@ -72,6 +107,51 @@ def test_unknown_option_is_a_usage_error(run: Run, catalogue_file: Path) -> None
     result = run("list", "--bogus")
     assert result.exit_code == 2
     assert "No such option" in result.stderr
+    assert result.stderr == "Error: No such option '--bogus'. See 'papers list --help'.\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "stderr"),
+    [
+        (["lsit"], "Error: No such command 'lsit'. Did you mean 'list'? See 'papers --help'.\n"),
+        (["done"], "Error: Missing argument 'QUERY...'. See 'papers done --help'.\n"),
+        (["--debug"], "Error: Missing command. See 'papers --help'.\n"),
+        (
+            ["export", "-t", "yaml"],
+            "Error: Invalid value for '--format' / '-t': 'yaml' is not one of 'markdown', 'json', 'bibtex'. "
+            "See 'papers export --help'.\n",
+        ),
+        (
+            ["progress", "--svg"],
+            "Error: Option '--svg' requires an argument. See 'papers progress --help'.\n",
+        ),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_a_usage_error_is_one_line_and_exit_2(
+    run: Run, catalogue_file: Path, argv: list[str], stderr: str
+) -> None:
+    result = run(*argv)
+    assert (result.exit_code, result.stderr, result.stdout) == (2, stderr, "")
+
+
+def test_no_command_shows_the_help(run: Run) -> None:
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: papers [OPTIONS] COMMAND [ARGS]...")
+    assert "\nCommands:\n" in result.stderr
+
+
+@pytest.mark.parametrize("argv", [["done", "\udcff"], ["import", "caf\udce9.md"], ["list", "-s", "a\udc80"]])
+def test_an_argument_that_is_not_utf8_is_one_line_and_exit_2(
+    run: Run, catalogue_file: Path, argv: list[str]
+) -> None:
+    before = catalogue_file.read_bytes()
+    result = run(*argv)
+    shown = repr(os.fsencode(argv[-1]))[2:-1]
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: the argument '{shown}' is not UTF-8 text. Type it as UTF-8.\n"
+    assert catalogue_file.read_bytes() == before
 
 
 def test_debug_shows_the_traceback_instead(run: Run, catalogue_file: Path) -> None:
@@ -88,11 +168,6 @@ def test_query_arguments_complete_to_keys(catalogue_file: Path) -> None:
 
     assert complete_key("flash") == ["flashattention"]
     assert "gpt1" in complete_key("gpt")
-
-
-def test_completion_can_be_installed(run: Run) -> None:
-    result = run("--help")
-    assert "--install-completion" in result.stdout
 
 
 def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
@@ -178,9 +253,122 @@ def test_ctrl_c_is_one_line_and_exit_130(
     assert result.stderr == "Error: interrupted. Nothing was changed unless a message above says so.\n"
 
 
+INTERRUPTED = "Error: interrupted. Nothing was changed unless a message above says so.\n"
+
+
+def test_ctrl_c_while_rendering_or_parsing_is_one_line_and_exit_130(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.core import TyperCommand
+
+    from papers import render
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(render, "render_list_tsv", interrupted)
+        result = run("list")
+        assert (result.exit_code, result.stderr) == (130, INTERRUPTED)
+    with monkeypatch.context() as patch:
+        patch.setattr(TyperCommand, "parse_args", interrupted)
+        result = run("list")
+        assert (result.exit_code, result.stderr) == (130, INTERRUPTED)
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "stderr"),
+    [
+        (typer.BadParameter.__mro__[2]("a file option failed"), 1, "Error: a file option failed.\n"),
+        (typer.Abort(), 1, "Error: aborted. Nothing was changed.\n"),
+    ],
+    ids=["click error", "abort"],
+)
+def test_other_click_failures_are_one_line_too(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, raised: Exception, code: int, stderr: str
+) -> None:
+    from typer.core import TyperCommand
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(TyperCommand, "parse_args", failing)
+    result = run("list")
+    assert (result.exit_code, result.stderr) == (code, stderr)
+
+
+def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130(catalogue_file: Path, tmp_path: Path) -> None:
+    """A real SIGINT, while `papers import` waits on a FIFO: opening the FIFO's other end returns
+    exactly when papers has it open, so no sleep decides when to interrupt."""
+    import signal
+
+    fifo = tmp_path / "list.md"
+    os.mkfifo(fifo)
+    before = catalogue_file.read_bytes()
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papers", "import", str(fifo)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        # A shell's background job ignores SIGINT, and a child inherits that: undo it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    writer = os.open(fifo, os.O_WRONLY)  # returns once papers has opened the list
+    try:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(writer)
+    assert (process.returncode, stderr.decode(), stdout) == (130, INTERRUPTED, b"")
+    assert catalogue_file.read_bytes() == before
+
+
 def test_path_without_a_catalogue_still_names_the_cache_and_exits_1(run: Run, monkeypatch, isolated) -> None:
     monkeypatch.delenv("PAPERS_FILE")
     result = run("path")
     assert result.exit_code == 1
     assert result.stdout == f"catalogue\t(none found)\ncache\t{isolated / 'cache' / 'papers'}\n"
     assert result.stderr.startswith("no papers.yaml in ")
+
+
+def test_import_refuses_what_is_not_a_text_list_and_changes_nothing(
+    run: Run, catalogue_file: Path, tmp_path: Path
+) -> None:
+    before = catalogue_file.read_bytes()
+    binary = tmp_path / "photo.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    cases = [
+        (str(binary), f"Error: {binary} is not text (it holds NUL bytes). Give a markdown checklist.\n"),
+        ("/dev/zero", "Error: /dev/zero is not text (it holds NUL bytes). Give a markdown checklist.\n"),
+        (
+            "papers.yaml",
+            "Error: papers.yaml is the catalogue itself. Import a markdown checklist, such as one "
+            "`papers export` wrote.\n",
+        ),
+    ]
+    for source, stderr in cases:
+        result = run("import", source)
+        assert (result.exit_code, result.stderr) == (2, stderr), source
+    assert catalogue_file.read_bytes() == before
+
+
+def test_import_reads_a_bounded_amount(
+    run: Run, catalogue_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.actions import transfer
+
+    monkeypatch.setattr(transfer, "MAX_LIST_BYTES", 3 * 1024 * 1024)
+    big = tmp_path / "big.md"
+    big.write_bytes(b"## A\n" + b"- [ ] x\n" * (400 * 1024))
+    result = run("import", str(big))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: {big} is larger than 3 MB: too big for a reading list. Give a markdown checklist.\n"
+    )
+    result = run("import", "-", input="\0")
+    assert (
+        result.stderr
+        == "Error: standard input is not text (it holds NUL bytes). Give a markdown checklist.\n"
+    )

@@ -24,6 +24,22 @@ def test_show_json(run: Run, catalogue_file: Path) -> None:
     assert data["title"] == "Language Models are Few-Shot Learners"
 
 
+def test_show_json_of_a_paper_listed_twice_is_one_array(run: Run, catalogue_file: Path) -> None:
+    result = run("show", "2404.07143", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)  # one document: two back to back would not parse
+    assert [item["key"] for item in data] == ["infini-attention", "infini-attention-2"]
+    assert {item["arxiv"] for item in data} == {"2404.07143"}
+
+
+def test_show_of_a_paper_listed_twice_prints_both(run: Run, catalogue_file: Path) -> None:
+    lines = run("show", "2404.07143").stdout.splitlines()
+    assert [line.split()[1] for line in lines if line.startswith("key ")] == [
+        "infini-attention",
+        "infini-attention-2",
+    ]
+
+
 def test_show_lists_links_of_an_item(run: Run, catalogue_file: Path) -> None:
     result = run("show", "optimizers")
     assert "https://akash5100.github.io/blog/2024/04/12/Optimization_techniques.html" in result.stdout

@@ -7,29 +7,87 @@ PAPERS_DEBUG=1 shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 import os
 import sys
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from papers import __version__
 from papers.errors import PapersError, UsageError
 from papers.store import load as storage
 from papers.store.paths import find_catalogue
 
+# click's exception classes, reached through typer's own export (never `import click`: typer may vendor it).
+_ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
+_ClickException: type[Exception] = typer.BadParameter.__mro__[2]
+
+
+class PapersGroup(TyperGroup):
+    """The app's command group: whatever goes wrong, from parsing the arguments to the last line
+    printed, ends in one line on stderr and its exit code (2 usage, 130 interrupted)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            argv = list(sys.argv[1:] if args is None else args)
+            undecodable = _undecodable(argv)
+            if undecodable is None:
+                code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            else:
+                error(f"the argument '{undecodable}' is not UTF-8 text. Type it as UTF-8")
+                code = 2
+        except KeyboardInterrupt:
+            code = interrupted()
+        except _ClickUsageError as err:
+            named = next((arg for arg in argv if arg in self.commands), None)
+            code = _usage_error(err, f"{prog_name or 'papers'} {named}" if named else prog_name or "papers")
+        except _ClickException as err:  # e.g. a file option that cannot be opened
+            error(err.format_message())  # type: ignore[attr-defined]
+            code = err.exit_code  # type: ignore[attr-defined]
+        except typer.Abort:  # a prompt given end of input
+            error("aborted. Nothing was changed")
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    # typer turns an interrupt inside these into a silent exit 130: say so first.
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _reporting_interrupts():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _reporting_interrupts():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="papers",
+    cls=PapersGroup,
     no_args_is_help=True,
     help="Track your way through a reading list of research papers kept in papers.yaml.",
     epilog="Exit codes: 0 success, 1 no such paper or invalid catalogue, 2 usage error, 3 network unavailable.",
     pretty_exceptions_enable=False,
     add_completion=True,
-    # Plain click output: a usage error ends in one `Error: ...` line and never draws a box in a pipe.
+    # Plain click output: never a box drawn in a pipe. Usage errors are one line (PapersGroup.main).
     rich_markup_mode=None,
+    # click's own "No such command 'lsit'. Did you mean 'list'?" suggests already; typer's would repeat it.
+    suggest_commands=False,
 )
 
 
@@ -56,11 +114,50 @@ def note(message: str) -> None:
     sys.stderr.write(message.rstrip("\n") + "\n")
 
 
-def reporting_errors(func: F) -> F:
-    """Turn PapersError into its one-line message and exit code (or a traceback with --debug)."""
+def interrupted() -> int:
+    error("interrupted. Nothing was changed unless a message above says so")
+    return 130
+
+
+@contextlib.contextmanager
+def _reporting_interrupts() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        if _debugging():
+            raise
+        raise typer.Exit(interrupted()) from None
+
+
+def _usage_error(err: Exception, command_path: str) -> int:
+    """click's usage error as one line, with the pointer to --help inside it."""
+    if type(err).__name__ == "NoArgsIsHelpError":  # bare `papers`: the help itself, as click shows it
+        err.show()  # type: ignore[attr-defined]
+        return 2
+    message = err.format_message().strip()  # type: ignore[attr-defined]
+    ctx = getattr(err, "ctx", None)
+    where = ctx.command_path if ctx is not None else command_path
+    error(f"{message if message.endswith(('.', '?', '!')) else message + '.'} See '{where} --help'")
+    return 2
+
+
+def _undecodable(argv: Sequence[str]) -> str | None:
+    """The first argument that is not UTF-8 (the shell passed raw bytes), shown escaped; or None."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return repr(os.fsencode(arg))[2:-1]
+    return None
+
+
+def _with_file_option(func: F) -> F:
+    """`func` as a command that also takes `--file/-f` after the command name (like before it)."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, catalogue_file: Path | None = None, **kwargs: Any) -> Any:
+        if catalogue_file is not None:
+            state.file = catalogue_file
         try:
             return func(*args, **kwargs)
         except PapersError as err:
@@ -68,18 +165,22 @@ def reporting_errors(func: F) -> F:
                 raise
             error(str(err))
             raise typer.Exit(err.exit_code) from None
-        except KeyboardInterrupt:
-            if _debugging():
-                raise
-            error("interrupted. Nothing was changed unless a message above says so")
-            raise typer.Exit(130) from None
 
+    signature = inspect.signature(func, eval_str=True)
+    extra = inspect.Parameter(
+        "catalogue_file", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=FileOpt
+    )
+    wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**typing.get_type_hints(func, include_extras=True), "catalogue_file": FileOpt}
     return wrapper  # type: ignore[return-value]
 
 
 def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register `func` as the command `name`: its PapersError become one line and an exit code
+    (a traceback with --debug), and it accepts `--file/-f` like every command."""
+
     def register(func: F) -> F:
-        app.command(name, **kwargs)(reporting_errors(func))
+        app.command(name, **kwargs)(_with_file_option(func))
         return func
 
     return register
@@ -105,6 +206,16 @@ def _version(value: bool) -> None:
 
 
 # Options declared once and reused.
+FileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        "-f",
+        help="The catalogue to use, before or after the command. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 QueryArg = Annotated[
     str,
@@ -142,16 +253,7 @@ QueriesArg = Annotated[
 
 @app.callback()
 def main_options(
-    file: Annotated[
-        Path | None,
-        typer.Option(
-            "--file",
-            "-f",
-            help="The catalogue to use. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
+    file: FileOpt = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
     ] = False,

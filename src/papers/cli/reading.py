@@ -115,10 +115,11 @@ def show_progress(
 
 @command("show")
 def show(query: QueryArg, json_: JsonOpt = False) -> None:
-    """Everything known about one paper: its fields, the fetched arXiv record, its note's first lines.
+    """Everything known about one paper.
 
-    With --json: one JSON object, or an array of them when the query is an arXiv id that several
-    items hold.
+    Its fields, the arXiv record `papers fetch` cached (never the network) and the first lines of
+    its note. With --json: one JSON object, or an array of them when the query is an arXiv id that
+    several items hold.
     """
     details = actions.show(catalogue_path(), query)
     if json_:
