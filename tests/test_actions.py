@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,24 @@ def test_the_top_level_names_load_when_first_used() -> None:
     assert papers.Item is __import__("papers.model.catalogue").model.catalogue.Item
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         papers.nope  # noqa: B018
+
+
+def test_every_action_name_is_there_and_loads_only_its_module() -> None:
+    code = (
+        "import sys; from papers import actions; actions.mark; "
+        "print(sorted(m for m in sys.modules if m.startswith('papers.actions.')))"
+    )
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert loaded.strip() == "['papers.actions.mark']"
+    assert all(getattr(actions, name) is not None for name in actions.__all__)
+    assert set(dir(actions)) >= set(actions.__all__)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        actions.nope  # noqa: B018

@@ -14,23 +14,49 @@ what happened as plain data; the command line only renders it. Errors a user can
 `mark` (done, undo, start), `start_note`, `import_file` / `import_list`, `export` /
 `write_export`, `list_items`, `show` and `progress` are here; fetching metadata is in
 `papers.actions.fetch`.
+
+Each name is imported when first used, so a command pays only for the use case it runs.
 """
 
-from papers.actions.mark import Marked, MarkResult, mark
-from papers.actions.notes import NoteResult, start_note
-from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
-from papers.actions.transfer import (
-    MAX_LIST_BYTES,
-    Exported,
-    ExportFormat,
-    ImportReport,
-    export,
-    import_file,
-    import_list,
-    read_list,
-    write_export,
-)
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from papers.actions.mark import Marked, MarkResult, mark
+    from papers.actions.notes import NoteResult, start_note
+    from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
+    from papers.actions.transfer import (
+        MAX_LIST_BYTES,
+        Exported,
+        ExportFormat,
+        ImportReport,
+        export,
+        import_file,
+        import_list,
+        read_list,
+        write_export,
+    )
+
+_HOMES = {
+    **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
+    **dict.fromkeys(["NoteResult", "start_note"], "notes"),
+    **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
+    **dict.fromkeys(
+        [
+            "MAX_LIST_BYTES",
+            "ExportFormat",
+            "Exported",
+            "ImportReport",
+            "export",
+            "import_file",
+            "import_list",
+        ],
+        "transfer",
+    ),
+    **dict.fromkeys(["read_list", "write_export"], "transfer"),
+}
 __all__ = [
     "MAX_LIST_BYTES",
     "Details",
@@ -53,3 +79,16 @@ __all__ = [
     "start_note",
     "write_export",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'papers.actions' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"papers.actions.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
