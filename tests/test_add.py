@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, inserted_lines, listed
 from test_fetch import arxiv  # noqa: F401  (the stand-in arXiv, as a fixture)
-
-
-def listed(run: Run) -> dict[str, dict[str, object]]:
-    return {item["key"]: item for item in json.loads(run("list", "--json").stdout)}
 
 
 def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_file: Path) -> None:
@@ -35,8 +30,7 @@ def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_
     assert item["status"] == "todo"
     after = catalogue_file.read_text()
     # Only lines were added; everything the file had is still there, in order.
-    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
-    assert {op for op, *_ in opcodes} == {"equal", "insert"}
+    assert inserted_lines(before, after)
 
 
 def test_add_under_a_parent(run: Run, catalogue_file: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED, SEED_SECTIONS
+from conftest import SEED, SEED_KEPT_NOTES, SEED_LINES, SEED_SECTIONS, SEED_TICKED, SEED_TITLE
 from papers.formats.markdown import DEFAULT_SECTION, parse_checklist, to_markdown
 from papers.formats.merge import Addition, merge
 from papers.model.keys import is_valid_key
@@ -80,26 +80,19 @@ def test_seed_sections_come_in_list_order(seed: dict[str, Any]) -> None:
 
 
 def test_seed_top_heading_is_the_title_not_a_section(seed: dict[str, Any]) -> None:
-    assert seed["title"] == "Self notes for some research papers list"
+    assert seed["title"] == SEED_TITLE
 
 
 def test_seed_every_checklist_line_becomes_an_item(seed_text: str, seed: dict[str, Any]) -> None:
     expected = len(CHECKLIST_LINE.findall(seed_text))
-    assert expected == 63
+    assert expected == SEED_LINES
     assert len(all_items(seed)) == expected
 
 
 def test_seed_ticked_lines_are_done_and_only_those(seed_text: str, seed: dict[str, Any]) -> None:
     done = [item["listed_as"] for item in all_items(seed) if item["status"] == "done"]
-    assert len(done) == len(TICKED_LINE.findall(seed_text)) == 4
-    assert done == [
-        "SGD - AdamW / AdamScheduleFree (cs231n) [see blog]"
-        "(https://akash5100.github.io/blog/2024/04/12/Optimization_techniques.html)",
-        "Transformer (Attention is all you need)",
-        "Self A, Multi Head A, Cross A (Attention)",
-        "Understanding deeplearning requires rethinking generalization (research paper)-- "
-        "See mnist_generalization [notebook](./mnist_generalization.ipynb)",
-    ]
+    assert len(done) == len(TICKED_LINE.findall(seed_text)) == len(SEED_TICKED)
+    assert done == SEED_TICKED
     assert {item["status"] for item in all_items(seed)} == {"todo", "done"}
 
 
@@ -140,7 +133,7 @@ def test_seed_protip_and_todo_lines_are_kept_as_notes(seed: dict[str, Any]) -> N
         "(TODO: add more recently used normalization layers in chronological order, "
         "to know how one improved other for eg)"
     ]
-    assert merge(EMPTY, parse_checklist(SEED.read_text(encoding="utf-8"))).kept_notes == 2
+    assert merge(EMPTY, parse_checklist(SEED.read_text(encoding="utf-8"))).kept_notes == SEED_KEPT_NOTES
 
 
 def test_seed_years_titles_links_and_listed_as(seed: dict[str, Any]) -> None:

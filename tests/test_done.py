@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
-from conftest import Run
+from conftest import Run, listed
 
 
 def status_of(run: Run) -> dict[str, tuple[str, str | None]]:
-    return {i["key"]: (i["status"], i["done_on"]) for i in json.loads(run("list", "--json").stdout)}
+    return {key: (i["status"], i["done_on"]) for key, i in listed(run).items()}
 
 
 def test_done_ticks_one_paper_and_records_the_date(run: Run, catalogue_file: Path) -> None:

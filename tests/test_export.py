@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import SEED, Run
+from conftest import SEED, Run, listed
 from papers.sources.arxiv.ids import arxiv_id_from_link
 
 # What markdown carries (docs/markdown.md); done_on, authors, remark, note, group and listed_as do not.
@@ -14,9 +14,8 @@ TRAVELS = ("key", "title", "section", "parent", "children", "arxiv", "year", "li
 
 
 def travelling(run: Run, catalogue: Path) -> list[dict[str, Any]]:
-    items = json.loads(run("--file", str(catalogue), "list", "--json").stdout)
     view = []
-    for item in items:
+    for item in listed(run, "--file", str(catalogue)).values():
         kept = {name: item[name] for name in TRAVELS}
         kept["ticked"] = item["status"] == "done"
         # A url is exported as the title's link and comes back as the first link; a link to the

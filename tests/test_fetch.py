@@ -24,7 +24,7 @@ from arxiv_server import (
     stall,
     status,
 )
-from conftest import Run
+from conftest import Run, listed
 from papers.actions import fetch as fetching
 from papers.sources.http import Transport
 
@@ -79,8 +79,7 @@ def test_fetch_an_id_fills_authors_and_year_and_caches_the_record(
     assert gpt3["authors"] == GPT3_AUTHORS
     assert gpt3["year"] == 2020
     assert gpt3["metadata"]["abstract"] == "An abstract."  # type: ignore[index]
-    listed = {i["key"]: i for i in json.loads(run("list", "--json").stdout)}
-    assert listed["gpt3"]["authors"] == GPT3_AUTHORS
+    assert listed(run)["gpt3"]["authors"] == GPT3_AUTHORS
     assert "authors:\n          - Tom B. Brown\n" in catalogue_file.read_text()
 
 
@@ -229,11 +228,22 @@ def test_network_faults_exit_3_and_change_nothing(
         assert hostname.read_text().strip() not in result.stdout + result.stderr
 
 
-def test_a_server_that_never_answers_gives_up(run: Run, catalogue_file: Path, arxiv) -> None:
+def test_a_server_that_never_answers_gives_up(
+    run: Run, catalogue_file: Path, arxiv, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four real read timeouts (one try and three retries): 0.2 s each is enough to time out, 1 s took 4 s.
+    monkeypatch.setattr(
+        fetching,
+        "default_transport",
+        lambda notify=None: Transport(
+            clock=fake_clock, sleep=fake_clock.sleep, notify=notify, read_timeout=0.2, connect_timeout=1.0
+        ),
+    )
     arxiv.then(stall, stall, stall, stall)
     result = run("fetch", "2005.14165")
     assert result.exit_code == 3
-    assert result.stderr.startswith("Error: could not reach arXiv: no answer within 1 s (timed out)")
+    assert result.stderr.startswith("Error: could not reach arXiv: no answer within 0.2 s (timed out)")
+    assert len(arxiv.api_requests) == 4
 
 
 def test_connection_refused(run: Run, catalogue_file: Path, arxiv, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SEED, SEED_SECTIONS, Run
-
-
-def listed(run: Run, *args: str) -> list[dict[str, object]]:
-    result = run(*args, "list", "--json")
-    assert result.exit_code == 0, result.stderr
-    items: list[dict[str, object]] = json.loads(result.stdout)
-    return items
-
-
-def only_insertions(before: str, after: str) -> bool:
-    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
-    return {op for op, *_ in opcodes} == {"equal", "insert"}
+from conftest import SEED, SEED_LINES, SEED_SECTIONS, SEED_TICKED, Run, inserted_lines, listed
 
 
 def test_importing_the_seed_creates_the_catalogue(run: Run, isolated: Path) -> None:
@@ -31,17 +18,12 @@ def test_importing_the_seed_creates_the_catalogue(run: Run, isolated: Path) -> N
     assert text.startswith("# papers.yaml")
     assert "\nsections:\n  - name: Optimization algorithm\n    items:\n      - key: " in text
 
-    items = listed(run)
-    assert len(items) == 63
+    items = list(listed(run).values())
+    assert len(items) == SEED_LINES
     progress = json.loads(run("progress", "--json").stdout)
     assert [row["section"] for row in progress["sections"]] == SEED_SECTIONS
     ticked = sorted(str(item["listed_as"]) for item in items if item["status"] == "done")
-    assert ticked == [
-        "SGD - AdamW / AdamScheduleFree (cs231n) [see blog](https://akash5100.github.io/blog/2024/04/12/Optimization_techniques.html)",
-        "Self A, Multi Head A, Cross A (Attention)",
-        "Transformer (Attention is all you need)",
-        "Understanding deeplearning requires rethinking generalization (research paper)-- See mnist_generalization [notebook](./mnist_generalization.ipynb)",
-    ]
+    assert ticked == sorted(SEED_TICKED)
     by_listing = {item["listed_as"]: item for item in items}
     transformer = by_listing["Transformer (Attention is all you need)"]
     assert len(transformer["children"]) == 20  # type: ignore[arg-type]
@@ -79,7 +61,7 @@ def test_a_ticked_item_stays_ticked_and_an_imported_tick_ticks(run: Run, isolate
     assert run("done", "bert").exit_code == 0
     result = run("import", str(SEED))  # the seed has BERT unticked
     assert "ticked" not in result.stderr
-    statuses = {item["key"]: item["status"] for item in listed(run)}
+    statuses = {key: item["status"] for key, item in listed(run).items()}
     assert statuses["bert"] == "done"
 
     ticked_list = isolated / "ticked.md"
@@ -88,7 +70,7 @@ def test_a_ticked_item_stays_ticked_and_an_imported_tick_ticks(run: Run, isolate
     assert result.stderr == (
         "added 0 items, matched 2 existing items, kept 0 lines as notes, ticked 1 existing item\n"
     )
-    items = {item["key"]: item for item in listed(run)}
+    items = listed(run)
     assert (items["lstm"]["status"], items["gru"]["status"]) == ("done", "todo")
     assert items["lstm"]["done_on"] is not None
 
@@ -127,8 +109,8 @@ def test_new_items_notes_and_sections_are_inserted_without_touching_other_bytes(
     assert result.exit_code == 0, result.stderr
     # Transformer and Mixtral (by its arXiv id, in Vision) are matched; the rest is new.
     assert result.stderr == "added 4 items, matched 2 existing items, kept 2 lines as notes\n"
-    assert only_insertions(before, catalogue_file.read_text())
-    items = {item["key"]: item for item in listed(run)}
+    assert inserted_lines(before, catalogue_file.read_text())
+    items = listed(run)
     mistral = next(item for item in items.values() if item["arxiv"] == "2310.06825")
     assert (mistral["parent"], mistral["section"], mistral["year"]) == (
         "transformer",
@@ -154,7 +136,7 @@ def test_an_item_listed_twice_in_one_list_stays_twice(run: Run, isolated: Path) 
     twice = isolated / "twice.md"
     twice.write_text("## Reading\n- [ ] Attention Is All You Need\n- [x] Attention Is All You Need\n")
     assert run("import", str(twice)).stderr.startswith("added 2 items,")
-    items = listed(run)
+    items = list(listed(run).values())
     assert [(item["key"], item["status"]) for item in items] == [
         ("attention-all-you-need", "todo"),
         ("attention-all-you-need-2", "done"),
@@ -178,7 +160,7 @@ def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
     assert result.exit_code == 0, result.stderr
     # The fence's closing line repeats its opening one, and notes are kept once each.
     assert result.stderr == "added 4 items, matched 0 existing items, kept 4 lines as notes\n"
-    items = {item["title"]: item for item in listed(run)}
+    items = {item["title"]: item for item in listed(run).values()}
     star = items["Star bullet, capital X"]
     assert (star["status"], star["year"], star["section"]) == ("done", 2015, "Deep *learning*")
     assert items["Tab-indented plus bullet"]["parent"] == star["key"]
@@ -223,7 +205,7 @@ def test_import_reads_standard_input_and_honours_file(run: Run, isolated: Path) 
     target = isolated / "elsewhere.yaml"
     result = run("--file", str(target), "import", "-", input="## A\n- [ ] One\n")
     assert result.exit_code == 0, result.stderr
-    assert [item["key"] for item in listed(run, "--file", str(target))] == ["one"]
+    assert list(listed(run, "--file", str(target))) == ["one"]
 
 
 def test_import_of_a_missing_file_is_a_usage_error(run: Run, isolated: Path) -> None:

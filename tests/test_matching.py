@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, listed
 from test_cli import modules_loaded_by
 
 CATALOGUE = """\
@@ -43,7 +42,7 @@ def small(write_catalogue: Callable[[str], Path]) -> Path:
 
 
 def statuses(run: Run) -> dict[str, str]:
-    return {item["key"]: item["status"] for item in json.loads(run("list", "--json").stdout)}
+    return {key: item["status"] for key, item in listed(run).items()}
 
 
 @pytest.mark.parametrize(

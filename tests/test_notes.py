@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import stat
 import tempfile
 from collections.abc import Callable
@@ -13,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import Run
+from conftest import Run, listed
 from papers.notes import create_note, note_path, render_note
 from papers.sources.arxiv.atom import PaperMeta
 from papers.sources.cache import MetadataCache
@@ -73,6 +72,7 @@ def test_any_text_as_a_key_stays_inside(key: str) -> None:
         assert create_note(path, "x")
 
 
+@pytest.mark.posix
 def test_a_symlink_out_of_the_notes_directory_is_refused(tmp_path: Path) -> None:
     notes_dir = tmp_path / "notes"
     notes_dir.mkdir()
@@ -170,8 +170,7 @@ def fake_editor(tmp_path: Path) -> Path:
 
 
 def _bert(run: Run) -> dict[str, object]:
-    items = {item["key"]: item for item in json.loads(run("list", "--json").stdout)}
-    return items["bert"]
+    return listed(run)["bert"]
 
 
 def test_note_creates_records_and_prints_the_path(run: Run, catalogue_file: Path, no_editor: None) -> None:
@@ -310,6 +309,7 @@ def test_a_recorded_note_outside_the_folder_is_not_used(
     assert "        note: notes/k.md\n" in path.read_text()
 
 
+@pytest.mark.posix
 def test_the_editor_is_invoked_on_the_note(
     run: Run, catalogue_file: Path, fake_editor: Path, monkeypatch: pytest.MonkeyPatch, no_editor: None
 ) -> None:
@@ -333,6 +333,7 @@ def test_the_editor_is_invoked_on_the_note(
     )
 
 
+@pytest.mark.posix
 def test_without_a_terminal_or_with_no_edit_the_editor_is_not_run(
     run: Run, catalogue_file: Path, fake_editor: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

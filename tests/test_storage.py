@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, inserted_lines
 
 COMMENTED = """\
 # My reading list. Comments like this one must survive every command.
@@ -350,13 +350,6 @@ def _today() -> str:
 # --- structural edits used by `papers import` ------------------------------------------------------
 
 
-def _only_insertions(before: str, after: str) -> bool:
-    import difflib
-
-    opcodes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
-    return {op for op, *_ in opcodes} <= {"equal", "insert"}
-
-
 def test_an_item_with_nested_children_is_inserted_and_can_be_extended(
     write_catalogue: Callable[[str], Path],
 ) -> None:
@@ -384,7 +377,7 @@ def test_an_item_with_nested_children_is_inserted_and_can_be_extended(
         editor.add_item(NewItem("Attention", "gpt2", {"key": "gpt4", "title": "GPT-4", "status": "todo"}))
         editor.add_item(NewItem("Attention", None, {"key": "last", "title": "Last", "status": "todo"}))
     after = path.read_text()
-    assert _only_insertions(COMMENTED, after)
+    assert inserted_lines(COMMENTED, after)
     cat = storage.load_catalogue(path)
     assert cat["transformer"].children == ("bert", "gpt")
     assert cat["gpt"].children == ("gpt2",)
@@ -411,7 +404,7 @@ def test_title_and_notes_are_added_without_touching_other_lines(
         editor.add_notes(["a remark"], section="A")
         editor.add_notes(["new"], section="B")
     after = path.read_text()
-    assert _only_insertions(text, after)
+    assert inserted_lines(text, after)
     assert after == (
         '# mine\n\ntitle: "My list: 2026"\nnotes:\n  - first note\n  - second\nsections:   # here\n'
         "  - name: A\n    notes:\n      - a remark\n    items: []\n"
