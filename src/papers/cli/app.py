@@ -46,7 +46,9 @@ class PapersGroup(TyperGroup):
             argv = list(sys.argv[1:] if args is None else args)
             undecodable = _undecodable(argv)
             if undecodable is None:
-                code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+                # args stays None when it was: typer then reads sys.argv itself (and expands globs on Windows).
+                given = None if args is None else argv
+                code = super().main(given, prog_name, complete_var, standalone_mode=False, **extra)
             else:
                 error(f"the argument '{undecodable}' is not UTF-8 text. Type it as UTF-8")
                 code = 2
