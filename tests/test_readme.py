@@ -397,3 +397,16 @@ def test_elision_matches_whole_lines_only() -> None:
 def test_every_expected_failure_names_a_current_example_and_who_fixes_it() -> None:
     assert set(EXPECTED_FAILURES) <= {example.command for example in ALL}
     assert all(re.match(r"h\d-[a-z]+: ", reason) for reason in EXPECTED_FAILURES.values())
+
+
+def test_the_development_section_names_every_module_as_it_is() -> None:
+    """The layout drawn in README's "Development" is the package's: every module named, none that is gone."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    drawn = readme.split("## Development", 1)[1].split("```\nsrc/papers/\n", 1)[1].split("```", 1)[0]
+    package = REPO / "src" / "papers"
+    modules = {p.name for p in package.rglob("*.py") if p.name not in ("__init__.py", "__main__.py")}
+    folders = {f"{p.name}/" for p in package.rglob("*") if p.is_dir() and (p / "__init__.py").is_file()}
+    named = set(re.findall(r"[a-z_]+\.py", drawn.split("\ntests/", 1)[0]))
+    assert modules - named == set(), "add these modules to README's Development layout"
+    assert named - modules == set(), "these modules are gone: take them out of README's Development layout"
+    assert {folder for folder in folders if folder not in drawn} == set()
