@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_server import ArxivServer
 from conftest import Run, inserted_lines, listed
 from test_fetch import arxiv  # noqa: F401  (the stand-in arXiv, as a fixture)
+
+
+@pytest.fixture
+def stand_in(arxiv: ArxivServer) -> ArxivServer:  # noqa: F811  (test_fetch's stand-in arXiv, renamed)
+    return arxiv
 
 
 def test_add_appends_to_a_section_with_a_key_from_the_title(run: Run, catalogue_file: Path) -> None:
@@ -187,3 +193,138 @@ def test_fetch_add_takes_a_section_prefix(run: Run, catalogue_file: Path) -> Non
     assert result.exit_code == 0, result.stderr
     (new,) = [item for item in listed(run).values() if item["arxiv"] == "2307.08691"]
     assert new["section"] == "Some research papers"
+
+
+# --- an id as the title: fetched and added as `fetch ID --add` does ------------------------------
+
+HEAT_BATH = (
+    "added heat-bath-random-walks: Heat-bath random walks with Markov bases (in Some research papers)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "title", ["https://arxiv.org/abs/1605.08386", "arXiv:1605.08386v1", "10.48550/arXiv.1605.08386"]
+)
+def test_an_arxiv_id_or_link_as_the_title_adds_the_paper_from_arxiv(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer, title: str
+) -> None:
+    result = run("add", title, "--section", "some research")
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("heat-bath-random-walks\n", HEAT_BATH)
+    assert len(stand_in.api_requests) == 1  # the configured endpoint (PAPERS_ARXIV_URL), not arxiv.org
+    new = listed(run)["heat-bath-random-walks"]
+    assert (new["arxiv"], new["year"], new["authors"]) == (
+        "1605.08386",
+        2016,
+        ["Caprice Stanley", "Tobias Windisch"],
+    )
+
+
+def test_add_by_id_writes_what_fetch_add_writes(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer
+) -> None:
+    original = catalogue_file.read_bytes()
+    assert run("fetch", "1605.08386", "--add", "--section", "Some research papers").exit_code == 0
+    by_fetch = catalogue_file.read_bytes()
+    catalogue_file.write_bytes(original)
+    assert run("add", "1605.08386", "--section", "some").exit_code == 1  # two sections start with "some"
+    assert catalogue_file.read_bytes() == original
+    assert run("add", "1605.08386", "--section", "some research").exit_code == 0
+    assert catalogue_file.read_bytes() == by_fetch
+
+
+def test_add_by_id_checks_the_section_before_asking_arxiv(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer
+) -> None:
+    result = run("add", "1605.08386", "--section", "astronomy")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no section is called 'astronomy'.")
+    assert stand_in.api_requests == []
+
+
+def test_a_malformed_id_as_the_title_is_a_usage_error(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "2013.12345", "--section", "models")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: not an arXiv id: '2013.12345' (month 13).")
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_doi_not_on_arxiv_as_the_title_is_refused(run: Run, catalogue_file: Path) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", "doi:10.1000/xyz123", "--section", "models")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: papers fetches only arXiv papers, and 10.1000/xyz123 is not on arXiv. "
+        "Give its title, with the link https://doi.org/10.1000/xyz123.\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
+# --- a paper already listed is refused, unless --duplicate -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "existing"),
+    [
+        (
+            ["1706.03762"],
+            "'Attention Is All You Need' is already in the catalogue as transformer (the same arXiv id 1706.03762)",
+        ),
+        (
+            ["https://arxiv.org/pdf/1706.03762v7"],
+            "'Attention Is All You Need' is already in the catalogue as transformer (the same arXiv id 1706.03762)",
+        ),
+        (
+            ["Another name", "--arxiv", "1706.03762v2"],
+            "'Attention Is All You Need' is already in the catalogue as transformer (the same arXiv id 1706.03762)",
+        ),
+        (
+            ["  attention is ALL you   need "],
+            "'Attention Is All You Need' is already in the catalogue as transformer (the same title)",
+        ),
+        (
+            ["LSTM", "--url", "https://doi.org/10.1162/NECO.1997.9.8.1735"],
+            "'Long Short-Term Memory' is already in the catalogue as lstm (the same DOI 10.1162/neco.1997.9.8.1735)",
+        ),
+        (
+            ["10.1162/neco.1997.9.8.1735"],
+            "'Long Short-Term Memory' is already in the catalogue as lstm (the same DOI 10.1162/neco.1997.9.8.1735)",
+        ),
+    ],
+)
+def test_a_paper_already_listed_is_refused_naming_its_key(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer, args: list[str], existing: str
+) -> None:
+    before = catalogue_file.read_bytes()
+    result = run("add", *args, "--section", "models")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {existing}: nothing was changed. Add --duplicate to add it anyway.\n"
+    assert catalogue_file.read_bytes() == before
+    assert stand_in.api_requests == []
+
+
+def test_duplicate_adds_it_again(run: Run, catalogue_file: Path) -> None:
+    result = run("add", "Attention Is All You Need", "--section", "models", "--duplicate")
+    assert result.exit_code == 0, result.stderr
+    assert listed(run)[result.stdout.strip()]["section"] == "Models"
+
+
+def test_duplicate_by_id_adds_a_second_item_from_arxiv(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer
+) -> None:
+    result = run("add", "2205.14135", "--section", "models", "--duplicate")
+    assert result.exit_code == 0, result.stderr
+    holders = {key: item["section"] for key, item in listed(run).items() if item["arxiv"] == "2205.14135"}
+    assert holders == {"flashattention": "Development of language models", result.stdout.strip(): "Models"}
+
+
+def test_add_is_callable_from_python(catalogue_file: Path) -> None:
+    from papers import actions
+    from papers.errors import DuplicatePaperError
+
+    added = actions.add_paper(catalogue_file, "Mistral 7B", parent="transformer", arxiv="2310.06825v1")
+    assert added == actions.Added("mistral-7b", "Mistral 7B", "Development of language models", "transformer")
+    with pytest.raises(DuplicatePaperError) as refused:
+        actions.add_paper(catalogue_file, "mistral 7b", section="models")
+    assert refused.value.existing == "mistral-7b"

@@ -37,6 +37,14 @@ class AmbiguousQueryError(PapersError):
     """A query matched several items."""
 
 
+class DuplicatePaperError(PapersError):
+    """An item to add is already in the catalogue (exit code 1); `existing` is that item's key."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
 class UsageError(PapersError):
     """Input that is malformed before any work starts (exit code 2, like a bad option)."""
 

@@ -11,7 +11,7 @@ what happened as plain data; the command line only renders it. Errors a user can
     result = actions.mark(path, ["flashattention"], "done")   # like `papers done flashattention`
     todo = actions.list_items(path, todo=True).items          # like `papers list --todo`
 
-`mark` (done, undo, start), `start_note`, `import_file` / `import_list`, `export` /
+`mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list`, `export` /
 `write_export`, `list_items`, `show` and `progress` are here; fetching metadata is in
 `papers.actions.fetch`.
 
@@ -24,6 +24,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from papers.actions.add import Added, add_paper
     from papers.actions.mark import Marked, MarkResult, mark
     from papers.actions.notes import NoteResult, start_note
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
+    **dict.fromkeys(["Added", "add_paper"], "add"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
@@ -59,6 +61,7 @@ _HOMES = {
 }
 __all__ = [
     "MAX_LIST_BYTES",
+    "Added",
     "Details",
     "ExportFormat",
     "Exported",
@@ -68,6 +71,7 @@ __all__ = [
     "Marked",
     "NoteResult",
     "Shown",
+    "add_paper",
     "export",
     "import_file",
     "import_list",

@@ -13,14 +13,17 @@ from papers.cli.app import (
     complete_key,
     note,
 )
-from papers.errors import UsageError
-from papers.model import catalogue
-from papers.store import load as storage
+from papers.errors import DuplicatePaperError, UsageError
 
 
 @command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="The paper's title.", show_default=False)],
+    title: Annotated[
+        str,
+        typer.Argument(
+            help="The paper's title, or its arXiv id, arXiv link or DOI to fetch it by.", show_default=False
+        ),
+    ],
     section: Annotated[
         str | None,
         typer.Option(
@@ -45,33 +48,30 @@ def add(
         bool,
         typer.Option("--new-section", help="Create the section unless one has exactly this name."),
     ] = False,
+    duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--duplicate", help="Add it even if the catalogue has it (same id, DOI, link or title)."
+        ),
+    ] = False,
 ) -> None:
-    """Add a paper to the catalogue with a fresh, unique key."""
+    """Add a paper to the catalogue with a fresh, unique key.
+
+    A TITLE that is an arXiv id, arXiv link or arXiv DOI adds the paper as `papers fetch ID
+    --add` does, titled from arXiv. A paper already listed is refused unless --duplicate.
+    """
+    from papers.actions.add import add_paper
+
     if section is None and parent is None:
         raise UsageError("add needs --section (or --parent) to know where the new paper goes")
-    arxiv_id = _parse_arxiv_option(arxiv)
     path = catalogue_path(must_exist=not new_section)
-    with storage.editing(path, create=new_section) as editor:
-        new = catalogue.plan_add(
-            editor.catalogue,
-            title,
-            section=section,
-            arxiv=arxiv_id,
-            url=url,
-            parent=parent,
-            key=key,
-            new_section=new_section,
-        )
-        editor.add_item(new)
-    note(
-        f"added {new.fields['key']}: {new.fields['title']} (in {new.section}{f', under {parent}' if parent else ''})"
-    )
-    sys.stdout.write(new.fields["key"] + "\n")
-
-
-def _parse_arxiv_option(text: str | None) -> str | None:
-    if text is None:
-        return None
-    from papers.sources.arxiv.ids import parse_arxiv_id
-
-    return str(parse_arxiv_id(text).id)
+    try:
+        added = add_paper(
+            path, title, section=section, arxiv=arxiv, url=url, parent=parent, key=key,
+            new_section=new_section, duplicate=duplicate, notify=note,
+        )  # fmt: skip
+    except DuplicatePaperError as err:
+        raise DuplicatePaperError(f"{err}. Add --duplicate to add it anyway", err.existing) from None
+    under = f", under {added.parent}" if added.parent else ""
+    note(f"added {added.key}: {added.title} (in {added.section}{under})")
+    sys.stdout.write(added.key + "\n")

@@ -7,7 +7,7 @@ that returns the field changes to make, which `storage` then applies to the file
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, KeysView, Mapping
+from collections.abc import Callable, Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -287,6 +287,36 @@ def find_section(catalogue: Catalogue, name: str) -> Section:
             + ". Give more of the name"
         )
     return candidates[0]
+
+
+def find_duplicate(
+    catalogue: Catalogue, title: str | None = None, *, arxiv: str | None = None, url: str | None = None
+) -> tuple[Item, str] | None:
+    """The item that already is the paper an `add` describes, and what gives it away; else None.
+
+    The same paper: the same arXiv id (as `arxiv:` or in a link), the same DOI or link as `url`,
+    or the same title in any case and spacing.
+    """
+    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred, as in find_items
+
+    wanted_title = " ".join(title.split()).casefold() if title else None
+    doi = doi_of(url) if url else None
+    form = _link_form(url) if url else None
+    for item in catalogue.items:
+        links = _links(item)
+        if arxiv is not None and (item.arxiv == arxiv or arxiv in _arxiv_ids(links, arxiv_id_from_link)):
+            return item, f"the same arXiv id {arxiv}"
+        if doi is not None and any(doi_of(link) == doi for link in links):
+            return item, f"the same DOI {doi}"
+        if form is not None and any(_link_form(link) == form for link in links):
+            return item, "the same link"
+        if wanted_title is not None and " ".join(item.title.split()).casefold() == wanted_title:
+            return item, "the same title"
+    return None
+
+
+def _arxiv_ids(links: Iterable[str], parse: Callable[[str], Any]) -> set[str]:
+    return {found.id for found in map(parse, links) if found is not None}
 
 
 def select(
