@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import shlex
+import stat
 import subprocess
 import unicodedata
 from dataclasses import dataclass
@@ -150,19 +151,69 @@ def _recorded_note(folder: Path, note: str | None) -> Path | None:
     return candidate if inside and candidate.is_file() else None
 
 
-def note_preview(catalogue_file: Path, note: str, lines: int = 5) -> list[str] | None:
-    """The first non-blank lines of a recorded note, or None if it cannot be read."""
+@dataclass(frozen=True)
+class NotePreview:
+    """The first lines of a note, or why there are none (``problem``: "missing", "outside notes/")."""
+
+    lines: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+# Enough for a few lines; a note is read no further, so a huge file or /dev/zero costs nothing.
+PREVIEW_BYTES = 16 * 1024
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)  # the path is resolved already: a link swapped in since is refused
+)
+
+
+def note_preview(catalogue_file: Path, note: str, lines: int = 5) -> NotePreview:
+    """The first non-blank lines of a recorded note, only if it is a regular file inside notes/.
+
+    Never blocks and never reads more than PREVIEW_BYTES: a `note:` naming /etc/shadow, /dev/zero,
+    a FIFO or a symlink out of notes/ gets a reason instead of its content.
+    """
+    folder = catalogue_file.parent
     try:
-        with open(catalogue_file.parent / note, encoding="utf-8", errors="replace") as handle:
-            found: list[str] = []
-            for line in handle:
-                if line.strip():
-                    found.append(line.rstrip()[:120])
-                if len(found) == lines:
-                    break
-    except OSError:
-        return None
-    return found
+        real = (folder / note).resolve()
+        inside = real.is_relative_to((folder / "notes").resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        return NotePreview(problem="unreadable")
+    if not inside:
+        return NotePreview(problem="outside notes/: not shown")
+    try:
+        fd = os.open(real, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return NotePreview(problem="missing")
+    except OSError as err:
+        return NotePreview(problem=f"unreadable: {err.strerror or err}")
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return NotePreview(problem="not a regular file: not shown")
+        data = _read_at_most(fd, PREVIEW_BYTES)
+    except OSError as err:
+        return NotePreview(problem=f"unreadable: {err.strerror or err}")
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8", errors="replace").splitlines()
+    if len(data) == PREVIEW_BYTES and len(text) > 1:
+        text.pop()  # cut off mid-line (or mid-character) by the byte limit
+    found = [line.rstrip()[:120] for line in text if line.strip()]
+    return NotePreview(lines=tuple(found[:lines]))
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def editor_command() -> list[str] | None:

@@ -13,14 +13,20 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from papers.model.catalogue import Catalogue, Item, Tally
+from papers.text import cell_width, clip, json_safe, one_line, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
+
+    from papers.notes import NotePreview
 
 STATUS_MARK = {"done": "✓", "reading": "▸", "todo": "·"}
+NOTE_MARK = "✎"
+LEGEND = f"{STATUS_MARK['done']} done  {STATUS_MARK['reading']} reading  {STATUS_MARK['todo']} todo  {NOTE_MARK} has a note"
 _SGR = {"done": "32", "reading": "33", "todo": "0", "key": "36", "dim": "2", "heading": "1;35", "note": "34"}
 
 
@@ -43,14 +49,24 @@ def wants_colour(stream: IO[str]) -> bool:
 
 
 def console(stream: IO[str] | None = None, *, stderr: bool = False) -> Console:
+    """A rich console; under NO_COLOR it writes no escape codes at all (rich alone keeps bold and dim)."""
     from rich.console import Console
 
     file = stream if stream is not None else (sys.stderr if stderr else sys.stdout)
-    return Console(file=file, highlight=False, soft_wrap=False)
+    colours: Literal["auto"] | None = None if os.environ.get("NO_COLOR") else "auto"
+    return Console(file=file, highlight=False, soft_wrap=False, emoji=False, color_system=colours)
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """JSON for scripts; the control characters json.dumps leaves raw (DEL, C1) are escaped too."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _text(value: str) -> Text:
+    """A rich cell that prints ``value`` literally: no markup (``[...]``), no emoji codes, no controls."""
+    from rich.text import Text
+
+    return Text(printable(value, keep_layout=True))
 
 
 # --- list ----------------------------------------------------------------------------------------
@@ -65,22 +81,42 @@ def render_list_tsv(items: Iterable[Item]) -> str:
     lines = []
     for item in items:
         fields = (item.status, item.key, item.title, item.arxiv or "", item.section, item.note or "")
-        lines.append("\t".join(" ".join(f.split()) for f in fields))
+        lines.append("\t".join(map(one_line, fields)))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+MAX_INDENT = 8  # levels shown as indentation; deeper items line up with the eighth level
+MIN_TITLE = 40  # below this many cells, the arXiv column goes before the title is cut harder
 
 
 def render_list_terminal(
     catalogue: Catalogue, items: Sequence[Item], *, colour: bool, width: int | None = None
 ) -> str:
-    """Items grouped under their section headings, children indented under parents."""
+    """Items grouped under their section headings, children indented under parents.
+
+    No line is wider than ``width``: the title gets the room. The key column is capped (a longer
+    key pushes only its own row's title), and the arXiv column is dropped before a title would be
+    cut below MIN_TITLE cells. Ends with a legend of the marks.
+    """
     width = width or shutil.get_terminal_size((100, 24)).columns
 
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_SGR[style]}m{text}\x1b[0m" if colour and _SGR[style] != "0" else text
 
-    shown = {item.key for item in items}
-    key_width = max((len(item.key) + 2 * _visible_depth(catalogue, item, shown) for item in items), default=0)
-    id_width = max((len(item.arxiv or "") for item in items), default=0)
+    depths = _visible_depths(catalogue, items)
+    indents = {key: "  " * min(depth, MAX_INDENT) for key, depth in depths.items()}
+    ids = {item.key: printable(item.arxiv or "") for item in items}
+    titles = {item.key: printable(" ".join(item.title.split())) for item in items}
+    # Cap the key column at a fifth of the width (at least 16): a key is short to type, a title is read.
+    key_cap = max(16, width // 5)
+    key_width = min(max((len(indents[i.key]) + len(i.key) for i in items), default=0), key_cap)
+    id_width = max(map(len, ids.values()), default=0)
+    note_room = 2 if any(item.note for item in items) else 0
+    room = width - 4 - key_width - 2  # "  " + mark + " " + key column + "  "
+    longest = max((cell_width(t) for t in titles.values()), default=0) + note_room
+    show_ids = id_width > 0 and (longest + 2 + id_width <= room or room - 2 - id_width >= MIN_TITLE)
+    # With ids, their column starts right after the longest title, not at the far right.
+    title_room = max(min(room - 2 - id_width, longest) if show_ids else room, 10)
     out: list[str] = []
     current = None
     for item in items:
@@ -88,30 +124,48 @@ def render_list_terminal(
             current = item.section
             if out:
                 out.append("")
-            out.append(paint(current, "heading"))
-        indent = "  " * _visible_depth(catalogue, item, shown)
-        mark = paint(STATUS_MARK[item.status], item.status)
-        key = item.key.ljust(key_width - len(indent))
-        room = max(width - key_width - id_width - 8, 10)
-        title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
+            out.append(paint(clip(one_line(current), width), "heading"))
+        indent = indents[item.key]
+        key = (indent + item.key).ljust(key_width)[len(indent) :]
+        overflow = len(indent) + len(key) - key_width  # a key longer than the column
+        fits = max(title_room - overflow - (2 if item.note else 0), 1)
+        title = clip(titles[item.key], fits)
+        shown = paint(title, "dim") if item.group else title
         if item.note:
-            title += " ✎"
-        line = f"  {indent}{mark} {paint(key, 'key')}  {paint(title, 'dim') if item.group else title}"
-        if item.arxiv:
-            line += " " * max(room - len(title), 0) + "  " + paint(item.arxiv.rjust(id_width), "dim")
+            shown += " " + paint(NOTE_MARK, "note")
+        line = f"  {indent}{paint(STATUS_MARK[item.status], item.status)} {paint(key, 'key')}  {shown}"
+        if show_ids and ids[item.key]:
+            pad = fits - cell_width(title)
+            line += " " * pad + "  " + paint(ids[item.key].rjust(id_width), "dim")
         out.append(line.rstrip())
+    if out:
+        out += ["", paint(LEGEND, "dim")]
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _visible_depth(catalogue: Catalogue, item: Item, shown: set[str]) -> int:
-    """Indent under shown ancestors only: a filtered list should not float in empty space."""
-    depth = 0
-    parent = item.parent
-    while parent is not None:
-        if parent in shown:
-            depth += 1
-        parent = catalogue[parent].parent
-    return depth
+def _visible_depths(catalogue: Catalogue, items: Sequence[Item]) -> dict[str, int]:
+    """Per shown item, how many shown ancestors it has: a filtered list should not float in empty space.
+
+    Each depth is worked out once from its parent's, so a chain nested thousands of levels deep
+    costs one pass (and no recursion), not one walk up per item.
+    """
+    shown = {item.key for item in items}
+    depth: dict[str, int] = {}
+    for item in items:
+        chain: list[str] = []
+        key = item.key
+        while key not in depth:
+            parent = catalogue[key].parent
+            if parent is None:
+                depth[key] = 0
+                break
+            chain.append(key)
+            key = parent
+        for below in reversed(chain):
+            parent = catalogue[below].parent
+            assert parent is not None
+            depth[below] = depth[parent] + (parent in shown)
+    return {item.key: depth[item.key] for item in items}
 
 
 # --- progress ------------------------------------------------------------------------------------
@@ -127,22 +181,33 @@ def progress_json(rows: Sequence[Tally], total: Tally) -> str:
 
 
 def progress_tsv(rows: Sequence[Tally], total: Tally) -> str:
-    return "".join(f"{r.name}\t{r.done}\t{r.total}\t{r.percent}\n" for r in (*rows, total))
+    return "".join(f"{one_line(r.name)}\t{r.done}\t{r.total}\t{r.percent}\n" for r in (*rows, total))
 
 
-BAR_WIDTH = 30
+BAR_WIDTH = 30  # at most; the bar gives way first when the terminal is narrow
+MIN_BAR = 10
 
 
-def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
-    from rich.markup import escape
+def bar_width(rows: Sequence[Tally], total: Tally, width: int) -> int:
+    """The widest bar (up to BAR_WIDTH) that leaves the other columns their room in ``width`` cells."""
+    names = max(len("Section"), *(cell_width(one_line(t.name)) for t in (*rows, total)))
+    counts = max(len("Done"), *(len(f"{t.done}/{t.total}") for t in (*rows, total)))
+    # Four columns, two cells between each: name, done/total, percent (at most "100%"), bar.
+    return max(MIN_BAR, min(BAR_WIDTH, width - names - counts - 4 - 3 * 2))
+
+
+def progress_table(rows: Sequence[Tally], total: Tally, width: int | None = None) -> Any:
+    """Sections, done/total, percent and a bar; the bar shrinks to fit ``width`` (default: no limit)."""
     from rich.table import Table
     from rich.text import Text
 
+    size = BAR_WIDTH if width is None else bar_width(rows, total, width)
+
     def bar(tally: Tally) -> Text:
         # Solid and light blocks, not colour alone, so the bar still reads with NO_COLOR.
-        filled = round(BAR_WIDTH * tally.done / tally.total) if tally.total else 0
+        filled = round(size * tally.done / tally.total) if tally.total else 0
         text = Text("█" * filled, style="green")
-        text.append("░" * (BAR_WIDTH - filled), style="grey42")
+        text.append("░" * (size - filled), style="grey42")
         return text
 
     table = Table(title="Reading progress", title_justify="left", show_footer=True, box=None, pad_edge=False)
@@ -151,7 +216,7 @@ def progress_table(rows: Sequence[Tally], total: Tally) -> Any:
     table.add_column("%", justify="right", footer=f"{total.percent:.0f}%")
     table.add_column("", footer=bar(total), no_wrap=True)
     for row in rows:
-        table.add_row(escape(row.name), f"{row.done}/{row.total}", f"{row.percent:.0f}%", bar(row))
+        table.add_row(_text(one_line(row.name)), f"{row.done}/{row.total}", f"{row.percent:.0f}%", bar(row))
     return table
 
 
@@ -184,7 +249,7 @@ def item_details(
     catalogue: Catalogue,
     item: Item,
     extra: dict[str, Any] | None = None,
-    note_preview: Sequence[str] | None = None,
+    note_preview: NotePreview | None = None,
 ) -> list[tuple[str, str]]:
     """The (label, value) pairs `papers show` prints, in reading order."""
     rows: list[tuple[str, str]] = [
@@ -216,34 +281,33 @@ def item_details(
     return rows
 
 
-def _note_row(note: str | None, preview: Sequence[str] | None) -> str | None:
-    """The note's path, then its first lines (or a word that it is missing)."""
+def _note_row(note: str | None, preview: NotePreview | None) -> str | None:
+    """The note's path, then its first lines (or why they are not shown)."""
     if not note:
         return None
-    if preview is None:
-        return f"{note} (missing)"
-    return "\n".join([note, *(f"│ {line}" for line in preview)])
+    if preview is None or preview.problem:
+        return f"{note} ({preview.problem if preview else 'missing'})"
+    return "\n".join([note, *(f"│ {clip(printable(line), 120)}" for line in preview.lines)])
 
 
 def details_text(rows: Sequence[tuple[str, str]]) -> str:
     width = max(len(label) for label, _ in rows)
     lines = []
     for label, value in rows:
-        first, *rest = value.split("\n") or [""]
+        first, *rest = printable(value, keep_layout=True).split("\n") or [""]
         lines.append(f"{label.ljust(width)}  {first}")
         lines += [" " * (width + 2) + more for more in rest]
     return "\n".join(lines) + "\n"
 
 
 def details_table(rows: Sequence[tuple[str, str]]) -> Any:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
-        table.add_row(label, escape(value))
+        table.add_row(_text(label), _text(value))
     return table
 
 
@@ -258,14 +322,18 @@ def _first_authors(authors: Sequence[str], n: int = 3) -> str:
 def fetched_tsv(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> str:
     """One paper per line: id, year, first authors, title, the keys of the items holding it."""
     return "".join(
-        "\t".join((meta.arxiv_id, str(meta.year), _first_authors(meta.authors), meta.title, ",".join(keys)))
+        "\t".join(
+            map(
+                one_line,
+                (meta.arxiv_id, str(meta.year), _first_authors(meta.authors), meta.title, ",".join(keys)),
+            )
+        )
         + "\n"
         for meta, keys, _ in rows
     )
 
 
 def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> Any:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -275,12 +343,15 @@ def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> Any:
     table.add_column("title", overflow="fold")
     table.add_column("item", style="green")
     for meta, keys, cached in rows:
+        item = _text(one_line(", ".join(keys) or "(not in catalogue)"))
+        if cached:
+            item.append(" (cached)", style="dim")
         table.add_row(
-            escape(f"{meta.arxiv_id}v{meta.version}" if meta.version else meta.arxiv_id),
+            _text(one_line(f"{meta.arxiv_id}v{meta.version}" if meta.version else meta.arxiv_id)),
             str(meta.year),
-            escape(_first_authors(meta.authors)),
-            escape(meta.title),
-            escape(", ".join(keys) or "(not in catalogue)") + (" [dim](cached)[/]" if cached else ""),
+            _text(one_line(_first_authors(meta.authors))),
+            _text(one_line(meta.title)),
+            item,
         )
     return table
 

@@ -16,6 +16,7 @@ from papers.store import load as storage
 
 if TYPE_CHECKING:
     from papers.model.paper import PaperMeta
+    from papers.notes import NotePreview
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,11 @@ def list_items(
 @dataclass(frozen=True)
 class Shown:
     """One item with what is known about it beyond the catalogue: the cached arXiv record and the
-    first lines of its note (None when it has no note, or the note cannot be read)."""
+    first lines of its note, or why they are not shown (None when it has no note)."""
 
     item: Item
     metadata: PaperMeta | None
-    note_preview: list[str] | None
+    note_preview: NotePreview | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def show(path: str | os.PathLike[str], query: str) -> Details:
     )
 
 
-def _note_preview(catalogue_file: Path, item: Item) -> list[str] | None:
+def _note_preview(catalogue_file: Path, item: Item) -> NotePreview | None:
     if not item.note:
         return None
     from papers.notes import note_preview

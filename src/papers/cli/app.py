@@ -24,6 +24,7 @@ from papers import __version__
 from papers.errors import PapersError, UsageError
 from papers.store import load as storage
 from papers.store.paths import find_catalogue
+from papers.text import one_line, printable
 
 # click's exception classes, reached through typer's own export (never `import click`: typer may vendor it).
 _ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -107,13 +108,13 @@ def _debugging() -> bool:
 
 
 def error(message: str) -> None:
-    """One line on stderr: `Error: what happened. What to do.`"""
-    line = " ".join(message.split())
+    """One line on stderr: `Error: what happened. What to do.` (control characters shown, never obeyed)."""
+    line = one_line(message)
     sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
 
 
 def note(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(printable(message.rstrip("\n"), keep_layout=True) + "\n")
 
 
 def interrupted() -> int:

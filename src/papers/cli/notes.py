@@ -15,6 +15,7 @@ from papers.cli.app import (
     note,
 )
 from papers.store.paths import display_path
+from papers.text import printable
 
 
 @command("note")
@@ -50,4 +51,4 @@ def note_command(
             note("no $VISUAL or $EDITOR is set: open the note yourself")
         else:
             notes.open_in_editor(command, started.path)
-    sys.stdout.write(shown + "\n")
+    sys.stdout.write(printable(shown) + "\n")

@@ -30,8 +30,9 @@ def list_papers(
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
 
-    In a terminal the list is aligned and coloured; piped, it is tab-separated
-    (status, key, title, arxiv, section, note), one item per line.
+    In a terminal the list is aligned and coloured, fitted to its width, and ends with
+    a legend of the marks: ✓ done, ▸ reading, · todo, ✎ has a note. Piped, it is
+    tab-separated (status, key, title, arxiv, section, note), one item per line.
     """
     check_status_filter(todo, done)
     listing = actions.list_items(catalogue_path(), todo=todo, done=done, section=section)
@@ -108,7 +109,8 @@ def show_progress(
     if json_:
         sys.stdout.write(render.progress_json(rows, total) + "\n")
     elif render.is_terminal(sys.stdout):
-        render.console().print(render.progress_table(rows, total))
+        out = render.console()
+        out.print(render.progress_table(rows, total, width=out.width))
     else:
         sys.stdout.write(render.progress_tsv(rows, total))
 

@@ -21,6 +21,7 @@ from papers.cli.app import (
 from papers.errors import UsageError
 from papers.formats.registry import ExportFormat
 from papers.store.paths import display_path
+from papers.text import printable
 
 
 @command("import")
@@ -49,7 +50,7 @@ def import_list(
         note(f"{source} has no headings, checklist items or notes: nothing to import")
         return
     if dry_run:
-        sys.stdout.write("".join(f"{line}\n" for line in report.changes))
+        sys.stdout.write("".join(f"{printable(line, keep_layout=True)}\n" for line in report.changes))
     note(f"{'would have ' if dry_run else ''}{report.summary()}{'; nothing was written' if dry_run else ''}")
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from papers.formats.types import Exported, ExportSource
+from papers.text import json_safe
 
 
 def export(source: ExportSource) -> Exported:
-    return Exported(json.dumps(source.tree(), indent=2, ensure_ascii=False) + "\n")
+    return Exported(json_safe(json.dumps(source.tree(), indent=2, ensure_ascii=False)) + "\n")

@@ -1,0 +1,80 @@
+"""Text on its way to a terminal: control characters made visible, and widths in terminal cells.
+
+A title from a hand-written file, an imported markdown line or a server can carry ESC sequences
+(set the window title, clear the screen, hide a link), C0 controls such as a carriage return that
+overwrites the line, C1 controls (U+009B is a one-character CSI) or bidi overrides that reorder
+what is shown. Everything that leaves the program for a terminal or a pipe goes through
+`printable`, which shows them as `\\x1b`, `\\x9b`, `\\u202e`: visible, never obeyed.
+No imports beyond the standard library: the listing on a parse-cache hit uses this.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 but tab and newline, DEL, C1, and the bidi embeddings, overrides and isolates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_LAYOUT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep_layout: bool = False) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never raw.
+
+    Tabs and newlines become escapes too, unless ``keep_layout`` (for a multi-line value whose
+    lines are laid out by the caller, or a TSV field that is already one line).
+    """
+    pattern = _CONTROL if keep_layout else _CONTROL_OR_LAYOUT
+    return pattern.sub(_shown, text) if pattern.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace (newlines and tabs included) as one space, then `printable`."""
+    return printable(" ".join(text.split()))
+
+
+def json_safe(document: str) -> str:
+    """A JSON document with the characters `json.dumps(ensure_ascii=False)` leaves raw escaped.
+
+    json escapes C0 itself; DEL, C1 and the bidi controls it passes through, and inside a JSON
+    string ``\\u009b`` means the same character, so the document decodes to the same data.
+    """
+    if not _JSON_UNESCAPED.search(document):
+        return document
+    return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def _char_width(char: str) -> int:
+    import unicodedata
+
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes: wide (CJK) characters two, combining marks none."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` cells, ending in "…" when cut."""
+    if cell_width(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    if text.isascii():
+        return text[: width - 1] + "…"
+    kept, used = [], 0
+    for char in text:
+        size = _char_width(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
