@@ -59,11 +59,7 @@ FRESH = "<!-- run from an empty folder -->"
 
 # Examples known to be false today, each with the helper whose slice makes it true. xfail_strict is on:
 # an entry whose example has become true fails until it is removed here.
-EXPECTED_FAILURES: dict[str, str] = {
-    "papers progress": "h7-render: NO_COLOR leaves bold and italic codes in progress",
-    "papers show flashattention": "h7-render: NO_COLOR leaves bold codes in show",
-    'papers fetch 1605.08386 --add --section "Some research papers"': "h7-render: NO_COLOR leaves bold codes in tables",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
 @dataclass
