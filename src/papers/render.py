@@ -81,12 +81,17 @@ def render_list_tsv(items: Iterable[Item]) -> str:
     lines = []
     for item in items:
         fields = (item.status, item.key, item.title, item.arxiv or "", item.section, item.note or "")
-        lines.append("\t".join(map(one_line, fields)))
-    return "\n".join(lines) + ("\n" if lines else "")
+        lines.append("\t".join(" ".join(f.split()) for f in fields))
+    # One pass over the whole text: what is left to show are control characters other than tab and newline.
+    return printable("\n".join(lines), keep_layout=True) + ("\n" if lines else "")
 
 
 MAX_INDENT = 8  # levels shown as indentation; deeper items line up with the eighth level
 MIN_TITLE = 40  # below this many cells, the arXiv column goes before the title is cut harder
+
+
+def _shown(text: str) -> str:
+    return text if text.isprintable() else printable(" ".join(text.split()))
 
 
 def render_list_terminal(
@@ -103,47 +108,49 @@ def render_list_terminal(
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_SGR[style]}m{text}\x1b[0m" if colour and _SGR[style] != "0" else text
 
-    depths = _visible_depths(catalogue, items)
-    indents = {key: "  " * min(depth, MAX_INDENT) for key, depth in depths.items()}
-    ids = {item.key: printable(item.arxiv or "") for item in items}
-    titles = {item.key: printable(" ".join(item.title.split())) for item in items}
+    indents = ["  " * min(depth, MAX_INDENT) for depth in _visible_depths(catalogue, items)]
+    ids = [_shown(item.arxiv or "") for item in items]
+    titles = [_shown(item.title) for item in items]
+    widths = [cell_width(title) for title in titles]
     # Cap the key column at a fifth of the width (at least 16): a key is short to type, a title is read.
-    key_cap = max(16, width // 5)
-    key_width = min(max((len(indents[i.key]) + len(i.key) for i in items), default=0), key_cap)
-    id_width = max(map(len, ids.values()), default=0)
+    key_width = min(
+        max(map(len, map(str.__add__, indents, (i.key for i in items))), default=0), max(16, width // 5)
+    )
+    id_width = max(map(len, ids), default=0)
     note_room = 2 if any(item.note for item in items) else 0
     room = width - 4 - key_width - 2  # "  " + mark + " " + key column + "  "
-    longest = max((cell_width(t) for t in titles.values()), default=0) + note_room
+    longest = max(widths, default=0) + note_room
     show_ids = id_width > 0 and (longest + 2 + id_width <= room or room - 2 - id_width >= MIN_TITLE)
     # With ids, their column starts right after the longest title, not at the far right.
     title_room = max(min(room - 2 - id_width, longest) if show_ids else room, 10)
+    marks = {status: paint(mark, status) for status, mark in STATUS_MARK.items()}
+    note_mark = " " + paint(NOTE_MARK, "note")
     out: list[str] = []
     current = None
-    for item in items:
+    for item, indent, title, size, arxiv in zip(items, indents, titles, widths, ids, strict=True):
         if item.section != current:
             current = item.section
             if out:
                 out.append("")
             out.append(paint(clip(one_line(current), width), "heading"))
-        indent = indents[item.key]
         key = (indent + item.key).ljust(key_width)[len(indent) :]
         overflow = len(indent) + len(key) - key_width  # a key longer than the column
         fits = max(title_room - overflow - (2 if item.note else 0), 1)
-        title = clip(titles[item.key], fits)
-        shown = paint(title, "dim") if item.group else title
+        if size > fits:
+            title = clip(title, fits)
+            size = cell_width(title)
+        line = f"  {indent}{marks[item.status]} {paint(key, 'key')}  {paint(title, 'dim') if item.group else title}"
         if item.note:
-            shown += " " + paint(NOTE_MARK, "note")
-        line = f"  {indent}{paint(STATUS_MARK[item.status], item.status)} {paint(key, 'key')}  {shown}"
-        if show_ids and ids[item.key]:
-            pad = fits - cell_width(title)
-            line += " " * pad + "  " + paint(ids[item.key].rjust(id_width), "dim")
+            line += note_mark
+        if show_ids and arxiv:
+            line += " " * (fits - size) + "  " + paint(arxiv.rjust(id_width), "dim")
         out.append(line.rstrip())
     if out:
         out += ["", paint(LEGEND, "dim")]
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _visible_depths(catalogue: Catalogue, items: Sequence[Item]) -> dict[str, int]:
+def _visible_depths(catalogue: Catalogue, items: Sequence[Item]) -> list[int]:
     """Per shown item, how many shown ancestors it has: a filtered list should not float in empty space.
 
     Each depth is worked out once from its parent's, so a chain nested thousands of levels deep
@@ -152,20 +159,26 @@ def _visible_depths(catalogue: Catalogue, items: Sequence[Item]) -> dict[str, in
     shown = {item.key for item in items}
     depth: dict[str, int] = {}
     for item in items:
-        chain: list[str] = []
-        key = item.key
-        while key not in depth:
-            parent = catalogue[key].parent
-            if parent is None:
-                depth[key] = 0
-                break
-            chain.append(key)
+        parent = item.parent
+        if parent is None:
+            depth[item.key] = 0
+            continue
+        if parent not in depth:  # a parent not shown (or later in the list): walk up to a known one
+            chain: list[str] = []
             key = parent
-        for below in reversed(chain):
-            parent = catalogue[below].parent
-            assert parent is not None
-            depth[below] = depth[parent] + (parent in shown)
-    return {item.key: depth[item.key] for item in items}
+            while key not in depth:
+                above = catalogue[key].parent
+                if above is None:
+                    depth[key] = 0
+                    break
+                chain.append(key)
+                key = above
+            for below in reversed(chain):
+                above = catalogue[below].parent
+                assert above is not None
+                depth[below] = depth[above] + (above in shown)
+        depth[item.key] = depth[parent] + (parent in shown)
+    return [depth[item.key] for item in items]
 
 
 # --- progress ------------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     Tabs and newlines become escapes too, unless ``keep_layout`` (for a multi-line value whose
     lines are laid out by the caller, or a TSV field that is already one line).
     """
+    if text.isprintable():  # the common case, in C: no Cc or Cf character, no tab or newline
+        return text
     pattern = _CONTROL if keep_layout else _CONTROL_OR_LAYOUT
-    return pattern.sub(_shown, text) if pattern.search(text) else text
+    return pattern.sub(_shown, text)
 
 
 def one_line(text: str) -> str:
