@@ -312,6 +312,42 @@ def test_edit_runs_the_change_again_on_the_file_another_program_saved(catalogue_
     assert status_of(catalogue_file, "bert") == "done"
 
 
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        (("done", "bert"), "bert"),
+        (("start", "flashattention"), "flashattention"),
+        (("add", "Mamba 2", "--section", "Models"), "mamba-2"),
+        (("import", "list.md"), "brand-new-paper"),
+    ],
+)
+def test_a_command_redoes_its_edit_on_the_file_another_program_saved(
+    run: Run,
+    catalogue_file: Path,
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    key: str,
+) -> None:
+    (isolated / "list.md").write_text("## Models\n\n- [ ] A brand new paper\n")
+    before = storage.load_catalogue(catalogue_file)
+    write, saved = storage.write_atomically, []
+
+    def saved_first(*a: object, **kw: object) -> None:
+        if not saved:  # the other program saves once, after papers read the file, before it writes
+            saved.append(1)
+            editor_saves(catalogue_file)
+        write(*a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "write_atomically", saved_first)
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert "# saved by my editor" in catalogue_file.read_text()
+    after = storage.load_catalogue(catalogue_file)
+    assert key in after.keys
+    assert after[key] != (before[key] if key in before.keys else None)
+
+
 def test_edit_gives_up_on_a_file_that_keeps_changing(catalogue_file: Path) -> None:
     def tick(editor: storage.Editor) -> None:
         editor.set_fields("bert", {"status": "done"})

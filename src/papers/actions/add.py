@@ -21,6 +21,7 @@ from papers.store import load as storage
 if TYPE_CHECKING:
     from papers.actions.fetch import Notify
     from papers.sources.base import PaperId
+    from papers.store.yamledit.editor import Editor
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def add_paper(
             path, paper_id, section=section, parent=parent, duplicate=duplicate, notify=notify
         )
     arxiv_id = _canonical_arxiv(arxiv)
-    with storage.editing(path, create=new_section) as editor:
+
+    def add_new(editor: Editor) -> core.NewItem:
+        # Runs again on the new file if another program saves it meanwhile (see storage.edit).
         new = core.plan_add(
             editor.catalogue, title, section=section, arxiv=arxiv_id, url=url, parent=parent, key=key,
             new_section=new_section,
@@ -74,6 +77,9 @@ def add_paper(
         if not duplicate:
             _refuse_duplicate(editor.catalogue, new.fields["title"], arxiv=arxiv_id, url=url)
         editor.add_item(new)
+        return new
+
+    new = storage.edit(path, add_new, create=new_section)
     return Added(new.fields["key"], new.fields["title"], new.section, parent)
 
 

@@ -71,8 +71,10 @@ def import_list(
     written. None if the text holds no headings, items or notes at all.
     """
     day = (today or dt.date.today()).isoformat()
-    with storage.editing(Path(path), create=True, dry_run=dry_run) as editor:
-        return import_checklist(editor, text, day)
+    # storage.edit runs the merge again on the new file if another program saves it meanwhile.
+    return storage.edit(
+        Path(path), lambda editor: import_checklist(editor, text, day), create=True, dry_run=dry_run
+    )
 
 
 def import_file(
