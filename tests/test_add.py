@@ -159,7 +159,7 @@ def test_add_refuses_a_section_the_parent_is_not_in(run: Run, catalogue_file: Pa
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: 'transformer' is in section 'Development of language models', not 'models'. "
-        "Leave out --section or give the parent's section.\n"
+        "Leave out the section or give the parent's.\n"
     )
     assert catalogue_file.read_bytes() == before
 
@@ -328,3 +328,18 @@ def test_add_is_callable_from_python(catalogue_file: Path) -> None:
     with pytest.raises(DuplicatePaperError) as refused:
         actions.add_paper(catalogue_file, "mistral 7b", section="models")
     assert refused.value.existing == "mistral-7b"
+
+
+def test_only_add_by_title_suggests_creating_the_section(
+    run: Run, catalogue_file: Path, stand_in: ArxivServer
+) -> None:
+    by_title = run("add", "A paper", "--section", "Robotics")
+    assert by_title.stderr.startswith(
+        "Error: no section is called 'Robotics'. Add --new-section to create it, "
+    )
+    for args in (["add", "1605.08386"], ["fetch", "1605.08386", "--add"]):
+        result = run(*args, "--section", "Robotics")
+        assert result.exit_code == 1
+        assert result.stderr.startswith(
+            "Error: no section is called 'Robotics'. Use one of: Optimization algorithm, "
+        )

@@ -33,6 +33,15 @@ class PaperNotFoundError(PapersError):
     """A query matched no item."""
 
 
+class SectionNotFoundError(PaperNotFoundError):
+    """No section has the name, or starts with it (exit 1); `sections` names those there are."""
+
+    def __init__(self, message: str, name: str, sections: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.name = name
+        self.sections = sections
+
+
 class AmbiguousQueryError(PapersError):
     """A query matched several items."""
 

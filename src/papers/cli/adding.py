@@ -13,7 +13,7 @@ from papers.cli.app import (
     complete_key,
     note,
 )
-from papers.errors import DuplicatePaperError, UsageError
+from papers.errors import DuplicatePaperError, SectionNotFoundError, UsageError
 
 
 @command("add")
@@ -60,7 +60,7 @@ def add(
     A TITLE that is an arXiv id, arXiv link or arXiv DOI adds the paper as `papers fetch ID
     --add` does, titled from arXiv. A paper already listed is refused unless --duplicate.
     """
-    from papers.actions.add import add_paper
+    from papers.actions.add import add_paper, paper_id_in
 
     if section is None and parent is None:
         raise UsageError("add needs --section (or --parent) to know where the new paper goes")
@@ -72,6 +72,15 @@ def add(
         )  # fmt: skip
     except DuplicatePaperError as err:
         raise DuplicatePaperError(f"{err}. Add --duplicate to add it anyway", err.existing) from None
+    except SectionNotFoundError as err:
+        if paper_id_in(title) is not None:  # a paper fetched by its id goes into an existing section
+            raise
+        raise SectionNotFoundError(
+            f"no section is called '{err.name}'. Add --new-section to create it, or use one of: "
+            + ", ".join(err.sections),
+            err.name,
+            err.sections,
+        ) from None
     under = f", under {added.parent}" if added.parent else ""
     note(f"added {added.key}: {added.title} (in {added.section}{under})")
     sys.stdout.write(added.key + "\n")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from papers.errors import AmbiguousQueryError, PaperNotFoundError, UsageError
+from papers.errors import AmbiguousQueryError, PaperNotFoundError, SectionNotFoundError, UsageError
 from papers.model.keys import is_valid_key, unique_key
 
 STATUSES = ("todo", "reading", "done")
@@ -277,8 +277,9 @@ def find_section(catalogue: Catalogue, name: str) -> Section:
     folded = wanted.casefold()
     candidates = [s for s in catalogue.sections if s.name.casefold().startswith(folded)]
     if not candidates:
-        raise PaperNotFoundError(
-            f"no section starts with '{name}'. Sections: " + ", ".join(s.name for s in catalogue.sections)
+        names = tuple(s.name for s in catalogue.sections)
+        raise SectionNotFoundError(
+            f"no section starts with '{name}'. Sections: " + ", ".join(names), name, names
         )
     if len(candidates) > 1:
         raise AmbiguousQueryError(
@@ -401,30 +402,33 @@ def plan_add(
                 f"'{key}' is not a valid key. Use lowercase letters, digits and single hyphens, like 'flash-attention-2'"
             )
         if key in catalogue.keys:
-            raise UsageError(f"the key '{key}' is taken by '{catalogue[key].title}'. Choose another --key")
+            raise UsageError(f"the key '{key}' is taken by '{catalogue[key].title}'. Choose another key")
     wanted = " ".join(section.split()) if section is not None else ""
     if parent is not None:
         parent_item = catalogue.get(parent)
         if parent_item is None:
-            raise PaperNotFoundError(f"no item has the key '{parent}'. Give --parent an existing key")
+            raise PaperNotFoundError(
+                f"no item has the key '{parent}'. Give an existing item's key as the parent"
+            )
         if not parent_item.section.casefold().startswith(wanted.casefold()):
             raise UsageError(
                 f"'{parent}' is in section '{parent_item.section}', not '{section}'. "
-                "Leave out --section or give the parent's section"
+                "Leave out the section or give the parent's"
             )
         section_name, is_new_section = parent_item.section, False
     elif not wanted:
-        raise UsageError("a new paper needs a section or a parent. Give --section or --parent")
+        raise UsageError("a new paper needs a section or a parent. Give one of them")
     elif new_section:
         found = catalogue.section(wanted)
         section_name, is_new_section = (found.name, False) if found else (wanted, True)
     else:
         try:
             section_name, is_new_section = find_section(catalogue, wanted).name, False
-        except PaperNotFoundError:
-            raise PaperNotFoundError(
-                f"no section is called '{section}'. Add --new-section to create it, or use one of: "
-                + ", ".join(s.name for s in catalogue.sections)
+        except SectionNotFoundError as err:
+            raise SectionNotFoundError(
+                f"no section is called '{section}'. Use one of: " + ", ".join(err.sections),
+                wanted,
+                err.sections,
             ) from None
     fields: dict[str, Any] = {
         "key": key or unique_key(title, catalogue.keys),
