@@ -510,6 +510,16 @@ def test_a_temp_file_a_live_writer_holds_is_not_swept(tmp_path: Path) -> None:
     assert temp_files(tmp_path) == []
 
 
+def test_a_cache_record_is_replaced_even_when_read_only(tmp_path: Path) -> None:
+    """A cache is papers' own file: a read-only one is replaced, not a reason to fail a fetch."""
+    record = tmp_path / "1706.03762.json"
+    record.write_bytes(b"old")
+    record.chmod(0o444)
+    fileio.atomic_write_bytes(record, b"new")
+    assert record.read_bytes() == b"new"
+    assert mode(record) == 0o444
+
+
 def test_a_failed_atomic_writer_leaves_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "out.md"
     target.write_bytes(b"old")

@@ -129,14 +129,13 @@ def write_bytes(
     data: bytes,
     *,
     expected: Snapshot | None = None,
-    sweep: bool = True,
     follow_symlinks: bool = True,
 ) -> None:
     """Put `data` in `path` by the rules in this module's docstring.
 
     With `expected`, the file must still be the one that snapshot saw, or ChangedError (a file
-    that was absent must still be absent: the write then only ever creates). `sweep` removes
-    abandoned temp files beside it first (caches skip it: a folder of thousands of records).
+    that was absent must still be absent: the write then only ever creates). Abandoned temp
+    files beside it are removed first.
     Without `follow_symlinks` a symlink at `path` counts as a file that is there.
     """
     if expected is None and _writes_into(path):
@@ -152,8 +151,7 @@ def write_bytes(
         _write_into(path, data)
         return
     _check_writable(real, st)
-    if sweep:
-        sweep_temp_files(real.parent)
+    sweep_temp_files(real.parent)
     fd, tmp = _open_temp(real, st)
     try:
         try:
@@ -226,8 +224,10 @@ def failure_message(path: Path, err: OSError) -> str:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """For caches: replace `path` atomically, without sweeping its folder."""
-    write_bytes(path, data, sweep=False)
+    """For papers' own caches: replace `path` atomically. No read-only refusal (the file is
+    papers' own) and no sweep (a cache folder holds thousands of records)."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
 
 
 def sweep_temp_files(folder: Path) -> None:
