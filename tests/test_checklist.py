@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED, SEED_KEPT_NOTES, SEED_LINES, SEED_SECTIONS, SEED_TICKED, SEED_TITLE
-from papers.formats.markdown import DEFAULT_SECTION, parse_checklist, to_markdown
+from papers.errors import ChecklistError
+from papers.formats.markdown import DEFAULT_SECTION, MAX_DEPTH, check_checklist, parse_checklist, to_markdown
 from papers.formats.merge import Addition, merge
 from papers.model.keys import is_valid_key
 
@@ -42,6 +43,7 @@ def travelling(catalogue: dict[str, Any]) -> dict[str, Any]:
     def item_view(item: dict[str, Any]) -> dict[str, Any]:
         view = {name: item.get(name) for name in ("key", "title", "arxiv", "year", "links")}
         view["ticked"] = item.get("status") == "done"
+        view["group"] = bool(item.get("group"))
         view["children"] = [item_view(child) for child in item.get("children", [])]
         return view
 
@@ -290,6 +292,8 @@ def catalogues(draw: st.DrawFn) -> dict[str, Any]:
             made["arxiv"] = f"{yymm}.{draw(st.integers(1, 99999)):05d}"
         if draw(st.booleans()):
             made["year"] = draw(st.integers(1950, 2030))
+        if draw(st.booleans()):
+            made["group"] = True
         url = st.from_regex(r"https://example\.org/[a-z0-9]{1,8}", fullmatch=True)
         links = draw(st.lists(url, max_size=3))
         if links:
@@ -481,6 +485,100 @@ def test_an_item_listed_twice_stays_twice() -> None:
     assert (first["key"], second["key"]) == ("vae", "vae-2")
 
 
+def test_a_grouping_item_is_marked_in_its_closing_comment() -> None:
+    catalogue = {
+        "title": None,
+        "notes": [],
+        "sections": [
+            {
+                "name": "Vision",
+                "notes": [],
+                "items": [
+                    {
+                        "key": "cnn",
+                        "title": "CNN case study",
+                        "status": "todo",
+                        "group": True,
+                        "children": [{"key": "vgg", "title": "VGG", "status": "done", "group": False}],
+                    }
+                ],
+            }
+        ],
+    }
+    assert to_markdown(catalogue) == (
+        "## Vision\n\n- [ ] CNN case study <!-- key: cnn; group -->\n  - [x] VGG <!-- key: vgg -->\n"
+    )
+    (cnn,) = parse_checklist(to_markdown(catalogue))["sections"][0]["items"]
+    assert (cnn["key"], cnn["group"], cnn["listed_as"]) == ("cnn", True, "CNN case study")
+    assert "group" not in cnn["children"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "key", "group"),
+    [
+        ("Papers <!-- group -->", "Papers", "papers", True),
+        ("Papers <!--group;key:mine-->", "Papers", "mine", True),
+        ("Papers <!-- key: a; key: b -->", "Papers <!-- key: a; key: b -->", "papers-key-key-b", False),
+        ("Papers <!-- todo: later -->", "Papers <!-- todo: later -->", "papers-todo-later", False),
+        ("Papers <!---->", "Papers <!---->", "papers", False),
+        ("A <!-- key: x --> B", "A <!-- key: x --> B", "key-x-b", False),
+    ],
+)
+def test_only_a_closing_comment_of_key_and_group_is_read(
+    text: str, title: str, key: str, group: bool
+) -> None:
+    item = only_item(f"## S\n- [ ] {text}\n")
+    assert (item["title"], item["key"], item.get("group", False)) == (title, key, group)
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("## Closed ##", "Closed"),
+        ("## Hash# kept", "Hash# kept"),
+        ("##   Spaced  out   #####   ", "Spaced out"),
+        ("   ### Indented", "Indented"),
+        ("## #", "#"),
+        ("##", "Untitled"),
+    ],
+)
+def test_heading_forms(line: str, section: str) -> None:
+    catalogue = parse_checklist(f"{line}\n- [ ] a\n")
+    assert [s["name"] for s in catalogue["sections"]] == [section]
+
+
+@pytest.mark.parametrize("line", ["####### Seven", "#NoSpace", "    ## Four spaces is code"])
+def test_not_headings(line: str) -> None:
+    catalogue = parse_checklist(f"## S\n{line}\n- [ ] a\n")
+    assert catalogue["sections"][0]["notes"] == [line.strip()]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sections:\n  - name: A\n    items: []\n", "is a papers catalogue (YAML)"),
+        ("title: Mine\nsections: []  # none yet\n", "is a papers catalogue (YAML)"),
+        ("just prose\n", "has no headings and no checklist items"),
+        ("a\x00b\n## S\n", "is not text (it holds NUL bytes)"),
+    ],
+)
+def test_what_is_not_a_checklist(text: str, message: str) -> None:
+    with pytest.raises(ChecklistError, match=re.escape(f"mine.md {message}")):
+        parse_checklist(text, label="mine.md")
+
+
+def test_blank_text_and_a_heading_alone_are_checklists() -> None:
+    check_checklist(" \n\t\n")
+    assert parse_checklist("# Only a title\nand a note\n")["notes"] == ["and a note"]
+
+
+def test_depth_is_counted_per_section() -> None:
+    deep = "".join(f"{'  ' * depth}- [ ] d{depth}\n" for depth in range(MAX_DEPTH))
+    parse_checklist(f"## A\n{deep}## B\n{deep}")
+    with pytest.raises(ChecklistError, match=f"^the list:{MAX_DEPTH + 2}: an item is nested more than"):
+        parse_checklist(f"## A\n{deep}{'  ' * MAX_DEPTH}- [ ] too deep\n")
+
+
 def test_empty_input_is_an_empty_catalogue() -> None:
     imported = parse_checklist("")
     assert imported == EMPTY
@@ -628,11 +726,27 @@ def test_merge_changes_neither_input(seed_text: str) -> None:
     assert (repr(existing), repr(imported)) == before
 
 
-def test_new_notes_of_an_existing_section_are_kept_once() -> None:
-    text = "## Language models\n(TODO: add more)\n(TODO: add more)\n- [ ] https://arxiv.org/abs/1706.03762\n"
+def test_repeated_note_lines_are_kept_and_lines_already_there_are_not() -> None:
+    text = (
+        "## Language models\n```\ncode\n```\n(TODO: add more)\n(TODO: add more)\n"
+        "- [ ] https://arxiv.org/abs/1706.03762\n"
+    )
     result = merge(existing_catalogue(), parse_checklist(text))
-    assert result.section_notes == {"Language models": ["(TODO: add more)"]}
-    assert (result.kept_notes, result.added, result.matched) == (1, 0, 1)
+    notes = ["```", "code", "```", "(TODO: add more)", "(TODO: add more)"]
+    assert result.section_notes == {"Language models": notes}
+    assert (result.kept_notes, result.added, result.matched) == (5, 0, 1)
+
+    has_them = existing_catalogue()
+    has_them["sections"][0]["notes"] = notes
+    assert merge(has_them, parse_checklist(text)).section_notes == {}
+    has_them["sections"][0]["notes"] = ["```", "code", "(TODO: add more)"]
+    again = merge(has_them, parse_checklist(text))
+    assert again.section_notes == {"Language models": ["```", "(TODO: add more)"]}
+
+
+def test_a_new_section_keeps_every_note_line() -> None:
+    result = merge(existing_catalogue(), parse_checklist("## Fresh\n```\nx\n```\n- [ ] One\n"))
+    assert [section["notes"] for section in result.new_sections] == [["```", "x", "```"]]
 
 
 def test_a_section_named_twice_in_hand_made_input_is_created_once() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 from conftest import SEED, Run, listed
 from papers.sources.arxiv.ids import arxiv_id_from_link
 
-# What markdown carries (docs/markdown.md); done_on, authors, remark, note, group and listed_as do not.
-TRAVELS = ("key", "title", "section", "parent", "children", "arxiv", "year", "links")
+# What markdown carries (docs/markdown.md); done_on, authors, remark, note and listed_as do not.
+TRAVELS = ("key", "title", "group", "section", "parent", "children", "arxiv", "year", "links")
 
 
 def travelling(run: Run, catalogue: Path) -> list[dict[str, Any]]:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import SEED, SEED_LINES, SEED_SECTIONS, SEED_TICKED, Run, inserted_lines, listed
+import pytest
+
+from conftest import SEED, SEED_LINES, SEED_SECTIONS, SEED_TICKED, SHIPPED, Run, inserted_lines, listed
 
 
 def test_importing_the_seed_creates_the_catalogue(run: Run, isolated: Path) -> None:
@@ -158,8 +164,8 @@ def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
     )
     result = run("import", str(dialect))
     assert result.exit_code == 0, result.stderr
-    # The fence's closing line repeats its opening one, and notes are kept once each.
-    assert result.stderr == "added 4 items, matched 0 existing items, kept 4 lines as notes\n"
+    # The fence's closing line repeats its opening one: both are kept, so the code block stays whole.
+    assert result.stderr == "added 4 items, matched 0 existing items, kept 5 lines as notes\n"
     items = {item["title"]: item for item in listed(run).values()}
     star = items["Star bullet, capital X"]
     assert (star["status"], star["year"], star["section"]) == ("done", 2015, "Deep *learning*")
@@ -170,7 +176,12 @@ def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
     assert items["Numbered child"]["parent"] == numbered["key"]
     text = (isolated / "papers.yaml").read_text()
     assert "notes:\n  - Some intro text before any heading.\n" in text
-    assert '      - "- [ ] not an item inside a fence"\n' in text
+    assert '      - "```"\n      - "- [ ] not an item inside a fence"\n      - "```"\n' in text
+    again = run("import", str(dialect))
+    assert (
+        again.stderr == "added 0 items, matched 4 existing items, kept 0 lines as notes (5 already there)\n"
+    )
+    assert (isolated / "papers.yaml").read_text() == text
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(run: Run, catalogue_file: Path, isolated: Path) -> None:
@@ -248,3 +259,112 @@ def test_a_list_that_cannot_be_read_is_a_usage_error(run: Run, catalogue_file: P
     assert garbled.exit_code == 2
     assert garbled.stderr == f"Error: {latin1} is not UTF-8 text. Save it as UTF-8.\n"
     assert catalogue_file.read_bytes() == before
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    """Every file below `root` (dotfiles, lock files and the cache included) and its bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "other.yaml",
+            SHIPPED.read_bytes(),
+            "other.yaml is a papers catalogue (YAML), not a markdown checklist. "
+            "Import a checklist, such as one `papers export` wrote.",
+        ),
+        (
+            "notes.txt",
+            b"Some prose.\nMore prose, and a - plain bullet.\n",
+            "notes.txt has no headings and no checklist items. "
+            "Give a markdown checklist: `## Section` headings over `- [ ] paper` lines.",
+        ),
+        (
+            "export.json",
+            b'{\n  "title": "Mine",\n  "sections": []\n}\n',
+            "export.json has no headings and no checklist items. "
+            "Give a markdown checklist: `## Section` headings over `- [ ] paper` lines.",
+        ),
+        (
+            "picture.png",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "picture.png is not text (it holds NUL bytes). Give a markdown checklist.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("catalogue_exists", [True, False])
+def test_a_list_that_is_not_a_checklist_is_refused_and_changes_no_file(
+    run: Run, isolated: Path, name: str, content: bytes, message: str, catalogue_exists: bool
+) -> None:
+    if catalogue_exists:
+        shutil.copyfile(SHIPPED, isolated / "papers.yaml")
+    (isolated / name).write_bytes(content)
+    before = files_under(isolated)
+    result = run("import", name)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    assert files_under(isolated) == before
+
+
+def test_a_list_nested_600_levels_deep_is_one_line_error(run: Run, isolated: Path) -> None:
+    deep = isolated / "deep.md"
+    deep.write_text("## S\n" + "".join(f"{'  ' * depth}- [ ] level {depth}\n" for depth in range(600)))
+    result = run("import", "deep.md")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: deep.md:66: an item is nested more than 64 levels deep. Indent it less.\n",
+    )
+    assert not (isolated / "papers.yaml").exists()
+    # As deep as allowed imports, and every command still walks it.
+    deep.write_text("## S\n" + "".join(f"{'  ' * depth}- [ ] level {depth}\n" for depth in range(64)))
+    assert run("import", "deep.md").exit_code == 0
+    assert len(listed(run)) == 64
+    assert run("export").stdout.count("- [ ] level") == 64
+
+
+def test_control_characters_are_stripped_from_an_imported_list(run: Run, isolated: Path) -> None:
+    hostile = isolated / "hostile.md"
+    hostile.write_text(
+        "# List\x1b]0;owned\x07\n"
+        "a note \x1b[2J that clears the screen\n"
+        "## Section\x9b31m red\n"
+        "- [ ] Title \x1b[8mhidden\x1b[0m and a bell\x07 <!-- key: safe -->\n"
+        "  - [x] \x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\ text\n"
+    )
+    result = run("import", "hostile.md")
+    assert result.exit_code == 0, result.stderr
+    stored = (isolated / "papers.yaml").read_text()
+    assert not any(ch in stored for ch in "\x1b\x07\x9b")
+    (parent, child) = listed(run).values()
+    assert (parent["key"], parent["title"], parent["section"]) == (
+        "safe",
+        "Title [8mhidden[0m and a bell",
+        "Section31m red",
+    )
+    assert child["title"] == "]8;; text"  # the hidden link's address went to its links
+    assert not any(ch in run("list", "--json").stdout for ch in "\x1b\x07\x9b")
+    assert 'title: "List]0;owned"\n' in stored and '  - "a note [2J that clears the screen"\n' in stored
+
+
+def test_very_long_lines_import_in_linear_time(isolated: Path) -> None:
+    """Each line below took the old patterns quadratic time or worse: hours, not a second."""
+    long = isolated / "long.md"
+    long.write_text(
+        "## Heading" + " " * 200_000 + "end #\n"
+        "- [ ] A paper <!-- key: " + " " * 200_000 + "k -->\n"
+        "- [ ] https://example.org/" + ")." * 200_000 + "\n"
+        "- [ ] " + "[x](" * 200_000 + "\n" + "note " * 400_000 + "\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(isolated / "papers.yaml")}
+    done = subprocess.run(
+        [sys.executable, "-m", "papers", "import", "long.md"],
+        capture_output=True, text=True, env=env, cwd=isolated, timeout=120, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        0,
+        "added 3 items, matched 0 existing items, kept 1 line as notes\n",
+    )
+    stored = (isolated / "papers.yaml").read_text()
+    assert "  - name: Heading" + " " * 200_000 + "end\n" not in stored  # whitespace runs become one space
+    assert "  - name: Heading end\n" in stored and "      - key: k\n" in stored

@@ -60,6 +60,10 @@ class UsageError(PapersError):
     exit_code = 2
 
 
+class ChecklistError(UsageError):
+    """A list given to `papers import` is not a markdown checklist it can read (exit code 2)."""
+
+
 class InvalidArxivIdError(UsageError):
     """Text that is not an arXiv identifier in any form papers accepts."""
 

@@ -6,6 +6,7 @@ The decisions are `formats.merge`'s; this module only turns its plan into surgic
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +41,18 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | None:
-    """Merge the checklist `text` into the editor's catalogue; None if the text holds no list at all."""
+def import_checklist(
+    editor: Editor, text: str, today: str, *, label: str = "the list"
+) -> ImportReport | None:
+    """Merge the checklist `text` into the editor's catalogue; None if the text is blank.
+
+    Text that is not a checklist is refused with a `ChecklistError` naming `label`; to refuse it
+    before the catalogue is even locked, call `check_list(text, label)` first.
+    """
     from papers.formats.merge import merge
     from papers.formats.registry import ImportFormat, importer
 
-    parsed = importer(ImportFormat.markdown)(text, taken_keys=editor.catalogue.keys)
+    parsed = importer(ImportFormat.markdown)(text, taken_keys=editor.catalogue.keys, label=label)
     if not parsed["sections"] and not parsed["notes"]:
         return None
     existing = to_tree(editor.catalogue)
@@ -91,15 +98,27 @@ def import_checklist(editor: Editor, text: str, today: str) -> ImportReport | No
     return report
 
 
+def check_list(text: str, label: str = "the list") -> None:
+    """Raise `ChecklistError` if `text` is not a checklist `import_checklist` can read."""
+    from papers.formats.markdown import check_checklist
+
+    check_checklist(text, label)
+
+
 def _notes_present(existing: dict[str, Any], imported: dict[str, Any]) -> int:
-    """How many of the list's note lines the catalogue already has in the same place."""
-    count = len(set(imported["notes"]) & set(existing["notes"]))
+    """How many of the list's note lines the catalogue already has in the same place (counted:
+    a line the list has twice is there twice only if the catalogue has it twice)."""
+    count = _common(imported["notes"], existing["notes"])
     sections = {section["name"].casefold(): section for section in existing["sections"]}
     for section in imported["sections"]:
         match = sections.get(section["name"].casefold())
         if match is not None:
-            count += len(set(section["notes"]) & set(match["notes"]))
+            count += _common(section["notes"], match["notes"])
     return count
+
+
+def _common(ours: list[str], theirs: list[str]) -> int:
+    return sum((Counter(ours) & Counter(theirs)).values())
 
 
 def _describe(item: dict[str, Any], where: str, depth: int = 0) -> list[str]:

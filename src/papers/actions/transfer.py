@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from papers.actions.importing import ImportReport, import_checklist
+from papers.actions.importing import ImportReport, check_list, import_checklist
 from papers.errors import UsageError
 from papers.formats.registry import ExportFormat
 from papers.formats.types import Exported
@@ -62,18 +62,28 @@ def read_list(source: BinaryIO, name: str) -> str:
 
 
 def import_list(
-    path: str | os.PathLike[str], text: str, *, dry_run: bool = False, today: dt.date | None = None
+    path: str | os.PathLike[str],
+    text: str,
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    name: str = "the list",
 ) -> ImportReport | None:
     """Merge the markdown checklist `text` into the catalogue at `path` (created if missing).
 
     Headings become sections, checkbox lines items, other lines notes; an item already there is
     matched, never added twice, and a ticked item is never unticked. With `dry_run` nothing is
-    written. None if the text holds no headings, items or notes at all.
+    written. None if the text is blank. Text that is not a checklist (a catalogue, prose with no
+    heading or item) is refused with a `ChecklistError` naming `name`, and no file is touched.
     """
     day = (today or dt.date.today()).isoformat()
+    check_list(text, name)
     # storage.edit runs the merge again on the new file if another program saves it meanwhile.
     return storage.edit(
-        Path(path), lambda editor: import_checklist(editor, text, day), create=True, dry_run=dry_run
+        Path(path),
+        lambda editor: import_checklist(editor, text, day, label=name),
+        create=True,
+        dry_run=dry_run,
     )
 
 
@@ -95,7 +105,7 @@ def import_file(
             text = read_list(handle, str(source))
     except OSError as err:
         raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
-    return import_list(path, text, dry_run=dry_run, today=today)
+    return import_list(path, text, dry_run=dry_run, today=today, name=str(source))
 
 
 def export(

@@ -41,9 +41,8 @@ def import_list(
     """
     path = catalogue_path(must_exist=False)
     if source == "-":
-        report = actions.import_list(
-            path, actions.read_list(sys.stdin.buffer, "standard input"), dry_run=dry_run
-        )
+        text = actions.read_list(sys.stdin.buffer, "standard input")
+        report = actions.import_list(path, text, dry_run=dry_run, name="standard input")
     else:
         report = actions.import_file(path, source, dry_run=dry_run)
     if report is None:

@@ -6,10 +6,10 @@ and always has ``status``. Merging the result into an existing catalogue is ``fo
 
 What travels through markdown (``parse_checklist(to_markdown(c))`` gives it back):
 sections and their order, section and list notes, the list's title, items and their nesting, ticks
-(``done`` is ticked; ``todo`` and ``reading`` are not), ``key`` (as ``<!-- key: KEY -->``), ``title``,
-``arxiv``, ``year`` and ``links``.
+(``done`` is ticked; ``todo`` and ``reading`` are not), ``key`` (as ``<!-- key: KEY -->``), ``group``
+(as ``<!-- key: KEY; group -->``), ``title``, ``arxiv``, ``year`` and ``links``.
 
-What does not: ``authors``, ``done_on``, ``remark``, ``note``, ``group``, the difference between ``reading``
+What does not: ``authors``, ``done_on``, ``remark``, ``note``, the difference between ``reading``
 and ``todo``, and ``listed_as`` (on re-import it is the exported line). ``url`` is exported as the title's
 link and comes back as the first of ``links``. A link to the item's own arXiv paper comes back folded into
 ``arxiv``. Titles are written as link text or plain text, so a title that itself contains a markdown link,
@@ -21,11 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from papers.errors import ChecklistError
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line, unique
 from papers.formats.types import Exported, ExportSource
 from papers.model.keys import is_valid_key, unique_key
+from papers.model.paper import strip_controls
 from papers.sources.arxiv.ids import arxiv_id_from_link
 
 # Items found before the first heading still need a section: the schema has no loose items.
@@ -35,11 +38,19 @@ UNTITLED_SECTION = "Untitled"
 # The text to_markdown gives every link after the title's own. It is a marker rather than a word of the
 # title, so on import it adds nothing to the title: that is what keeps export/import idempotent.
 EXTRA_LINK_TEXT = "link"
+# What marks a grouping item (``group: true``) in the comment that closes its line.
+GROUP_MARK = "group"
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_KEY_COMMENT = re.compile(r"[ \t]*<!--[ \t]*key:[ \t]*(.*?)[ \t]*-->[ \t]*$")
+# A papers catalogue: its top-level `sections:` line (docs/schema.md).
+_CATALOGUE_LINE = re.compile(r"^sections:[ \t]*(?:\[\][ \t]*)?(?:#.*)?$", re.MULTILINE)
+_GIVE_A_CHECKLIST = "Give a markdown checklist: `## Section` headings over `- [ ] paper` lines"
+
+# Items nested deeper than this are refused: no reading list needs them, and every tree walk
+# (merge, the YAML writer and reader, export) stays far from Python's recursion limit.
+MAX_DEPTH = 64
 
 _LINK_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
 _LINK_DEST = r"<[^<>\n]+>|(?:[^\s()<>]|\([^\s()<>]*\))+"
@@ -63,16 +74,55 @@ class _Pending:
     explicit_key: str | None
 
 
-def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> CatalogueDict:
-    """Read a markdown checklist into a catalogue dict; keys avoid ``taken_keys`` and each other."""
-    lines = text.splitlines()
+def check_checklist(text: str, label: str = "the list") -> None:
+    """Refuse, with a ``ChecklistError`` naming ``label``, text that is not a markdown checklist:
+    a papers catalogue (YAML), binary data, prose with no heading and no checkbox item, or items
+    nested deeper than ``MAX_DEPTH``. Text with nothing but blank lines passes: it is an empty list.
+
+    Cheap enough to run before the catalogue is locked, so a refused list changes no file at all.
+    """
+    if "\0" in text:
+        raise ChecklistError(f"{label} is not text (it holds NUL bytes). {_GIVE_A_CHECKLIST}")
+    if _CATALOGUE_LINE.search(text):
+        raise ChecklistError(
+            f"{label} is a papers catalogue (YAML), not a markdown checklist. "
+            "Import a checklist, such as one `papers export` wrote"
+        )
+    depth: list[int] = []
+    structure = False
+    for line in _scan(text.splitlines()):
+        if line.kind == "heading":
+            structure, depth = True, []
+        elif line.item is not None:
+            structure = True
+            indent = _indent(line.item)
+            while depth and depth[-1] >= indent:
+                depth.pop()
+            depth.append(indent)
+            if len(depth) > MAX_DEPTH:
+                raise ChecklistError(
+                    f"{label}:{line.number}: an item is nested more than {MAX_DEPTH} levels deep. Indent it less"
+                )
+    if not structure and text.strip():
+        raise ChecklistError(f"{label} has no headings and no checklist items. {_GIVE_A_CHECKLIST}")
+
+
+def parse_checklist(
+    text: str, taken_keys: Set[str] = frozenset(), *, label: str = "the list"
+) -> CatalogueDict:
+    """Read a markdown checklist into a catalogue dict; keys avoid ``taken_keys`` and each other.
+
+    Control characters (ESC, C0 but tab, C1) are stripped from every line: nothing imported can
+    drive a terminal. Text ``check_checklist`` refuses raises its ``ChecklistError``.
+    """
+    check_checklist(text, label)
+    lines = [strip_controls(line) for line in text.splitlines()]
     title = _list_title(lines)
     catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
     by_name: dict[str, SectionDict] = {}
     current: SectionDict | None = None
     stack: list[tuple[int, ItemDict]] = []
     pending: list[_Pending] = []
-    in_fence = False
     skip_title = title is not None
 
     def section_named(name: str) -> SectionDict:
@@ -83,35 +133,25 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> CatalogueD
             catalogue["sections"].append(found)
         return found
 
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            continue
-        fence = _FENCE.match(line)
-        if in_fence or fence:
-            in_fence = in_fence != bool(fence)
-            note_target = current["notes"] if current is not None else catalogue["notes"]
-            note_target.append(stripped)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
+    for line in _scan(lines):
+        if line.heading is not None:
             if skip_title:
                 skip_title = False
                 continue
             # A repeated heading continues its section: the schema wants names unique, case-insensitively.
-            current = section_named(one_line(heading.group(2) or "") or UNTITLED_SECTION)
+            current = section_named(one_line(line.heading[1]) or UNTITLED_SECTION)
             stack = []
             continue
-        skip_title = False
-        entry = _ITEM.match(line)
-        if entry is None:
+        if line.kind != "fence":
+            skip_title = False
+        if line.item is None:
             note_target = current["notes"] if current is not None else catalogue["notes"]
-            note_target.append(stripped)
+            note_target.append(line.text.strip())
             continue
         if current is None:
             current = section_named(DEFAULT_SECTION)
-        indent = len(entry.group(1).expandtabs(4))
-        item, explicit_key = _parse_item(entry.group(3) or "", ticked=entry.group(2) != " ")
+        indent = _indent(line.item)
+        item, explicit_key = _parse_item(line.item.group(3) or "", ticked=line.item.group(2) != " ")
         pending.append(_Pending(item, explicit_key))
         while stack and stack[-1][0] >= indent:
             stack.pop()
@@ -128,21 +168,56 @@ def parse_checklist(text: str, taken_keys: Set[str] = frozenset()) -> CatalogueD
 parse = parse_checklist  # the importer the registry finds (formats.types.Importer)
 
 
+class _Line(NamedTuple):
+    number: int
+    kind: str  # "fence" (inside, opening or closing a fenced block), "heading", "item" or "text"
+    text: str
+    heading: tuple[int, str] | None = None  # a heading's level and text
+    item: re.Match[str] | None = None  # an item's match of _ITEM
+
+
+def _scan(lines: list[str]) -> Iterator[_Line]:
+    """Each non-blank line with its number and what kind of line it is."""
+    in_fence = False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        fence = _FENCE.match(line) is not None
+        if in_fence or fence:
+            in_fence = in_fence != fence
+            yield _Line(number, "fence", line)
+        elif heading := _heading(line):
+            yield _Line(number, "heading", line, heading=heading)
+        elif entry := _ITEM.match(line):
+            yield _Line(number, "item", line, item=entry)
+        else:
+            yield _Line(number, "text", line)
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text (``## Name ##`` -> ``(2, "Name")``), in time linear in the line."""
+    found = _HEADING_START.match(line)
+    if found is None:
+        return None
+    rest = line[found.end() :].strip(" \t")
+    closing = rest.rstrip("#")
+    if closing != rest and closing[-1:] in (" ", "\t"):
+        rest = closing.rstrip(" \t")
+    return len(found.group(1)), rest
+
+
+def _indent(entry: re.Match[str]) -> int:
+    return len(entry.group(1).expandtabs(4))
+
+
 def _list_title(lines: list[str]) -> str | None:
     """The text of a lone level-1 heading on the first non-blank line, if there is one."""
     level_one: list[str] = []
     first_is_heading = False
-    in_fence = False
     seen_text = False
-    for line in lines:
-        if not line.strip():
-            continue
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
-        is_level_one = heading is not None and len(heading.group(1)) == 1
-        if is_level_one and heading is not None:
-            level_one.append(one_line(heading.group(2) or ""))
+    for line in _scan(lines):
+        if line.heading is not None and line.heading[0] == 1:
+            level_one.append(one_line(line.heading[1]))
             first_is_heading = first_is_heading or not seen_text
         seen_text = True
     if first_is_heading and len(level_one) == 1 and level_one[0]:
@@ -151,11 +226,7 @@ def _list_title(lines: list[str]) -> str | None:
 
 
 def _parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
-    explicit_key = None
-    comment = _KEY_COMMENT.search(text)
-    if comment:
-        explicit_key = comment.group(1)
-        text = text[: comment.start()]
+    text, explicit_key, group = _split_comment(text)
     listed_as = text.strip()
     words, urls = _split_links(listed_as)
     arxiv = next((a for a in map(_arxiv_id, urls) if a), None)
@@ -166,6 +237,8 @@ def _parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
     title = title or cleaned or (urls[0] if urls else "")
 
     item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo"}
+    if group:
+        item["group"] = True
     if arxiv:
         item["arxiv"] = arxiv
     if year is not None:
@@ -175,6 +248,25 @@ def _parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
     if listed_as:
         item["listed_as"] = listed_as
     return item, explicit_key
+
+
+def _split_comment(text: str) -> tuple[str, str | None, bool]:
+    """The item's text without its closing ``<!-- key: KEY; group -->`` comment, the key, and whether
+    the comment marks a grouping item. Either part may be missing; any other comment is text."""
+    at = text.rfind("<!--")
+    tail = text[at:].rstrip(" \t") if at >= 0 else ""
+    if not tail.endswith("-->") or len(tail) < 7:
+        return text, None, False
+    key, group = None, False
+    for part in tail[4:-3].split(";"):
+        part = part.strip(" \t")
+        if part == GROUP_MARK:
+            group = True
+        elif part.startswith("key:") and key is None:
+            key = part[4:].strip(" \t")
+        else:
+            return text, None, False
+    return text[:at], key, group
 
 
 def _split_links(text: str) -> tuple[str, list[str]]:
@@ -201,13 +293,16 @@ def _split_links(text: str) -> tuple[str, list[str]]:
 
 def _trim_bare_url(url: str) -> tuple[str, str]:
     """Split off what prose puts after a URL: ``(see https://x.org/a).`` keeps ``).`` as text."""
+    counts = {bracket: url.count(bracket) for bracket in "()[]"}
     end = len(url)
     while end > 0:
         last = url[end - 1]
         opener = {")": "(", "]": "["}.get(last)
-        unbalanced = opener is not None and url.count(opener, 0, end) < url.count(last, 0, end)
+        unbalanced = opener is not None and counts[opener] < counts[last]
         if last in ".,;:!?'\"*_" or unbalanced:
             end -= 1
+            if last in counts:
+                counts[last] -= 1
         else:
             break
     return url[:end], url[end:]
@@ -322,8 +417,11 @@ def _item_text(item: ItemDict) -> str:
         head = f"{head} ({year})"
     parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra)]
     key = item.get("key")
-    if isinstance(key, str) and is_valid_key(key):
-        parts.append(f"<!-- key: {key} -->")
+    marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
+    if item.get("group"):
+        marks.append(GROUP_MARK)
+    if marks:
+        parts.append(f"<!-- {'; '.join(marks)} -->")
     return " ".join(part for part in parts if part)
 
 

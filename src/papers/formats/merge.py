@@ -6,6 +6,8 @@ it returns is applied to papers.yaml by ``actions.importing``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -149,6 +151,23 @@ def _title_forms(item: ItemDict) -> list[str]:
     return [form for form in forms if form]
 
 
+def new_notes(imported: Sequence[str], existing: Sequence[str]) -> list[str]:
+    """The imported note lines the existing ones do not already hold, in order.
+
+    Counted, not de-duplicated: a line the list has twice (the closing fence of a code block,
+    say) is kept twice, and is new only as often as the list has it more often than the catalogue.
+    So importing the same list again adds nothing, and a code block keeps every one of its lines.
+    """
+    have = Counter(existing)
+    fresh: list[str] = []
+    for note in imported:
+        if have[note] > 0:
+            have[note] -= 1
+        else:
+            fresh.append(note)
+    return fresh
+
+
 def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
     """Decide what an imported list adds to an existing catalogue, without changing either.
 
@@ -157,15 +176,14 @@ def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
     matches at most one imported item, so an item listed twice stays twice. A match is not added again;
     its new children go under it. Ticks are only ever added: an imported tick ticks an unticked existing
     item, and an imported untick never unticks one. New items keep their key unless it is taken, then get
-    ``unique_key(title, ...)``; sections match by name, case-insensitively.
+    ``unique_key(title, ...)``; sections match by name, case-insensitively. Note lines are added as ``new_notes`` says.
     """
     merger = _Merger(existing)
     existing_sections = {
         str(section.get("name")).casefold(): section for section in existing.get("sections") or []
     }
     title = imported.get("title") if not existing.get("title") else None
-    have = set(existing.get("notes") or [])
-    catalogue_notes = unique(note for note in imported.get("notes") or [] if note not in have)
+    catalogue_notes = new_notes(imported.get("notes") or [], existing.get("notes") or [])
     section_notes: dict[str, list[str]] = {}
     new_sections: list[SectionDict] = []
     for section in imported.get("sections") or []:
@@ -175,7 +193,7 @@ def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
         if target is None:
             new_section: SectionDict = {
                 "name": name,
-                "notes": unique(section.get("notes") or []),
+                "notes": list(section.get("notes") or []),
                 "items": [],
             }
             new_sections.append(new_section)
@@ -184,8 +202,7 @@ def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
         elif any(new is target for new in new_sections):
             place = _NewPlace(target, "items")
         else:
-            have = set(target.get("notes") or [])
-            fresh = unique(note for note in section.get("notes") or [] if note not in have)
+            fresh = new_notes(section.get("notes") or [], target.get("notes") or [])
             if fresh:
                 section_notes.setdefault(str(target.get("name")), []).extend(fresh)
             place = _ExistingPlace(merger, str(target.get("name")), None)

@@ -1,7 +1,7 @@
 """What a format module implements, and what it is handed (like doc2dash's ``parsers/types.py``).
 
 An export format is a module in ``papers.formats`` with ``export(source: ExportSource) -> Exported``;
-an import format one with ``parse(text, taken_keys) -> CatalogueDict``. ``formats.registry`` names them.
+an import format one with ``parse(text, taken_keys, label=...) -> CatalogueDict``. ``formats.registry`` names them.
 """
 
 from __future__ import annotations
@@ -61,4 +61,7 @@ class Exporter(Protocol):
 
 
 class Importer(Protocol):
-    def __call__(self, text: str, /, taken_keys: Set[str] = ...) -> CatalogueDict: ...
+    """Reads ``text`` into a catalogue dict whose keys avoid ``taken_keys``; refuses text that is not
+    in its format with a ``ChecklistError`` naming ``label`` (a file name, say)."""
+
+    def __call__(self, text: str, /, taken_keys: Set[str] = ..., *, label: str = ...) -> CatalogueDict: ...
