@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from papers.errors import DuplicatePaperError, PapersError, UsageError
 from papers.model import catalogue as core
 from papers.model.catalogue import Catalogue
+from papers.model.query import find_duplicate, find_items
 from papers.store import load as storage
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def _add_fetched(
     cat = storage.load_catalogue(path)
     core.plan_add(cat, "placeholder", section=section, parent=parent)  # where it goes: checked before asking
     if not isinstance(paper_id, ArxivId):
-        held = core.find_items(cat, str(paper_id))
+        held = find_items(cat, str(paper_id))
         if held and not duplicate:
             raise _duplicate(held[0], f"the same DOI {paper_id}")
         raise PapersError(
@@ -151,7 +152,7 @@ def _canonical_arxiv(text: str | None) -> str | None:
 def _refuse_duplicate(
     cat: Catalogue, title: str | None = None, *, arxiv: str | None = None, url: str | None = None
 ) -> None:
-    found = core.find_duplicate(cat, title, arxiv=arxiv, url=url)
+    found = find_duplicate(cat, title, arxiv=arxiv, url=url)
     if found is not None:
         raise _duplicate(*found)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from papers.errors import PaperNotFoundError, PapersError
 from papers.model import catalogue as core
 from papers.model.catalogue import Catalogue, Item
+from papers.model.query import find_paper
 from papers.sources.arxiv.ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
 from papers.store import load as storage
 from papers.store.paths import cache_dir
@@ -128,7 +129,7 @@ def _items_named(catalogue: Catalogue, target: str) -> list[Item]:
                 f"no item links to {target}. Add it first: papers add TITLE --section S --url {target}"
             )
         return linked
-    return core.find_paper(catalogue, target)
+    return find_paper(catalogue, target)
 
 
 def _web_link(item: Item) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from papers.model import catalogue
 from papers.model.catalogue import Change, Item
+from papers.model.query import resolve_all
 from papers.store import load as storage
 from papers.store.yamledit.editor import Editor
 
@@ -51,7 +52,7 @@ def mark(
 
     def change_status(editor: Editor) -> MarkResult:
         # Runs again on the new file if another program saves it meanwhile (see storage.edit).
-        items = catalogue.resolve_all(editor.catalogue, wanted)
+        items = resolve_all(editor.catalogue, wanted)
         changes, unchanged = catalogue.set_status(items, status, day)
         editor.apply(changes)
         return MarkResult(status, [Marked(editor.catalogue[c.key], c) for c in changes], unchanged)

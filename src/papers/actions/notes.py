@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from papers.model import catalogue
 from papers.model.catalogue import Item
+from papers.model.query import find_paper
 from papers.store import load as storage
 
 
@@ -33,7 +33,7 @@ def start_note(path: str | os.PathLike[str], query: str) -> NoteResult:
 
     catalogue_file = Path(path)
     with storage.editing(catalogue_file) as editor:
-        (item,) = catalogue.find_paper(editor.catalogue, query, allow_many_same_id=False)
+        (item,) = find_paper(editor.catalogue, query, allow_many_same_id=False)
         started = notes.start_note(catalogue_file, item)
         if started.record:
             editor.set_fields(item.key, {"note": started.record})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from papers.model import catalogue
 from papers.model.catalogue import Catalogue, Item, Tally
+from papers.model.query import find_paper, select
 from papers.store import load as storage
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def list_items(
     """The items `papers list` shows: all of them, only those not done (`todo`), only the done ones
     (`done`), in the one section `section` names (its name or the start of it, any case)."""
     cat = storage.load_catalogue(Path(path))
-    return Listing(cat, catalogue.select(cat, todo=todo, done=done, section=section))
+    return Listing(cat, select(cat, todo=todo, done=done, section=section))
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def show(path: str | os.PathLike[str], query: str) -> Details:
         cat,
         [
             Shown(item, cached_metadata(item), _note_preview(catalogue_file, item))
-            for item in catalogue.find_paper(cat, query)
+            for item in find_paper(cat, query)
         ],
     )
 

@@ -16,7 +16,7 @@ from papers.actions.importing import ImportReport, check_list, import_checklist
 from papers.errors import UsageError
 from papers.formats.registry import ExportFormat
 from papers.formats.types import Exported
-from papers.model import catalogue
+from papers.model.query import select
 from papers.store import fileio
 from papers.store import load as storage
 
@@ -123,9 +123,7 @@ def export(
     from papers.actions.exporting import export_catalogue
 
     cat = storage.load_catalogue(Path(path))
-    selected = (
-        catalogue.select(cat, todo=todo, done=done, section=section) if todo or done or section else None
-    )
+    selected = select(cat, todo=todo, done=done, section=section) if todo or done or section else None
     return export_catalogue(cat, ExportFormat(format_), selected)
 
 

@@ -18,7 +18,7 @@ from papers.cli.app import (
     note,
 )
 from papers.errors import PapersError, UsageError
-from papers.model import catalogue
+from papers.model.query import find_paper
 from papers.store import load as storage
 
 
@@ -131,7 +131,7 @@ def pdf(
     from papers.sources.cache import MetadataCache
 
     path = catalogue_path()
-    item = catalogue.find_paper(storage.load_catalogue(path), query)[0]
+    item = find_paper(storage.load_catalogue(path), query)[0]
     with render.progress_bar(f"downloading {item.key}", bytes_=True) as progress:
         dest = fetching.download_pdf(path, item, MetadataCache(), progress, notify=note)
     sys.stdout.write(f"{dest}\n")

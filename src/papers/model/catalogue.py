@@ -1,4 +1,4 @@
-"""The catalogue as data: items, sections, queries, progress and the rules of ticking.
+"""The catalogue as data: items, sections, progress and the rules of ticking and adding (queries: query.py).
 
 Nothing here reads or writes files. Items are immutable records; a mutation is a pure function
 that returns the field changes to make, which `storage` then applies to the file surgically.
@@ -6,8 +6,7 @@ that returns the field changes to make, which `storage` then applies to the file
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Iterable, KeysView, Mapping
+from collections.abc import Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -127,141 +126,7 @@ class Catalogue:
         return next((s for s in self.sections if s.name.casefold() == folded), None)
 
 
-# --- queries ---------------------------------------------------------------------------------
-
-# A DOI in any form a reader pastes: bare, `doi:`, or a doi.org link (https://www.doi.org/help/).
-_DOI = re.compile(r"(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
-
-
-def doi_of(text: str) -> str | None:
-    """The DOI a text spells (bare, `doi:` or a doi.org link), casefolded as DOIs compare; else None."""
-    match = _DOI.fullmatch(text.strip())
-    return match[1].casefold() if match else None
-
-
-def _link_form(link: str) -> str:
-    """A link as it compares: no scheme, no `www.`, host in lowercase, no trailing slash."""
-    rest = link.strip().split("://", 1)[-1]
-    host, _, path = rest.partition("/")
-    host = host.lower().removeprefix("www.")
-    return f"{host}/{path}".rstrip("/")
-
-
-def find_items(catalogue: Catalogue, query: str) -> list[Item]:
-    """Every item a query names exactly or by containing it; never one that is merely similar.
-
-    In order of precedence: the key (any case); else every item holding the arXiv id or the DOI
-    the query spells in any form (a paper listed twice is found twice); else every item carrying
-    the link; else every item whose key, title or original wording (`listed_as`) contains the
-    query, in any case. A near miss (`xlnet` for `lenet`) names nothing: see `suggestions`.
-    """
-    query = query.strip()
-    exact = catalogue.get(query) or catalogue.get(query.lower())
-    if exact is not None:
-        return [exact]
-    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred: only queries need the id grammar
-
-    # Any form of an id finds the items holding it: 2005.14165v2, arXiv:2005.14165, an abs/pdf link.
-    arxiv_id = arxiv_id_from_link(query)
-    if arxiv_id is not None:
-        by_id = [item for item in catalogue.items if item.arxiv == arxiv_id.id]
-        if by_id:
-            return by_id
-    doi = doi_of(query)
-    if doi is not None:
-        by_doi = [item for item in catalogue.items if any(doi_of(link) == doi for link in _links(item))]
-        if by_doi:
-            return by_doi
-    if query.startswith(("http://", "https://")):
-        form = _link_form(query)
-        linked = [item for item in catalogue.items if any(_link_form(link) == form for link in _links(item))]
-        if linked:
-            return linked
-    folded = query.casefold()
-    if not folded:
-        return []
-    return [item for item in catalogue.items if any(folded in text for text in _searchable(item))]
-
-
-def _links(item: Item) -> list[str]:
-    return [link for link in (item.url, *item.links) if link]
-
-
-def _searchable(item: Item) -> tuple[str, ...]:
-    """What a substring query is looked for in: key, title and the original wording, casefolded."""
-    texts = (item.key, item.title.casefold())
-    return (*texts, item.listed_as.casefold()) if item.listed_as else texts
-
-
-# How alike (0-100, rapidfuzz's normalised Indel similarity) a key or title must be to be suggested.
-SUGGESTION_CUTOFF = 50
-
-
-def suggestions(catalogue: Catalogue, query: str, limit: int = 3) -> list[Item]:
-    """The items most like a query that named nothing, best first: offered, never acted on."""
-    folded = query.strip().casefold()
-    if not folded or not catalogue.items:
-        return []
-    # Deferred: only a query that matched nothing pays for the import (about 30 ms).
-    from rapidfuzz import fuzz, process
-
-    choices = [(index, text) for index, item in enumerate(catalogue.items) for text in _searchable(item)]
-    best: dict[int, float] = {}
-    for _, score, position in process.extract(
-        folded, [text for _, text in choices], scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_CUTOFF
-    ):
-        index = choices[position][0]
-        best[index] = max(score, best.get(index, 0.0))
-    ranked = sorted(best, key=lambda index: (-best[index], index))
-    return [catalogue.items[index] for index in ranked[:limit]]
-
-
-def find_paper(catalogue: Catalogue, query: str, *, allow_many_same_id: bool = True) -> list[Item]:
-    """The item(s) one query names, or a PapersError explaining why there is no single answer.
-
-    Several items are returned only when they hold the query's arXiv id (one paper listed twice).
-    A query that names nothing fails with the closest items as suggestions, never picks one.
-    """
-    matches = find_items(catalogue, query)
-    if not matches:
-        near = suggestions(catalogue, query)
-        hint = (
-            "Did you mean " + ", ".join(f"{item.key} ({item.title})" for item in near) + "?"
-            if near
-            else "See `papers list` for the keys."
-        )
-        raise PaperNotFoundError(f"no paper matches '{query}'. {hint}")
-    same_paper = allow_many_same_id and len({item.arxiv for item in matches}) == 1 and matches[0].arxiv
-    if len(matches) > 1 and not same_paper:
-        raise AmbiguousQueryError(
-            f"'{query}' matches {len(matches)} papers: "
-            + ", ".join(item.key for item in matches[:8])
-            + (", ..." if len(matches) > 8 else "")
-            + ". Use one of these keys."
-        )
-    return matches
-
-
-def resolve_all(catalogue: Catalogue, queries: Iterable[str]) -> list[Item]:
-    """Resolve every query before anything changes; one failing query fails the whole batch.
-
-    Each failure is reported; the error raised names them all.
-    """
-    resolved: list[Item] = []
-    problems: list[Exception] = []
-    for query in queries:
-        try:
-            resolved.extend(find_paper(catalogue, query))
-        except (PaperNotFoundError, AmbiguousQueryError) as err:
-            problems.append(err)
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        raise type(problems[0])("; ".join(str(p).rstrip(".") for p in problems) + ". Nothing was changed.")
-    unique: dict[str, Item] = {}
-    for item in resolved:
-        unique.setdefault(item.key, item)
-    return list(unique.values())
+# --- sections ----------------------------------------------------------------------------------
 
 
 def find_section(catalogue: Catalogue, name: str) -> Section:
@@ -288,53 +153,6 @@ def find_section(catalogue: Catalogue, name: str) -> Section:
             + ". Give more of the name"
         )
     return candidates[0]
-
-
-def find_duplicate(
-    catalogue: Catalogue, title: str | None = None, *, arxiv: str | None = None, url: str | None = None
-) -> tuple[Item, str] | None:
-    """The item that already is the paper an `add` describes, and what gives it away; else None.
-
-    The same paper: the same arXiv id (as `arxiv:` or in a link), the same DOI or link as `url`,
-    or the same title in any case and spacing.
-    """
-    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred, as in find_items
-
-    wanted_title = " ".join(title.split()).casefold() if title else None
-    doi = doi_of(url) if url else None
-    form = _link_form(url) if url else None
-    for item in catalogue.items:
-        links = _links(item)
-        if arxiv is not None and (item.arxiv == arxiv or arxiv in _arxiv_ids(links, arxiv_id_from_link)):
-            return item, f"the same arXiv id {arxiv}"
-        if doi is not None and any(doi_of(link) == doi for link in links):
-            return item, f"the same DOI {doi}"
-        if form is not None and any(_link_form(link) == form for link in links):
-            return item, "the same link"
-        if wanted_title is not None and " ".join(item.title.split()).casefold() == wanted_title:
-            return item, "the same title"
-    return None
-
-
-def _arxiv_ids(links: Iterable[str], parse: Callable[[str], Any]) -> set[str]:
-    return {found.id for found in map(parse, links) if found is not None}
-
-
-def select(
-    catalogue: Catalogue, *, todo: bool = False, done: bool = False, section: str | None = None
-) -> list[Item]:
-    """Items shown by `papers list`: filtered by status and by one section (a name or its prefix)."""
-    if todo and done:
-        raise ValueError("todo and done exclude each other: ask for one of them")
-    items: Iterable[Item] = catalogue.items
-    if section is not None:
-        name = find_section(catalogue, section).name
-        items = (item for item in items if item.section == name)
-    if todo:
-        items = (item for item in items if item.status != "done")
-    elif done:
-        items = (item for item in items if item.status == "done")
-    return list(items)
 
 
 # --- mutations ---------------------------------------------------------------------------------
