@@ -170,6 +170,26 @@ def test_query_arguments_complete_to_keys(catalogue_file: Path) -> None:
     assert "gpt1" in complete_key("gpt")
 
 
+@pytest.mark.parametrize(
+    "words",
+    ["papers done -f other.yaml so", "papers -f other.yaml done so", "papers done --file=other.yaml so"],
+)
+def test_completion_reads_the_catalogue_file_names(
+    run: Run, catalogue_file: Path, tmp_path: Path, words: str
+) -> None:
+    (tmp_path / "other.yaml").write_text(
+        "sections:\n  - name: O\n    items:\n      - key: solo\n        title: Solo\n"
+    )
+    env = {
+        "_PAPERS_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    assert run(env=env).stdout.split() == ["solo"]
+    env |= {"COMP_WORDS": "papers done flash", "COMP_CWORD": "2"}
+    assert run(env=env).stdout.split() == ["flashattention"]
+
+
 def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
     env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
     result = subprocess.run(

@@ -193,10 +193,16 @@ def catalogue_path(*, must_exist: bool = True) -> Path:
     return find_catalogue(state.file, must_exist=must_exist)
 
 
-def complete_key(incomplete: str) -> list[str]:
-    """Shell completion for QUERY arguments: the catalogue's keys."""
+def complete_key(incomplete: str, ctx: typer.Context | None = None) -> list[str]:
+    """Shell completion for QUERY arguments: the keys of the catalogue `--file` names (before or
+    after the command; the callbacks that set `state` do not run while completing), else the default."""
+    given: Path | None = None
+    node: Any = ctx
+    while node is not None and given is None:
+        given = node.params.get("catalogue_file") or node.params.get("file")
+        node = node.parent
     try:
-        keys = storage.load_catalogue(catalogue_path()).keys
+        keys = storage.load_catalogue(find_catalogue(given or state.file)).keys
     except PapersError:
         return []
     return sorted(key for key in keys if key.startswith(incomplete))
