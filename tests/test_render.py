@@ -411,3 +411,10 @@ def test_show_names_the_reason_a_note_is_not_shown(
     assert "secret" not in result.stdout.replace("secret.txt", "")
     assert "note     /dev/zero (outside notes/: not shown)\n" in run("show", "b").stdout
     assert "note     notes/c.md (missing)\n" in run("show", "c").stdout
+
+
+def test_a_markdown_export_to_standard_output_shows_control_characters(run: Run, hostile: Path) -> None:
+    result = run("export", "--format", "markdown")
+    assert result.exit_code == 0
+    assert raw_controls(result.stdout) == []
+    assert "- [ ] Attention\\x1b]0;pwned\\x07 Is\\x1b[2J" in result.stdout

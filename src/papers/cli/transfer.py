@@ -84,8 +84,8 @@ def export(
         note(
             f"left out {len(exported.unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
         )
-    if output is None:
-        sys.stdout.write(exported.text)
+    if output is None:  # a terminal or a pipe: control characters from the file are shown, not sent
+        sys.stdout.write(printable(exported.text, keep_layout=True))
         return
     if output.resolve() == path.resolve():  # write_export refuses too; this words it with the flag
         raise UsageError(f"--output {output} is the catalogue itself. Write the export to another file")
