@@ -343,3 +343,21 @@ def test_only_add_by_title_suggests_creating_the_section(
         assert result.stderr.startswith(
             "Error: no section is called 'Robotics'. Use one of: Optimization algorithm, "
         )
+
+
+def test_add_by_id_refuses_a_paper_listed_by_title_without_its_id(
+    run: Run, write_catalogue: Callable[[str], Path], stand_in: ArxivServer
+) -> None:
+    path = write_catalogue(
+        "sections:\n  - name: S\n    items:\n      - key: heat\n        title: heat-bath random walks WITH markov bases\n"
+    )
+    before = path.read_bytes()
+    result = run("add", "1605.08386", "--section", "s")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 'heat-bath random walks WITH markov bases' is already in the catalogue as heat (the same title): "
+        "nothing was changed. Add --duplicate to add it anyway.\n"
+    )
+    assert path.read_bytes() == before
+    assert run("add", "1605.08386", "--section", "s", "--duplicate").exit_code == 0
+    assert len(stand_in.api_requests) == 1  # the refused add cached the record; the second asked nothing

@@ -120,9 +120,22 @@ def _add_fetched(
             f"papers fetches only arXiv papers, and {paper_id} is not on arXiv. "
             f"Give its title, with the link https://doi.org/{paper_id}"
         )
+    from papers.sources.cache import MetadataCache
+
+    cache = MetadataCache()
     if not duplicate:
         _refuse_duplicate(cat, arxiv=paper_id.id)
-    report = fetching.fetch_and_add(path, [paper_id], section=section, parent=parent, notify=notify)
+        # The record first (into the cache; no item holds the id, so nothing is written), so that
+        # a paper listed under the same title without its id is refused too; the add reads the cache.
+        first = fetching.run_fetch(
+            path, fetching.Plan(ids=[paper_id]), refresh=False, cache=cache, notify=notify
+        )
+        if first.errors:
+            raise first.errors[0]
+        _refuse_duplicate(storage.load_catalogue(path), first.fetched[0].meta.title)
+    report = fetching.fetch_and_add(
+        path, [paper_id], section=section, parent=parent, cache=cache, notify=notify
+    )
     if report.errors:
         raise report.errors[0]
     (fetched,) = report.fetched
