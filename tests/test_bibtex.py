@@ -9,8 +9,12 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from papers.formats.bibtex import cite_keys, escape_latex, to_bibtex
+from conftest import SHIPPED
+from papers.formats.bibtex import cite_keys, escape_latex, export, to_bibtex
+from papers.formats.types import Exported, ExportSource, Record
+from papers.model.catalogue import Item
 from papers.sources.arxiv.atom import PaperMeta, parse_feed
+from papers.store.load import load_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 
@@ -146,3 +150,18 @@ def test_loads_in_bibtex_itself(tmp_path: Path) -> None:
     run = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "error message" not in run.stdout
+
+
+def test_export_names_each_paper_once_and_the_unfetched_ones() -> None:
+    catalogue = load_catalogue(SHIPPED)
+    fetched = {"1706.03762": ATTENTION, "2404.07143": GPT3}  # a record per id, whatever its content
+
+    def record(item: Item) -> Record | None:
+        return Record(item.arxiv, fetched.get(item.arxiv)) if item.arxiv else None
+
+    exported = export(ExportSource(catalogue, None, record))
+    assert exported.text == to_bibtex([ATTENTION, GPT3])  # 2404.07143 is listed twice, exported once
+    with_id = [item.key for item in catalogue.items if item.arxiv and item.arxiv not in fetched]
+    assert list(exported.unfetched) == with_id and len(with_id) > 10
+    # No record lookup at all: nothing to cite, and nothing left out for want of a fetch.
+    assert export(ExportSource(catalogue)) == Exported("", ())

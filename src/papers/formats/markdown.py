@@ -25,7 +25,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from papers.errors import ChecklistError
-from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line, unique
+from papers.formats.markdown_line import item_text, parse_item
+from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line
 from papers.formats.types import Exported, ExportSource
 from papers.model.keys import is_valid_key, unique_key
 from papers.model.paper import strip_controls
@@ -34,12 +35,6 @@ from papers.sources.arxiv.ids import arxiv_id_from_link
 # Items found before the first heading still need a section: the schema has no loose items.
 DEFAULT_SECTION = "Unsorted"
 UNTITLED_SECTION = "Untitled"
-
-# The text to_markdown gives every link after the title's own. It is a marker rather than a word of the
-# title, so on import it adds nothing to the title: that is what keeps export/import idempotent.
-EXTRA_LINK_TEXT = "link"
-# What marks a grouping item (``group: true``) in the comment that closes its line.
-GROUP_MARK = "group"
 
 _HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
@@ -51,19 +46,6 @@ _GIVE_A_CHECKLIST = "Give a markdown checklist: `## Section` headings over `- [ 
 # Items nested deeper than this are refused: no reading list needs them, and every tree walk
 # (merge, the YAML writer and reader, export) stays far from Python's recursion limit.
 MAX_DEPTH = 64
-
-_LINK_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
-_LINK_DEST = r"<[^<>\n]+>|(?:[^\s()<>]|\([^\s()<>]*\))+"
-_LINK_TITLE = r"\"[^\"]*\"|'[^']*'|\([^()]*\)"
-_MD_LINK = rf"\[(?P<text>{_LINK_TEXT})\]\((?P<dest>{_LINK_DEST})(?:[ \t]+(?:{_LINK_TITLE}))?[ \t]*\)"
-_AUTOLINK = r"<(?P<auto>https?://[^\s<>]+)>"
-_BARE_URL = r"(?P<bare>https?://[^\s<>]+)"
-_TOKEN = re.compile(f"{_MD_LINK}|{_AUTOLINK}|{_BARE_URL}", re.IGNORECASE)
-_LONE_LINK = re.compile(_MD_LINK)
-
-_YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
-_YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
-_EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
 
 
 @dataclass
@@ -151,7 +133,7 @@ def parse_checklist(
         if current is None:
             current = section_named(DEFAULT_SECTION)
         indent = _indent(line.item)
-        item, explicit_key = _parse_item(line.item.group(3) or "", ticked=line.item.group(2) != " ")
+        item, explicit_key = parse_item(line.item.group(3) or "", ticked=line.item.group(2) != " ")
         pending.append(_Pending(item, explicit_key))
         while stack and stack[-1][0] >= indent:
             stack.pop()
@@ -225,110 +207,6 @@ def _list_title(lines: list[str]) -> str | None:
     return None
 
 
-def _parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
-    text, explicit_key, group = _split_comment(text)
-    listed_as = text.strip()
-    words, urls = _split_links(listed_as)
-    arxiv = next((a for a in map(_arxiv_id, urls) if a), None)
-    links = unique(u for u in urls if arxiv is None or _arxiv_id(u) != arxiv)
-    cleaned = one_line(_EMPTY_GROUP.sub(" ", words))
-    title, year = _split_year(cleaned)
-    # A line that is only a year or only a URL still needs a title a person recognises.
-    title = title or cleaned or (urls[0] if urls else "")
-
-    item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo"}
-    if group:
-        item["group"] = True
-    if arxiv:
-        item["arxiv"] = arxiv
-    if year is not None:
-        item["year"] = year
-    if links:
-        item["links"] = links
-    if listed_as:
-        item["listed_as"] = listed_as
-    return item, explicit_key
-
-
-def _split_comment(text: str) -> tuple[str, str | None, bool]:
-    """The item's text without its closing ``<!-- key: KEY; group -->`` comment, the key, and whether
-    the comment marks a grouping item. Either part may be missing; any other comment is text."""
-    at = text.rfind("<!--")
-    tail = text[at:].rstrip(" \t") if at >= 0 else ""
-    if not tail.endswith("-->") or len(tail) < 7:
-        return text, None, False
-    key, group = None, False
-    for part in tail[4:-3].split(";"):
-        part = part.strip(" \t")
-        if part == GROUP_MARK:
-            group = True
-        elif part.startswith("key:") and key is None:
-            key = part[4:].strip(" \t")
-        else:
-            return text, None, False
-    return text[:at], key, group
-
-
-def _split_links(text: str) -> tuple[str, list[str]]:
-    """The text with URLs removed (link text kept), and the URLs in order."""
-    pieces: list[str] = []
-    urls: list[str] = []
-    pos = 0
-    for match in _TOKEN.finditer(text):
-        pieces.append(text[pos : match.start()])
-        pos = match.end()
-        if match.group("dest") is not None:
-            urls.append(match.group("dest").removeprefix("<").removesuffix(">"))
-            if match.group("text") != EXTRA_LINK_TEXT:
-                pieces.append(match.group("text"))
-        elif match.group("auto") is not None:
-            urls.append(match.group("auto"))
-        else:
-            url, rest = _trim_bare_url(match.group("bare"))
-            urls.append(url)
-            pieces.append(rest)
-    pieces.append(text[pos:])
-    return " ".join(pieces), urls
-
-
-def _trim_bare_url(url: str) -> tuple[str, str]:
-    """Split off what prose puts after a URL: ``(see https://x.org/a).`` keeps ``).`` as text."""
-    counts = {bracket: url.count(bracket) for bracket in "()[]"}
-    end = len(url)
-    while end > 0:
-        last = url[end - 1]
-        opener = {")": "(", "]": "["}.get(last)
-        unbalanced = opener is not None and counts[opener] < counts[last]
-        if last in ".,;:!?'\"*_" or unbalanced:
-            end -= 1
-            if last in counts:
-                counts[last] -= 1
-        else:
-            break
-    return url[:end], url[end:]
-
-
-def _split_year(text: str) -> tuple[str, int | None]:
-    """``GPT (2018)`` -> ``("GPT", 2018)``; ``Seq2Seq (Ilya, 2014)`` keeps its text and gives 2014."""
-    alone = list(_YEAR_ALONE.finditer(text))
-    if alone:
-        # The last one, because that is where to_markdown appends the year: re-import then finds it again.
-        last = alone[-1]
-        return one_line(text[: last.start()] + " " + text[last.end() :]), int(last.group(1))
-    in_group = list(_YEAR_LAST_IN_GROUP.finditer(text))
-    if in_group:
-        return text, int(in_group[-1].group(1))
-    return text, None
-
-
-def _arxiv_id(url: str) -> str | None:
-    """The versionless arXiv id a link points at (abs, PDF, DOI ... forms), else None."""
-    if "://" not in url:
-        return None  # a relative link or plain text is never an arXiv paper
-    found = arxiv_id_from_link(url.strip())
-    return found.id if found else None
-
-
 def _assign_keys(pending: list[_Pending], taken_keys: Set[str]) -> None:
     # Explicit keys are reserved first so that a generated key earlier in the list cannot steal one.
     used = set(taken_keys)
@@ -400,52 +278,5 @@ def to_markdown(catalogue: CatalogueDict) -> str:
 
 def _item_lines(items: list[ItemDict], depth: int) -> Iterator[str]:
     for item in items:
-        yield f"{'  ' * depth}- [{'x' if item.get('status') == 'done' else ' '}] {_item_text(item)}".rstrip()
+        yield f"{'  ' * depth}- [{'x' if item.get('status') == 'done' else ' '}] {item_text(item)}".rstrip()
         yield from _item_lines(item.get("children") or [], depth + 1)
-
-
-def _item_text(item: ItemDict) -> str:
-    title = one_line(str(item.get("title") or ""))
-    primary, extra = _primary_and_extra_links(item)
-    if primary is not None and _safe_link_text(title):
-        head = f"[{title}]({_link_dest(primary)})"
-    else:
-        head = title
-        extra = [primary, *extra] if primary is not None else extra
-    year = item.get("year")
-    if isinstance(year, int) and _split_year(title) != (title, year):
-        head = f"{head} ({year})"
-    parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra)]
-    key = item.get("key")
-    marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
-    if item.get("group"):
-        marks.append(GROUP_MARK)
-    if marks:
-        parts.append(f"<!-- {'; '.join(marks)} -->")
-    return " ".join(part for part in parts if part)
-
-
-def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:
-    """The address the title links to (arXiv, else url, else the first link), and the others."""
-    candidates: list[str] = []
-    if item.get("arxiv"):
-        candidates.append(f"https://arxiv.org/abs/{item['arxiv']}")
-    if item.get("url"):
-        candidates.append(str(item["url"]))
-    candidates.extend(str(link) for link in item.get("links") or [])
-    candidates = unique(candidates)
-    if not candidates:
-        return None, []
-    return candidates[0], candidates[1:]
-
-
-def _safe_link_text(title: str) -> bool:
-    """Whether ``[title](...)`` reads back as one link whose text is exactly the title."""
-    if not title or title == EXTRA_LINK_TEXT:
-        return False
-    match = _LONE_LINK.fullmatch(f"[{title}](x)")
-    return match is not None and match.group("text") == title
-
-
-def _link_dest(url: str) -> str:
-    return f"<{url}>" if re.search(r"[\s()<>]", url) else url

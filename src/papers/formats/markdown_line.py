@@ -1,0 +1,188 @@
+"""One checklist item's line: reading its text into fields, and writing fields back as such a line.
+
+``- [ ] [Title](https://arxiv.org/abs/1706.03762) (2017) [link](https://x.org) <!-- key: k; group -->``:
+the title (link text stays in it), its links (an arXiv one becomes ``arxiv``), a parenthesised year,
+and the closing comment that carries the key and the grouping mark. ``formats.markdown`` does the
+structure around the lines (headings, nesting, notes, keys).
+"""
+
+from __future__ import annotations
+
+import re
+
+from papers.formats.shapes import ItemDict, one_line, unique
+from papers.model.keys import is_valid_key
+from papers.sources.arxiv.ids import arxiv_id_from_link
+
+# The text to_markdown gives every link after the title's own. It is a marker rather than a word of the
+# title, so on import it adds nothing to the title: that is what keeps export/import idempotent.
+EXTRA_LINK_TEXT = "link"
+# What marks a grouping item (``group: true``) in the comment that closes its line.
+GROUP_MARK = "group"
+
+_LINK_TEXT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
+_LINK_DEST = r"<[^<>\n]+>|(?:[^\s()<>]|\([^\s()<>]*\))+"
+_LINK_TITLE = r"\"[^\"]*\"|'[^']*'|\([^()]*\)"
+_MD_LINK = rf"\[(?P<text>{_LINK_TEXT})\]\((?P<dest>{_LINK_DEST})(?:[ \t]+(?:{_LINK_TITLE}))?[ \t]*\)"
+_AUTOLINK = r"<(?P<auto>https?://[^\s<>]+)>"
+_BARE_URL = r"(?P<bare>https?://[^\s<>]+)"
+_TOKEN = re.compile(f"{_MD_LINK}|{_AUTOLINK}|{_BARE_URL}", re.IGNORECASE)
+_LONE_LINK = re.compile(_MD_LINK)
+
+_YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
+_YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
+_EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
+
+
+def parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
+    """The item a checkbox line's text (after ``- [ ]``) describes, without its key yet, and the key
+    its closing comment asks for (None: none)."""
+    text, explicit_key, group = _split_comment(text)
+    listed_as = text.strip()
+    words, urls = _split_links(listed_as)
+    arxiv = next((a for a in map(arxiv_id, urls) if a), None)
+    links = unique(u for u in urls if arxiv is None or arxiv_id(u) != arxiv)
+    cleaned = one_line(_EMPTY_GROUP.sub(" ", words))
+    title, year = split_year(cleaned)
+    # A line that is only a year or only a URL still needs a title a person recognises.
+    title = title or cleaned or (urls[0] if urls else "")
+
+    item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo"}
+    if group:
+        item["group"] = True
+    if arxiv:
+        item["arxiv"] = arxiv
+    if year is not None:
+        item["year"] = year
+    if links:
+        item["links"] = links
+    if listed_as:
+        item["listed_as"] = listed_as
+    return item, explicit_key
+
+
+def _split_comment(text: str) -> tuple[str, str | None, bool]:
+    """The item's text without its closing ``<!-- key: KEY; group -->`` comment, the key, and whether
+    the comment marks a grouping item. Either part may be missing; any other comment is text."""
+    at = text.rfind("<!--")
+    tail = text[at:].rstrip(" \t") if at >= 0 else ""
+    if not tail.endswith("-->") or len(tail) < 7:
+        return text, None, False
+    key, group = None, False
+    for part in tail[4:-3].split(";"):
+        part = part.strip(" \t")
+        if part == GROUP_MARK:
+            group = True
+        elif part.startswith("key:") and key is None:
+            key = part[4:].strip(" \t")
+        else:
+            return text, None, False
+    return text[:at], key, group
+
+
+def _split_links(text: str) -> tuple[str, list[str]]:
+    """The text with URLs removed (link text kept), and the URLs in order."""
+    pieces: list[str] = []
+    urls: list[str] = []
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        pieces.append(text[pos : match.start()])
+        pos = match.end()
+        if match.group("dest") is not None:
+            urls.append(match.group("dest").removeprefix("<").removesuffix(">"))
+            if match.group("text") != EXTRA_LINK_TEXT:
+                pieces.append(match.group("text"))
+        elif match.group("auto") is not None:
+            urls.append(match.group("auto"))
+        else:
+            url, rest = _trim_bare_url(match.group("bare"))
+            urls.append(url)
+            pieces.append(rest)
+    pieces.append(text[pos:])
+    return " ".join(pieces), urls
+
+
+def _trim_bare_url(url: str) -> tuple[str, str]:
+    """Split off what prose puts after a URL: ``(see https://x.org/a).`` keeps ``).`` as text."""
+    counts = {bracket: url.count(bracket) for bracket in "()[]"}
+    end = len(url)
+    while end > 0:
+        last = url[end - 1]
+        opener = {")": "(", "]": "["}.get(last)
+        unbalanced = opener is not None and counts[opener] < counts[last]
+        if last in ".,;:!?'\"*_" or unbalanced:
+            end -= 1
+            if last in counts:
+                counts[last] -= 1
+        else:
+            break
+    return url[:end], url[end:]
+
+
+def split_year(text: str) -> tuple[str, int | None]:
+    """``GPT (2018)`` -> ``("GPT", 2018)``; ``Seq2Seq (Ilya, 2014)`` keeps its text and gives 2014."""
+    alone = list(_YEAR_ALONE.finditer(text))
+    if alone:
+        # The last one, because that is where to_markdown appends the year: re-import then finds it again.
+        last = alone[-1]
+        return one_line(text[: last.start()] + " " + text[last.end() :]), int(last.group(1))
+    in_group = list(_YEAR_LAST_IN_GROUP.finditer(text))
+    if in_group:
+        return text, int(in_group[-1].group(1))
+    return text, None
+
+
+def arxiv_id(url: str) -> str | None:
+    """The versionless arXiv id a link points at (abs, PDF, DOI ... forms), else None."""
+    if "://" not in url:
+        return None  # a relative link or plain text is never an arXiv paper
+    found = arxiv_id_from_link(url.strip())
+    return found.id if found else None
+
+
+def item_text(item: ItemDict) -> str:
+    """The text after ``- [ ]`` that ``parse_item`` reads back to the item's title, links, year, key and group."""
+    title = one_line(str(item.get("title") or ""))
+    primary, extra = _primary_and_extra_links(item)
+    if primary is not None and _safe_link_text(title):
+        head = f"[{title}]({_link_dest(primary)})"
+    else:
+        head = title
+        extra = [primary, *extra] if primary is not None else extra
+    year = item.get("year")
+    if isinstance(year, int) and split_year(title) != (title, year):
+        head = f"{head} ({year})"
+    parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra)]
+    key = item.get("key")
+    marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
+    if item.get("group"):
+        marks.append(GROUP_MARK)
+    if marks:
+        parts.append(f"<!-- {'; '.join(marks)} -->")
+    return " ".join(part for part in parts if part)
+
+
+def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:
+    """The address the title links to (arXiv, else url, else the first link), and the others."""
+    candidates: list[str] = []
+    if item.get("arxiv"):
+        candidates.append(f"https://arxiv.org/abs/{item['arxiv']}")
+    if item.get("url"):
+        candidates.append(str(item["url"]))
+    candidates.extend(str(link) for link in item.get("links") or [])
+    candidates = unique(candidates)
+    if not candidates:
+        return None, []
+    return candidates[0], candidates[1:]
+
+
+def _safe_link_text(title: str) -> bool:
+    """Whether ``[title](...)`` reads back as one link whose text is exactly the title."""
+    if not title or title == EXTRA_LINK_TEXT:
+        return False
+    match = _LONE_LINK.fullmatch(f"[{title}](x)")
+    return match is not None and match.group("text") == title
+
+
+def _link_dest(url: str) -> str:
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
