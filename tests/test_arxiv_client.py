@@ -32,7 +32,7 @@ from arxiv_server import (
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
 from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
 from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
-from papers.sources.base import Doi, InvalidDoiError, parse_doi, parse_paper_id
+from papers.sources.base import Doi, InvalidDoiError, Source, parse_doi, parse_paper_id
 from papers.sources.http import Transport
 from papers.sources.web import NotAPdfError, PageError, Web
 
@@ -678,3 +678,35 @@ def test_paper_ids_prefer_arxiv() -> None:
         parse_paper_id("2013.12345")
     result = FetchResult(missing=[Doi("10.1/x")], source="Semantic Scholar")
     assert [str(e) for e in result.errors()] == ["not found on Semantic Scholar: 10.1/x"]
+
+
+def test_the_arxiv_client_is_a_source(fake_clock: FakeClock) -> None:
+    source: Source = ArxivClient("http://example.invalid/api/query", clock=fake_clock, sleep=fake_clock.sleep)
+    assert source.name == "arXiv"
+    assert source.handles(ArxivId("2005.14165")) and not source.handles(Doi("10.1/x"))
+    with pytest.raises(ValueError, match=r"^arXiv cannot be asked for 10\.1/x$"):
+        source.fetch([Doi("10.1/x")])
+
+
+def test_a_pdf_sent_a_byte_every_5_s_stops_at_the_budget_on_the_injected_clock(
+    arxiv_server: ArxivServer, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    """Each byte arrives within the read timeout; the clock says 5 s pass per byte; 120 s is the limit."""
+    pdf = b"%PDF-1.5 " + b"x" * 3000
+    arxiv_server.routes["/slow.pdf"] = trickle(pdf, every=0.005, content_type="application/pdf")
+    dest = tmp_path / "slow.pdf"
+    with pytest.raises(FetchError) as info:
+        web_for(fake_clock).download_pdf(
+            f"{arxiv_server.url}/slow.pdf", dest, progress=lambda done, total: fake_clock.slept.append(5.0)
+        )
+    assert (
+        str(info.value) == "could not reach 127.0.0.1: no complete answer within the 120 s budget (gave up)"
+    )
+    assert 24 <= len(fake_clock.slept) <= 25  # bytes read before the clock passed 120 s
+    assert not dest.exists()
+
+
+def test_a_redirect_away_from_the_web_is_refused(arxiv_server: ArxivServer, fake_clock: FakeClock) -> None:
+    arxiv_server.routes["/away"] = redirect("file:///etc/passwd")
+    with pytest.raises(FetchError, match=r"redirected to file:///etc/passwd, which is not a web address"):
+        web_for(fake_clock).page_title(f"{arxiv_server.url}/away")

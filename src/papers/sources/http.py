@@ -23,13 +23,10 @@ What every request gets, whoever makes it:
 from __future__ import annotations
 
 import email.utils
-import socket
-import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from contextlib import contextmanager
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -37,6 +34,7 @@ import httpx
 import papers
 from papers.errors import FetchError
 from papers.model.paper import strip_controls
+from papers.sources.limits import Watchdog, decoder, inflate
 
 USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
 MB = 1024 * 1024
@@ -45,7 +43,6 @@ MAX_REDIRECTS = 5
 _T = TypeVar("_T")
 _RETRYABLE_STATUS = frozenset({429}) | frozenset(range(500, 600))
 _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
 
 
 class _Retryable(Exception):
@@ -53,43 +50,6 @@ class _Retryable(Exception):
         super().__init__(problem)
         self.problem = problem
         self.retry_after = retry_after
-
-
-class _Watchdog:
-    """Shuts the request's socket when its deadline passes, so no single read can outlast it."""
-
-    def __init__(self, seconds: float) -> None:
-        self.fired = False
-        self._socket: socket.socket | None = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: the socket is known as soon as the connection is made."""
-        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
-            sock = info["return_value"].get_extra_info("socket")
-            with self._lock:
-                self._socket = sock
-                if self.fired:
-                    self._shut()
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            self._shut()
-
-    def _shut(self) -> None:
-        if self._socket is not None:
-            with suppress(OSError):
-                self._socket.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._timer.cancel()
 
 
 class Response:
@@ -128,17 +88,11 @@ class Response:
 
     def iter_bytes(self, limit: int) -> Iterator[bytes]:
         """The body, decompressed, in pieces; FetchError once it passes ``limit`` bytes."""
-        encoding = self.headers.get("content-encoding", "identity").strip().lower()
-        if encoding in ("", "identity"):
-            inflater = None
-        elif encoding in ("gzip", "x-gzip", "deflate"):
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS)
-        else:
-            raise FetchError(f"{self.site} sent a body encoded as {encoding!r}, which papers cannot read")
+        inflater = decoder(self.headers.get("content-encoding", ""), self.site)
         size = 0
-        for raw in self._raw.iter_raw(_CHUNK):
+        for raw in self._raw.iter_raw():  # as it arrives: a chunk size would buffer a trickle
             self._check()
-            pieces = [raw] if inflater is None else self._inflate(inflater, raw, limit - size)
+            pieces = [raw] if inflater is None else inflate(inflater, raw, limit - size, self.site)
             for piece in pieces:
                 size += len(piece)
                 if size > limit:
@@ -152,19 +106,6 @@ class Response:
             raise FetchError(
                 f"{self.site} sent a response papers cannot read: its compressed body is cut short"
             )
-
-    def _inflate(self, inflater: Any, data: bytes, room: int) -> Iterator[bytes]:
-        """Decompress in steps of at most ``room + 1`` bytes, so a bomb never fills memory."""
-        try:
-            while data and not inflater.eof:
-                piece = inflater.decompress(data, max(room, 0) + 1)
-                room -= len(piece)
-                yield piece
-                data = inflater.unconsumed_tail
-        except zlib.error as err:
-            raise FetchError(
-                f"{self.site} sent a response papers cannot read: broken compressed body ({err})"
-            ) from None
 
     def read(self, limit: int, *, truncate: bool = False) -> bytes:
         """The body, at most ``limit`` bytes: refused above it, or with ``truncate`` cut there."""
@@ -359,7 +300,7 @@ class Transport:
             write=min(self.read_timeout, remaining),
             pool=min(self.connect_timeout, remaining),
         )
-        watchdog = _Watchdog(remaining)
+        watchdog = Watchdog(remaining)
 
         def check() -> None:
             if watchdog.fired or self._clock() > deadline:

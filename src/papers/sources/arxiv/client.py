@@ -30,14 +30,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from papers.errors import ArxivRejectedError, FetchError
 from papers.model.paper import PaperMeta
 from papers.sources.arxiv.atom import parse_feed
 from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
-from papers.sources.base import FetchResult, PaperId, Progress
+from papers.sources.base import FetchResult, PaperId, Progress, Source
 from papers.sources.http import MB, USER_AGENT, Response, Transport
 
 __all__ = [
@@ -194,3 +194,9 @@ def _match(
                 "Try again later"
             )
     result.missing.extend(i for i in chunk if i not in result.found and i not in result.failed)
+
+
+if TYPE_CHECKING:  # mypy checks that ArxivClient implements the Source protocol
+
+    def _is_a_source(client: ArxivClient) -> Source:
+        return client
