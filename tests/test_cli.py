@@ -19,7 +19,20 @@ def test_help_lists_every_command(run: Run) -> None:
     assert result.exit_code == 0
     listed = result.stdout.split("\nCommands:\n", 1)[1].split("\n\n", 1)[0]
     names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and line.strip()]
-    expected = ["list", "done", "undo", "start", "progress", "show", "add", "fetch", "pdf", "note", "import"]
+    expected = [
+        "list",
+        "done",
+        "undo",
+        "start",
+        "progress",
+        "show",
+        "search",
+        "add",
+        "fetch",
+        "pdf",
+        "note",
+        "import",
+    ]
     assert names == [*expected, "export", "path"]
 
 
@@ -232,6 +245,7 @@ NETWORK = {"httpx", "httpcore", "arxiv", "requests", "urllib3", "lxml", "ssl", "
         ["start", "gqa"],
         ["progress"],
         ["show", "flashattention"],
+        ["search", "attention"],
         ["add", "A new paper", "--section", "Models"],
         ["path"],
         ["export", "--format", "markdown"],

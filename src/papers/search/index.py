@@ -1,0 +1,235 @@
+"""The search index: one SQLite database with an FTS5 table, kept in step one document at a time.
+
+A document is one item: its title (with the original wording), authors, abstract (from the metadata
+cache), note text and remark (with tags). Each carries a signature of what it was built from (the
+item's fields, the note's and the record's mtime and size), so `sync` rebuilds only what changed:
+a search after ticking one paper re-indexes that one item. The database is in WAL mode: searches
+read while another process writes, and writers take turns (`BEGIN IMMEDIATE`, a busy timeout).
+A file that is not a database, or a damaged one, is deleted and rebuilt with a warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from papers.errors import PapersError, UsageError
+
+_FORMAT = 1  # bump when the tables change: an index of another format is rebuilt
+_FTS = "fts5"  # the module; named once so a test can ask for one SQLite lacks
+_BUSY_MS = 30_000
+# Title and its wording weigh most, so a title match ranks above an abstract match.
+_WEIGHTS = (10.0, 6.0, 4.0, 1.0, 2.0, 2.0)
+# In a snippet, the matched words sit between these (stripped from the text that is indexed).
+MARK_START, MARK_END = "\x02", "\x03"
+_SNIPPET_WORDS = 12
+_STRIP = str.maketrans({MARK_START: " ", MARK_END: " "})
+
+
+class SearchUnavailableError(PapersError):
+    """This Python's SQLite has no FTS5 (exit code 1)."""
+
+
+class Document(NamedTuple):
+    key: str
+    section: str
+    status: str
+    title: str
+    wording: str  # the original wording (listed_as)
+    authors: str
+    abstract: str
+    notes: str
+    remark: str
+
+
+class Hit(NamedTuple):
+    key: str
+    score: float  # BM25: lower is a better match
+    title: str  # the title, its matched words between MARK_START and MARK_END
+    matched: tuple[str, ...]  # every field a word was found in (title, listed_as, authors, ...)
+    field: str | None  # the field `snippet` comes from: the first of SNIPPET_ORDER that matched
+    snippet: str  # a few words around the matches in that field, marked like the title
+
+
+SNIPPET_ORDER = ("abstract", "notes", "remark", "authors", "listed_as")
+
+
+class Synced(NamedTuple):
+    indexed: int  # documents (re)built
+    removed: int
+    rebuilt: bool  # the index was made from nothing
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+    return connection
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    try:
+        connection.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS probe.t USING {_FTS}(x)")
+    except sqlite3.OperationalError as err:
+        if "no such module" in str(err):
+            raise SearchUnavailableError(
+                f"this Python's SQLite ({sqlite3.sqlite_version}) has no FTS5 full-text search, which "
+                "papers search needs. Use a Python whose sqlite3 module has FTS5 (python.org and most "
+                "distributions build it in)"
+            ) from None
+        raise
+    connection.executescript(
+        f"""
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        BEGIN IMMEDIATE;
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE IF NOT EXISTS signatures (key TEXT PRIMARY KEY, rowid INTEGER, signature TEXT);
+        CREATE VIRTUAL TABLE IF NOT EXISTS docs USING {_FTS}(
+            key UNINDEXED, section UNINDEXED, status UNINDEXED,
+            title, wording, authors, abstract, notes, remark,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT OR IGNORE INTO meta VALUES ('format', '{_FORMAT}');
+        COMMIT;
+        """
+    )
+
+
+class Index:
+    """The index at `path` (made on first use). `warn` gets one line when it had to be rebuilt."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
+        self.path = path
+        self._warn = warn
+        self.connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self.path.exists()
+        try:
+            connection = self._opened()
+        except SearchUnavailableError:
+            raise
+        except sqlite3.DatabaseError as err:
+            self._warn(f"the search index {self.path} was unreadable ({err}): rebuilding it")
+            self._delete()
+            connection = self._opened()
+        self.fresh = fresh
+        return connection
+
+    def _opened(self) -> sqlite3.Connection:
+        connection = _connect(self.path)
+        try:
+            connection.execute("ATTACH DATABASE ':memory:' AS probe")
+            _create(connection)
+            connection.execute("DETACH DATABASE probe")
+            row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+            if row is None or row[0] != str(_FORMAT):
+                raise sqlite3.DatabaseError(f"format {row and row[0]}, not {_FORMAT}")
+            connection.execute("SELECT count(*) FROM signatures").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _delete(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def sync(self, signatures: Mapping[str, str], build: Callable[[str], Document]) -> Synced:
+        """Make the index hold exactly the documents `signatures` names: (re)build those whose
+        signature changed (`build(key)`), drop the others. Nothing is written when all agree."""
+        try:
+            return self._sync(signatures, build)
+        except SearchUnavailableError:
+            raise
+        except sqlite3.DatabaseError as err:
+            self._warn(f"the search index {self.path} was damaged ({err}): rebuilding it")
+            self.close()
+            self._delete()
+            self.connection = self._opened()
+            result = self._sync(signatures, build)
+            return result._replace(rebuilt=True)
+
+    def _stale(self, signatures: Mapping[str, str]) -> tuple[list[str], list[str], dict[str, int]]:
+        stored = {
+            key: (rowid, sig) for key, rowid, sig in self.connection.execute("SELECT * FROM signatures")
+        }
+        changed = [key for key, sig in signatures.items() if stored.get(key, (0, None))[1] != sig]
+        gone = [key for key in stored if key not in signatures]
+        return changed, gone, {key: rowid for key, (rowid, _) in stored.items()}
+
+    def _sync(self, signatures: Mapping[str, str], build: Callable[[str], Document]) -> Synced:
+        changed, gone, _ = self._stale(signatures)
+        if not changed and not gone:
+            return Synced(0, 0, False)
+        empty = not self.connection.execute("SELECT 1 FROM signatures LIMIT 1").fetchone()
+        db = self.connection
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time; look again, another may have done it
+        try:
+            changed, gone, rowids = self._stale(signatures)
+            for key in [*gone, *changed]:
+                if key in rowids:
+                    db.execute("DELETE FROM docs WHERE rowid = ?", (rowids[key],))
+            db.executemany("DELETE FROM signatures WHERE key = ?", ((key,) for key in gone))
+            for key in changed:
+                document = Document(*(value.translate(_STRIP) for value in build(key)))
+                rowid = db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", document).lastrowid
+                db.execute(
+                    "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)", (key, rowid, signatures[key])
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return Synced(len(changed), len(gone), empty)
+
+    def search(
+        self,
+        expression: str,
+        *,
+        sections: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        limit: int = 20,
+        field: str | None = None,
+    ) -> list[Hit]:
+        """The best `limit` documents for an FTS5 expression, best first, with a snippet each."""
+        where, params = ["docs MATCH ?"], [expression]
+        for column, values in (("section", sections), ("status", statuses)):
+            if values is not None:
+                chosen = list(values)
+                where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+                params.extend(chosen)
+        weights = ", ".join(map(str, _WEIGHTS))
+        columns = ("title", "listed_as", "authors", "abstract", "notes", "remark")
+        marks = f"'{MARK_START}', '{MARK_END}'"
+        shown = [f"highlight(docs, 3, {marks})"] + [
+            f"snippet(docs, {3 + i}, {marks}, '…', {_SNIPPET_WORDS})" for i in range(1, len(columns))
+        ]
+        sql = (
+            f"SELECT key, bm25(docs, 0, 0, 0, {weights}) AS score, {', '.join(shown)} FROM docs "
+            f"WHERE {' AND '.join(where)} ORDER BY score, key LIMIT ?"
+        )
+        try:
+            rows = self.connection.execute(sql, [*params, limit]).fetchall()
+        except sqlite3.OperationalError as err:
+            raise UsageError(f"the search could not be read ({err}). Simplify it") from None
+        hits = []
+        order = SNIPPET_ORDER if field in (None, "title") else (field,)
+        for key, score, *texts in rows:
+            by_column = dict(zip(columns, texts, strict=True))
+            matched = tuple(name for name in columns if MARK_START in by_column[name])
+            source = next((name for name in order if name in matched), None)
+            if source == "listed_as" and "title" in matched:
+                source = None  # the wording says little the marked title does not
+            hits.append(
+                Hit(key, score, by_column["title"], matched, source, by_column[source] if source else "")
+            )
+        return hits

@@ -1,0 +1,333 @@
+"""`papers search`: ranked full-text search over titles, authors, abstracts, notes and remarks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import Run
+from papers.actions import search as searching
+from papers.model.paper import PaperMeta
+from papers.search import index as search_index
+from papers.search.index import Index
+from papers.sources.cache import MetadataCache
+from papers.store import load as storage
+
+
+def record(arxiv_id: str, title: str, abstract: str, authors: tuple[str, ...] = ("A. Author",)) -> PaperMeta:
+    published = "2020-01-01T00:00:00Z"
+    return PaperMeta(
+        arxiv_id=arxiv_id, version=1, title=title, authors=authors, abstract=abstract,
+        published=published, updated=published, primary_category="cs.CL", categories=("cs.CL",),
+        doi=None, journal_ref=None, comment=None,
+        pdf_url=f"https://arxiv.org/pdf/{arxiv_id}v1", abs_url=f"https://arxiv.org/abs/{arxiv_id}v1",
+    )  # fmt: skip
+
+
+def found(run: Run, *args: str) -> list[dict[str, Any]]:
+    result = run("search", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def keys(run: Run, *args: str) -> list[str]:
+    return [hit["key"] for hit in found(run, *args)]
+
+
+def test_a_title_match_ranks_above_an_abstract_match(run: Run, catalogue_file: Path) -> None:
+    # gqa's abstract speaks of FlashAttention; flashattention holds the word in its title.
+    MetadataCache().put(record("2305.13245", "GQA", "We compare with flashattention kernels at length."))
+    hits = found(run, "flashattention")
+    assert [hit["key"] for hit in hits] == ["flashattention", "gqa"]
+    assert hits[0]["matched"] == ["title", "listed_as"] and hits[0]["field"] is None
+    assert hits[1] == hits[1] | {"matched": ["abstract"], "field": "abstract"}
+    assert hits[1]["snippet"] == "We compare with flashattention kernels at length."
+    assert hits[0]["score"] < hits[1]["score"]
+
+
+def test_authors_from_the_metadata_cache_are_searched(run: Run, catalogue_file: Path) -> None:
+    MetadataCache().put(record("2205.14135", "FlashAttention", "Fast attention.", ("Tri Dao", "Dan Fu")))
+    assert keys(run, "dao", "--field", "authors") == ["flashattention"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("recurrent", ["generating-sequences", "pixelrnn", "rnn", "rtrbm", "ssm"]),
+        ("Recurrent NEURAL", ["generating-sequences", "pixelrnn", "rnn"]),  # every word, any case
+        ("memory short", ["lstm"]),  # in any order
+        ('"short-term memory"', ["lstm"]),  # a phrase
+        ('"memory short-term"', []),  # the words, but not in that order
+        ("gradient-based OR imagenet", ["alexnet", "lenet"]),
+        ("deep convolutional -imagenet", ["vgg"]),
+        ("transformer* -attention", None),  # checked below: prefix and negation
+    ],
+)
+def test_query_syntax(run: Run, catalogue_file: Path, query: str, expected: list[str] | None) -> None:
+    result = sorted(keys(run, query))
+    if expected is not None:
+        assert result == expected
+    else:
+        titles = {hit["key"]: hit["title"].casefold() for hit in found(run, query, "-n", "100")}
+        assert "transformer-xl" in titles and "t5" in titles  # "Transformer-XL", "...Transformer"
+        assert all("attention" not in title for title in titles.values())
+        assert "transformer" not in titles  # "Attention Is All You Need" is excluded
+
+
+def test_prefix_matches_word_starts_only(run: Run, catalogue_file: Path) -> None:
+    assert keys(run, "recur*") == keys(run, "recurrent")
+    assert keys(run, "recurrent")[0] == "rnn"  # the title's word outranks the others
+    assert keys(run, "ecurrent*") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("OR attention", "OR needs a word on each side, as in 'cnn OR convolution'. Fix the search."),
+        ("attention OR", "OR needs a word on each side, as in 'cnn OR convolution'. Fix the search."),
+        ("a OR OR b", "OR needs a word on each side, as in 'cnn OR convolution'. Fix the search."),
+        ("a OR -b", "OR cannot join an excluded word. Put the -word on its own."),
+        ('"open phrase', 'a phrase in the search has no closing ". Close it, as in "a phrase".'),
+        ("- -", "'-' in the search has no letters or digits to look for. Leave it out."),
+        ('say"what', '\'say"what\' holds a stray ". Put a phrase in quotes, as in "a phrase".'),
+        ("at*ten", "'at*ten': a * may only end a word, as in atten*. Move it to the end."),
+        ("  ", "the search has no word to look for. Give at least one word."),
+        ("x -attention", None),
+    ],
+)
+def test_a_malformed_query_is_one_line_and_exit_2(
+    run: Run, catalogue_file: Path, query: str, message: str | None
+) -> None:
+    result = run("search", "--", query)
+    if message is None:
+        assert result.exit_code == 0, result.stderr
+        return
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {message}\n"
+
+
+def test_only_excluded_words_is_refused(run: Run, catalogue_file: Path) -> None:
+    result = run("search", "--", "-attention")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: the search has no word to look for (only excluded ones). Give at least one word.\n"
+    )
+
+
+def test_fts_operators_in_the_text_are_only_words(run: Run, catalogue_file: Path) -> None:
+    for text in ("NEAR(a b)", "title:attention", "^attention", "gpt-3", "AND", "NOT"):
+        assert run("search", "--", text).exit_code == 0, text
+
+
+def test_filters_section_status_field_and_limit(run: Run, catalogue_file: Path) -> None:
+    everything = keys(run, "attention", "-n", "100")
+    assert {"transformer", "flashattention"} <= set(everything)
+    assert "transformer" not in keys(run, "attention", "--todo", "-n", "100")
+    assert set(keys(run, "attention", "--done", "-n", "100")) == {"attention", "transformer"}
+    assert keys(run, "attention", "--section", "vision", "-n", "100") == ["infini-attention-2"]
+    assert keys(run, "attention", "-n", "2") == everything[:2]
+    # The remark says "see also infini-attention...": only the remark field finds it by that.
+    assert set(keys(run, "twice", "--field", "remark")) == {"infini-attention", "infini-attention-2"}
+    assert keys(run, "twice", "--field", "title") == []
+    assert keys(run, "twice", "--field", "notes") == []
+
+
+def test_refusals(run: Run, catalogue_file: Path) -> None:
+    result = run("search", "attention", "--field", "body")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: unknown field 'body'. Use one of: title, authors, abstract, notes, remark.\n",
+    )
+    result = run("search", "attention", "--todo", "--done")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --todo and --done exclude each other. Use one of them.\n",
+    )
+    result = run("search", "attention", "--section", "robotics")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: no section starts with 'robotics'.")
+    result = run("search", "attention", "-n", "0")
+    assert result.exit_code == 2
+
+
+def test_nothing_found_is_a_note_and_exit_0(run: Run, catalogue_file: Path) -> None:
+    result = run("search", "zyzzyva")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no paper matches the search\n")
+    assert found(run, "zyzzyva") == []
+
+
+def test_piped_output_is_plain_tsv(run: Run, catalogue_file: Path) -> None:
+    (catalogue_file.parent / "notes").mkdir()
+    (catalogue_file.parent / "notes" / "rnn.md").write_text("# RNN\n\nThe vanishing gradient,\tagain.\n")
+    result = run("search", "vanishing")
+    assert (
+        result.stdout == "rnn\ttodo\tRecurrent neural networks\tnotes\t# RNN The vanishing gradient, again.\n"
+    )
+
+
+def test_terminal_output_marks_the_matched_words(run: Run, catalogue_file: Path) -> None:
+    (catalogue_file.parent / "notes").mkdir()
+    (catalogue_file.parent / "notes" / "rnn.md").write_text("Networks that loop: \x1b[31mred\n")
+    plain = run("search", "networks", "loop", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "80"})
+    assert plain.stdout == (
+        "· rnn  Recurrent neural *networks*\n     notes: *Networks* that *loop*: \\x1b[31mred\n"
+    )
+    coloured = run("search", "networks", "loop", env={"FORCE_COLOR": "1", "COLUMNS": "80"})
+    assert "Recurrent neural \x1b[1;33mnetworks\x1b[0m" in coloured.stdout
+    narrow = run("search", "networks", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "40"})
+    assert all(len(line) <= 40 for line in narrow.stdout.splitlines()), narrow.stdout
+    assert "· rnn         Recurrent neural *networ…*\n" in narrow.stdout
+
+
+def test_a_note_edited_outside_papers_is_found_after_the_edit(run: Run, catalogue_file: Path) -> None:
+    note = catalogue_file.parent / "notes" / "lstm.md"
+    note.parent.mkdir()
+    note.write_text("forget gates\n")
+    assert keys(run, "gates") == ["lstm"]
+    note.write_text("peephole connections, a longer note now\n")
+    assert keys(run, "gates") == []
+    assert keys(run, "peephole") == ["lstm"]
+    note.unlink()
+    assert keys(run, "peephole") == []
+
+
+def test_a_recorded_note_outside_notes_is_not_read(run: Run, write_catalogue: Any, tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text("password hunter2\n")
+    write_catalogue(
+        "sections:\n  - name: A\n    items:\n      - key: a\n        title: Paper A\n        note: secret.md\n"
+    )
+    assert keys(run, "hunter2") == []
+    assert keys(run, "paper") == ["a"]
+
+
+def test_an_item_removed_or_changed_is_gone_from_results(run: Run, catalogue_file: Path) -> None:
+    assert keys(run, "gradient-based") == ["lenet"]
+    text = catalogue_file.read_text()
+    start = text.index("      - key: lenet")
+    end = text.index("      - key:", start + 1)
+    catalogue_file.write_text(text[:start] + text[end:])
+    assert keys(run, "gradient-based") == []
+    catalogue_file.write_text(text.replace("Recurrent neural networks", "Loops of neurons"))
+    assert "rnn" not in keys(run, "recurrent")
+    assert keys(run, "loops") == ["rnn"] and keys(run, "gradient-based") == ["lenet"]
+
+
+def test_a_search_after_ticking_one_paper_reindexes_only_it(run: Run, catalogue_file: Path) -> None:
+    cat = storage.load_catalogue(catalogue_file)
+    index = Index(searching.index_path(catalogue_file), warn=pytest.fail)
+    try:
+        first = searching.sync(index, cat, catalogue_file)
+        assert first == (len(cat.items), 0, True)
+        assert searching.sync(index, cat, catalogue_file) == (0, 0, False)
+        assert run("done", "bert").exit_code == 0
+        again = searching.sync(index, storage.load_catalogue(catalogue_file), catalogue_file)
+        assert again == (1, 0, False)
+    finally:
+        index.close()
+    assert "bert" in keys(run, "bert", "--done")
+
+
+def test_the_index_is_under_the_cache_folder_never_beside_the_catalogue(
+    run: Run, catalogue_file: Path, tmp_path: Path
+) -> None:
+    before = set(catalogue_file.parent.iterdir())
+    assert run("search", "attention").exit_code == 0
+    assert set(catalogue_file.parent.iterdir()) - before == {tmp_path / "cache"}  # $XDG_CACHE_HOME
+    databases = list((tmp_path / "cache" / "papers" / "search").glob("*.sqlite"))
+    assert databases == [searching.index_path(catalogue_file)]
+    with sqlite3.connect(databases[0]) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.parametrize("damage", [b"this is not a database" * 100, b""])
+def test_a_damaged_index_is_rebuilt_with_a_warning(run: Run, catalogue_file: Path, damage: bytes) -> None:
+    assert run("search", "attention").exit_code == 0
+    path = searching.index_path(catalogue_file)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(damage)
+    result = run("search", "recurrent")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("rnn\t")
+    if damage:
+        assert result.stderr.startswith(f"warning: the search index {path} was unreadable (")
+        assert result.stderr.endswith("): rebuilding it\n") and result.stderr.count("\n") == 1
+    assert run("search", "recurrent").stderr == ""
+
+
+def test_an_index_of_another_format_is_rebuilt(run: Run, catalogue_file: Path) -> None:
+    assert run("search", "attention").exit_code == 0
+    with sqlite3.connect(searching.index_path(catalogue_file)) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE name = 'format'")
+    result = run("search", "recurrent")
+    assert result.exit_code == 0 and "rebuilding it" in result.stderr
+
+
+def test_a_table_damaged_after_opening_is_rebuilt(catalogue_file: Path) -> None:
+    warnings: list[str] = []
+    index = Index(searching.index_path(catalogue_file), warn=warnings.append)
+    index.connection.execute("DROP TABLE signatures")
+    cat = storage.load_catalogue(catalogue_file)
+    try:
+        assert searching.sync(index, cat, catalogue_file).rebuilt
+    finally:
+        index.close()
+    assert len(warnings) == 1 and "was damaged (no such table: signatures)" in warnings[0]
+
+
+def test_without_fts5_the_error_says_so(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "_FTS", "fts0")  # a module this SQLite lacks, as one without FTS5
+    result = run("search", "attention")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: this Python's SQLite ({sqlite3.sqlite_version}) has no FTS5 full-text search, which papers "
+        "search needs. Use a Python whose sqlite3 module has FTS5 (python.org and most distributions build it in).\n"
+    )
+
+
+SEARCHER = """
+import json, sys
+from papers.actions import search
+for _ in range(4):
+    hits = search.search(sys.argv[1], "attention", limit=100)
+    assert {"transformer", "flashattention"} <= {f.item.key for f in hits.found}, hits
+print("ok")
+"""
+WRITER = """
+import sys
+from papers import actions
+for _ in range(4):
+    actions.mark(sys.argv[1], ["flashattention", "bert"], "done")
+    actions.mark(sys.argv[1], ["flashattention", "bert"], "todo")
+print("ok")
+"""
+
+
+def test_concurrent_searches_and_writes_keep_the_index_whole(catalogue_file: Path) -> None:
+    env = {**os.environ}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(catalogue_file)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for code in (SEARCHER, SEARCHER, SEARCHER, WRITER)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert (process.returncode, out, err) == (0, "ok\n", "")
+    with sqlite3.connect(searching.index_path(catalogue_file)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        (count,) = db.execute("SELECT count(*) FROM signatures").fetchone()
+        (docs,) = db.execute("SELECT count(*) FROM docs").fetchone()
+    assert count == docs == len(storage.load_catalogue(catalogue_file).items)
