@@ -1,4 +1,7 @@
-"""parse_arxiv_id against the test vectors of FACTS.md §3 (arXiv's identifier scheme)."""
+"""parse_arxiv_id against the examples of arXiv's identifier scheme.
+
+https://info.arxiv.org/help/arxiv_identifier.html
+"""
 
 from __future__ import annotations
 

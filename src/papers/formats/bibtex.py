@@ -1,8 +1,9 @@
 """BibTeX for arXiv preprints, in the convention arXiv and BibTeX styles understand.
 
-Follows arXiv's own export (``@misc`` with ``eprint``/``archivePrefix``/``primaryClass``,
-which styles print as ``arXiv:<id> [<class>]``) with three deliberate differences
-(FACTS.md §4): ``year`` is the year of v1, as one cites a preprint, not of the latest
+Follows arXiv's own export (``https://arxiv.org/bibtex/<id>``: ``@misc`` with
+``eprint``/``archivePrefix``/``primaryClass``, which styles print as ``arXiv:<id> [<class>]``,
+see https://info.arxiv.org/help/hypertex/bibstyles/index.html) with three deliberate
+differences: ``year`` is the year of v1, as one cites a preprint, not of the latest
 version; ``doi`` is the bare DOI, as BibTeX styles expect, not a URL; and text is
 LaTeX-escaped and the title brace-protected so that BibTeX neither chokes on ``&`` or ``%``
 nor lower-cases acronyms. Cite keys follow the classic ``brown2020language`` shape.
