@@ -190,6 +190,16 @@ def test_a_read_only_export_target_is_refused(run: Run, catalogue_file: Path, is
     assert out.read_text() == "mine\n"
 
 
+def test_a_catalogue_that_is_a_fifo_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "papers.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever: the refusal comes first
+    with pytest.raises(CatalogueError) as caught, storage.editing(fifo):
+        pass  # pragma: no cover - never reached
+    assert str(caught.value).endswith(
+        "is not a regular file (a pipe, device or folder): nothing was changed. Name a file"
+    )
+
+
 def test_an_export_that_cannot_be_written_is_an_output_error_not_a_catalogue_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="could not write") as caught:
         fileio.write_output(tmp_path / "no" / "such" / "out.md", "x")
@@ -242,8 +252,10 @@ def _papers(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
 # The commands below use /dev/fd/1, the same open descriptor as /dev/stdout: a regression that replaced
 # it would fail to write into /proc instead of replacing the machine's /dev/stdout (as root, on CI).
 @pytest.mark.parametrize("name", ["/dev/stdout", "/dev/stderr", "/dev/fd/1", "/proc/self/fd/2"])
-def test_names_of_open_descriptors_are_written_into(name: str) -> None:
+def test_names_of_open_descriptors_are_written_into(name: str, tmp_path: Path) -> None:
     assert fileio._writes_into(Path(name))
+    (tmp_path / "out.md").symlink_to(name)  # also through a link of the user's
+    assert fileio._writes_into(tmp_path / "out.md")
     assert not fileio._writes_into(Path("/dev/shm/out.md"))
 
 

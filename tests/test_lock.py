@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import stat
@@ -166,4 +167,31 @@ def test_a_lock_that_cannot_be_made_is_one_line(run: Run, catalogue_file: Path, 
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: cannot lock papers.yaml: Is a directory. Check that its folder is writable.\n"
+    )
+
+
+def test_the_wait_is_announced_on_stderr(
+    catalogue_file: Path, held: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = Clock()
+    clock.at[1.5] = lambda: fcntl.flock(held, fcntl.LOCK_UN)
+    with lock.hold(catalogue_file, timeout=30, clock=clock, sleep=clock.sleep):
+        pass
+    assert capsys.readouterr().err == (
+        "waiting for another papers command to finish with papers.yaml (giving up after 30 s)\n"
+    )
+
+
+def test_a_file_system_without_locks_is_one_line(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    result = run("done", "bert")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot lock papers.yaml: No locks available. "
+        "Keep the catalogue on a file system that supports locks.\n"
     )
