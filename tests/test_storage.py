@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run, inserted_lines
+from papers.store.parse import Parsed, parse_catalogue
 
 COMMENTED = """\
 # My reading list. Comments like this one must survive every command.
@@ -310,14 +311,14 @@ def test_an_unchanged_file_is_parsed_once(
 
     assert run("list").exit_code == 0
     calls = []
-    original = storage.parse_catalogue
+    original = storage.parse
 
-    def counting(data: bytes | str, label: str = "papers.yaml") -> object:
+    def counting(data: bytes | str, label: str = "papers.yaml") -> Parsed:
         if label == "papers.yaml":  # the catalogue itself, not the check of one edited item
             calls.append(1)
         return original(data, label)
 
-    monkeypatch.setattr(storage, "parse_catalogue", counting)
+    monkeypatch.setattr(storage, "parse", counting)
     run("list")
     run("done", "bert")  # edits the file and refreshes the cache without parsing again
     run("list")
@@ -336,7 +337,7 @@ def test_the_cache_after_an_edit_agrees_with_a_fresh_parse(run: Run, catalogue_f
     run("start", "mamba")
     run("undo", "transformer")
     cached = storage.load_catalogue(catalogue_file)
-    fresh = storage.parse_catalogue(catalogue_file.read_bytes(), "papers.yaml")
+    fresh = parse_catalogue(catalogue_file.read_bytes(), "papers.yaml")
     assert cached.items == fresh.items
     assert cached.sections == fresh.sections
 
@@ -438,8 +439,7 @@ def test_empty_note_lists_and_titles_are_filled_in_place(write_catalogue: Callab
 
 
 def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> None:
-    from papers.store import load as storage
-    from papers.store.yamledit.editor import render_catalogue
+    from papers.store.yamledit.emit import render_catalogue
 
     data = {
         "title": "Reading",
@@ -481,7 +481,7 @@ def test_a_new_catalogue_is_written_in_the_shipped_layout(tmp_path: Path) -> Non
         "    items: []\n"
     )
     assert text.startswith("# papers.yaml")
-    cat = storage.parse_catalogue(text)
+    cat = parse_catalogue(text)
     assert [s.name for s in cat.sections] == ["One", "Two: empty"]
     assert cat["bert"].parent == "t"
     assert render_catalogue({"sections": []}).endswith("\nsections: []\n")

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from papers.errors import CatalogueError
-from papers.model.catalogue import Item, set_status
+from papers.model.catalogue import set_status
 from papers.store import load as storage
+from papers.store.parse import parse_catalogue
 from papers.store.yamledit.editor import Editor
 
 TITLE_ALPHABET = st.characters(
@@ -78,7 +79,7 @@ def catalogues(draw: st.DrawFn) -> tuple[str, list[str]]:
     for i in range(draw(st.integers(1, 5))):
         lines += draw(item_lines(f"item-{i}", item_dash, indent, indented_lists, 0))
     text = newline.join(lines) + (newline if draw(st.booleans()) else "")
-    return text, [item.key for item in storage.parse_catalogue(text).items]
+    return text, [item.key for item in parse_catalogue(text).items]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -101,7 +102,7 @@ def test_ticking_changes_exactly_the_ticked_items_in_any_layout(
         else:
             assert after[key] == before[key]
     # The parse cache papers refreshed after the edit agrees with a fresh parse, positions included.
-    assert storage.load_catalogue(path).items == storage.parse_catalogue(path.read_bytes()).items
+    assert storage.load_catalogue(path).items == parse_catalogue(path.read_bytes()).items
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -131,7 +132,7 @@ def tick(path: Path, keys: list[str], status: str) -> None:
 
 
 def fields_of(text: str) -> dict[str, Any]:
-    cat = storage.parse_catalogue(text)
+    cat = parse_catalogue(text)
     return {item.key: (item.title, item.status, item.done_on, item.links, item.authors) for item in cat.items}
 
 
@@ -147,8 +148,8 @@ def test_an_edit_the_field_finder_gets_wrong_is_refused_not_written(
     path.write_text(text)
     real = Editor._item_fields
 
-    def swallowing(self: Editor, item: Item) -> tuple[dict[str, tuple[int, int]], int]:
-        fields, end = real(self, item)
+    def swallowing(self: Editor, key: str) -> tuple[dict[str, tuple[int, int]], int]:
+        fields, end = real(self, key)
         if "status" in fields:  # pretend `status` runs on over the links below it
             fields["status"] = (fields["status"][0], end)
             fields.pop("links", None)
@@ -171,7 +172,9 @@ def test_an_addition_that_would_change_another_item_is_refused(
     real = Editor._insert_item
 
     def clumsy(self: Editor, at: int, column: int, new: NewItem, depth: int) -> list[str]:
-        self.lines[4] = self.lines[4].replace("Mine", "Not mine")  # a bug that touches a neighbour
+        self.buffer.lines[4] = self.buffer.lines[4].replace(
+            "Mine", "Not mine"
+        )  # a bug that touches a neighbour
         return real(self, at, column, new, depth)
 
     monkeypatch.setattr(Editor, "_insert_item", clumsy)
@@ -181,3 +184,30 @@ def test_an_addition_that_would_change_another_item_is_refused(
     ):
         editor.add_item(NewItem("A", None, {"key": "b", "title": "B", "status": "todo"}))
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\r\nb\r\n", "a\nb\r\n", "a\r\nb", "a\rb\r\n", "", "only\n", "\r\n\r\n", "a\r\r\nb\r\n"],
+)
+def test_the_buffer_gives_back_the_bytes_it_was_given(text: str) -> None:
+    from papers.store.yamledit.buffer import Buffer
+
+    buffer = Buffer(text)
+    assert buffer.text == text
+    if text.count("\r\n") == text.count("\n") > 0:  # CRLF throughout: edited as LF, like tomlkit's TOMLFile
+        assert buffer.crlf and "".join(buffer.lines) == text.replace("\r\n", "\n")
+        buffer.replace(1, 1, ["new\n"])
+        assert buffer.text.count("\r\n") == text.count("\r\n") + 1
+    else:
+        assert not buffer.crlf
+
+
+def test_an_edit_of_a_crlf_file_writes_crlf_only() -> None:
+    text = "sections:\r\n  - name: A\r\n    items:\r\n      - key: a\r\n        title: A\r\n"
+    editor = Editor(text, storage.parse(text))
+    editor.set_fields("a", {"status": "done", "authors": ["X", "Y"]})
+    assert "\n" not in editor.text.replace("\r\n", "")
+    assert editor.text.startswith(text)
+    editor.set_fields("a", {"status": None, "authors": None})
+    assert editor.text == text

@@ -12,57 +12,18 @@ from typing import Any, NamedTuple
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError, SectionNotFoundError, UsageError
 from papers.model.keys import is_valid_key, unique_key
-
-STATUSES = ("todo", "reading", "done")
-
-# The order papers writes an item's fields in; hand-written files may use any order.
-FIELD_ORDER = (
-    "key",
-    "title",
-    "group",
-    "status",
-    "done_on",
-    "arxiv",
-    "year",
-    "authors",
-    "url",
-    "links",
-    "note",
-    "listed_as",
-    "remark",
-    "children",
-)
+from papers.model.schema import FIELD_ORDER, JSON_KEYS, JSON_LISTS, LIST_FIELDS, STATUSES, ItemRecord
 
 
-class Item(NamedTuple):
-    """One entry of the reading list.
+class Item(ItemRecord):
+    """One entry of the reading list: the fields of `schema.ItemRecord`, plus behaviour.
 
     A NamedTuple rather than a dataclass: a 10,000-item catalogue is rebuilt from the parse
-    cache on every command, and tuples are several times cheaper to create.
+    cache on every command, and tuples are several times cheaper to create. It holds no file
+    positions: where an item sits in papers.yaml is the store's business (`store.parse.Outline`).
     """
 
-    key: str
-    title: str
-    section: str
-    parent: str | None
-    depth: int
-    status: str = "todo"
-    done_on: str | None = None
-    arxiv: str | None = None
-    year: int | None = None
-    authors: tuple[str, ...] = ()
-    url: str | None = None
-    links: tuple[str, ...] = ()
-    note: str | None = None
-    listed_as: str | None = None
-    remark: str | None = None
-    group: bool = False
-    children: tuple[str, ...] = ()
-    # Where the item's mapping starts in the file (0-based line, column); flow-style items
-    # ({key: ..., title: ...}) cannot be edited line by line.
-    line: int = 0
-    column: int = 0
-    flow: bool = False
+    __slots__ = ()
 
     @property
     def counts_in_progress(self) -> bool:
@@ -70,32 +31,21 @@ class Item(NamedTuple):
         return not self.group
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "section": self.section,
-            "status": self.status,
-            "done_on": self.done_on,
-            "arxiv": self.arxiv,
-            "parent": self.parent,
-            "children": list(self.children),
-            "group": self.group,
-            "year": self.year,
-            "authors": list(self.authors),
-            "url": self.url,
-            "links": list(self.links),
-            "note": self.note,
-            "listed_as": self.listed_as,
-            "remark": self.remark,
-        }
+        row: tuple[Any, ...] = self
+        return {name: list(row[i]) if is_list else row[i] for name, i, is_list in _JSON_PLAN}
+
+
+# (key, index in the tuple, whether the value is a list) for each --json key, in schema order.
+_JSON_PLAN = tuple((name, ItemRecord._fields.index(name), name in JSON_LISTS) for name in JSON_KEYS)
+_FILE_PLAN = tuple(
+    (name, ItemRecord._fields.index(name), name in LIST_FIELDS) for name in FIELD_ORDER if name != "children"
+)
 
 
 class Section(NamedTuple):
     name: str
     notes: tuple[str, ...]
     keys: tuple[str, ...]  # every item of the section, children included, in file order
-    line: int = 0
-    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -293,21 +243,8 @@ def progress(catalogue: Catalogue) -> tuple[list[Tally], Tally]:
 
 def item_fields(item: Item) -> dict[str, Any]:
     """The item's schema fields in FIELD_ORDER, every one present (None, [] or false when unset)."""
-    return {
-        "key": item.key,
-        "title": item.title,
-        "group": item.group,
-        "status": item.status,
-        "done_on": item.done_on,
-        "arxiv": item.arxiv,
-        "year": item.year,
-        "authors": list(item.authors),
-        "url": item.url,
-        "links": list(item.links),
-        "note": item.note,
-        "listed_as": item.listed_as,
-        "remark": item.remark,
-    }
+    row: tuple[Any, ...] = item
+    return {name: list(row[i]) if is_list else row[i] for name, i, is_list in _FILE_PLAN}
 
 
 def to_tree(catalogue: Catalogue, keep: Collection[str] | None = None) -> dict[str, Any]:

@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from papers.errors import CatalogueChangedError, CatalogueError
 from papers.model.catalogue import Catalogue, Item, Section
 from papers.store import fileio
 from papers.store.fileio import atomic_write_bytes
 from papers.store.lock import hold
-from papers.store.parse import parse_catalogue
+from papers.store.parse import Outline, Parsed, Place, parse
 from papers.store.paths import cache_dir, display_path
 from papers.store.yamledit.editor import Editor
 
-_CACHE_FORMAT = 5
+# The layout of a cache entry; the item and section fields are part of it, so a new schema field
+# turns every old entry into a miss instead of a misread.
+_CACHE_FORMAT = (6, Item._fields, Section._fields)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -36,7 +39,7 @@ _CACHE_FORMAT = 5
 def load_catalogue(path: Path) -> Catalogue:
     """The catalogue in `path`, from the parse cache when the file is unchanged."""
     data = _read_bytes(path)
-    return _load(path, data)[0]
+    return _load(path, data).catalogue
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -57,15 +60,39 @@ TodoMemory = dict[str, bool]
 line), False if the file spelled out `status: todo`. undo puts back exactly what was there."""
 
 
-def _load(path: Path, data: bytes) -> tuple[Catalogue, TodoMemory]:
+class _Loaded(NamedTuple):
+    """A catalogue from the parse cache (or a fresh parse), with what papers remembers of it.
+
+    The outline (where each item sits in the file) stays marshalled until an editor asks for it:
+    only commands that change the file need it, and a listing should not pay for decoding it.
+    """
+
+    catalogue: Catalogue
+    todo_memory: TodoMemory
+    outline: Outline | bytes
+
+    def parsed(self) -> Parsed:
+        if isinstance(self.outline, Outline):
+            return Parsed(self.catalogue, self.outline)
+        items, sections = marshal.loads(self.outline)
+        return Parsed(
+            self.catalogue,
+            Outline(
+                dict(zip(self.catalogue.keys, itertools.starmap(Place, items), strict=True)),
+                {s.name: Place(*row) for s, row in zip(self.catalogue.sections, sections, strict=True)},
+            ),
+        )
+
+
+def _load(path: Path, data: bytes) -> _Loaded:
     """The catalogue for these bytes, and what papers remembers of the todo lines it changed."""
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     cached = _read_cache(path, digest)
     if cached is not None:
         return cached
-    catalogue = parse_catalogue(data, display_path(path))
-    _write_cache(path, digest, catalogue)
-    return catalogue, {}
+    catalogue, outline = parse(data, display_path(path))
+    _write_cache(path, digest, catalogue, outline)
+    return _Loaded(catalogue, {}, outline)
 
 
 def _cache_file(path: Path) -> Path:
@@ -73,10 +100,10 @@ def _cache_file(path: Path) -> Path:
     return cache_dir() / "parsed" / f"{name}.marshal"
 
 
-def _read_cache(path: Path, digest: str) -> tuple[Catalogue, TodoMemory] | None:
+def _read_cache(path: Path, digest: str) -> _Loaded | None:
     try:
         blob = _cache_file(path).read_bytes()
-        fmt, cached_digest, title, notes, sections, items, todo_memory = marshal.loads(blob)
+        fmt, cached_digest, title, notes, sections, items, todo_memory, outline = marshal.loads(blob)
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if fmt != _CACHE_FORMAT or cached_digest != digest:
@@ -84,11 +111,11 @@ def _read_cache(path: Path, digest: str) -> tuple[Catalogue, TodoMemory] | None:
     catalogue = Catalogue(
         title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
     )
-    return catalogue, dict(todo_memory)
+    return _Loaded(catalogue, dict(todo_memory), outline)
 
 
 def _write_cache(
-    path: Path, digest: str, catalogue: Catalogue, todo_memory: TodoMemory | None = None
+    path: Path, digest: str, catalogue: Catalogue, outline: Outline, todo_memory: TodoMemory | None = None
 ) -> None:
     """Best effort: a cache that cannot be written only costs speed.
 
@@ -96,6 +123,10 @@ def _write_cache(
     the user wrote it. The memory is tied to the file's exact bytes: after a hand edit papers falls
     back to the file's own convention.
     """
+    places = (
+        tuple(tuple(outline.items[item.key]) for item in catalogue.items),
+        tuple(tuple(outline.sections[section.name]) for section in catalogue.sections),
+    )
     payload = (
         _CACHE_FORMAT,
         digest,
@@ -104,6 +135,7 @@ def _write_cache(
         tuple(tuple(s) for s in catalogue.sections),
         tuple(tuple(i) for i in catalogue.items),
         tuple(sorted((todo_memory or {}).items())),
+        marshal.dumps(places),
     )
     target = _cache_file(path)
     with contextlib.suppress(OSError, ValueError):
@@ -175,21 +207,19 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     with contextlib.nullcontext() if dry_run else hold(path):
         seen = _read_snapshot(path, create)
         data = seen.data
-        catalogue, todo_memory = (
-            _load(path, data) if data or not create else (Catalogue(None, (), (), ()), {})
+        loaded = (
+            _load(path, data) if data or not create else _Loaded(Catalogue(None, (), (), ()), {}, Outline())
         )
-        editor = Editor(path, data.decode("utf-8"), catalogue, todo_memory)
+        editor = Editor(data.decode("utf-8"), loaded.parsed(), loaded.todo_memory, label=display_path(path))
         yield editor
         if editor.changed:
-            encoded = editor.text.encode("utf-8")
             if editor.structural:
-                # Items were added: parse the new text once, which also proves it valid.
-                editor.check_reparsed(parse_catalogue(encoded, display_path(path)))
+                editor.recheck()  # items were added: parse the new text once, which also proves it valid
             if dry_run:
                 return
             write_atomically(path, editor.text, expected=seen)
-            digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
-            _write_cache(path, digest, editor.catalogue, editor.todo_memory)
+            digest = hashlib.blake2b(editor.text.encode("utf-8"), digest_size=20).hexdigest()
+            _write_cache(path, digest, editor.catalogue, editor.outline, editor.todo_memory)
 
 
 def _read_snapshot(path: Path, create: bool) -> fileio.Snapshot:

@@ -1,9 +1,13 @@
-"""papers.yaml text into a `Catalogue`, checking everything a user can get wrong.
+"""papers.yaml text into a `Catalogue` and its `Outline`, checking everything a user can get wrong.
 
 PyYAML's C composer gives nodes with line numbers; `_Builder` validates them into the model and
-names `papers.yaml:LINE` in every error. This module depends only on the model and the errors:
-the loader (`store.load`, with its parse cache) and the editor (`store.yamledit`, which re-reads
-what it wrote) both use it, and it uses neither.
+names `papers.yaml:LINE` in every error. Each field is read by its kind in `model.schema`, so a
+new field needs no code here. Where each item and section starts in the file is the store's
+business, not the model's: it goes into the `Outline` beside the catalogue, for the editor.
+
+This module depends only on the model and the errors: the loader (`store.load`, with its parse
+cache) and the editor (`store.yamledit`, which re-reads what it wrote) both use it, and it uses
+neither.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 import codecs
 import re
 import types
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from papers.errors import CatalogueError
-from papers.model.catalogue import STATUSES, Catalogue, Item, Section
+from papers.model import schema
+from papers.model.catalogue import Catalogue, Item, Section
 from papers.model.keys import is_valid_key
 
 if TYPE_CHECKING:
@@ -24,11 +30,31 @@ _STD_TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     _STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"[0-9]{1,4}")
-_TEXT_FIELDS = ("title", "arxiv", "url", "note", "listed_as", "remark")
-LIST_FIELDS = frozenset({"authors", "links"})
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Read by the builder itself: the key is checked first, children are recursed into.
+_READ_BY_KIND = tuple(name for name in schema.FIELD_ORDER if name not in ("key", "children"))
+
+
+class Place(NamedTuple):
+    """Where an item's (or a section's) mapping starts in the file: 0-based line and column."""
+
+    line: int
+    column: int
+    flow: bool = False  # written as {key: ..., title: ...}, which cannot be edited line by line
+
+
+@dataclass
+class Outline:
+    """Where each item (by key) and each section (by name) starts in the text that was parsed."""
+
+    items: dict[str, Place] = field(default_factory=dict)
+    sections: dict[str, Place] = field(default_factory=dict)
+
+
+class Parsed(NamedTuple):
+    catalogue: Catalogue
+    outline: Outline
 
 
 class _Invalid(CatalogueError):
@@ -37,6 +63,11 @@ class _Invalid(CatalogueError):
 
 def parse_catalogue(data: bytes | str, label: str = "papers.yaml") -> Catalogue:
     """Validate YAML text into a Catalogue, or raise CatalogueError naming `label:line`."""
+    return parse(data, label).catalogue
+
+
+def parse(data: bytes | str, label: str = "papers.yaml") -> Parsed:
+    """The catalogue in YAML text and where its items sit, or CatalogueError naming `label:line`."""
     import yaml
 
     if isinstance(data, bytes) and data.startswith(_UTF16_BOMS):
@@ -54,7 +85,8 @@ def parse_catalogue(data: bytes | str, label: str = "papers.yaml") -> Catalogue:
         raise CatalogueError(f"{label}: not valid YAML ({err}). Fix the file") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{label}: not UTF-8 text. Save the file as UTF-8") from None
-    return _Builder(label, yaml).catalogue(root)
+    builder = _Builder(label, yaml)
+    return Parsed(builder.catalogue(root), builder.outline)
 
 
 class _Builder:
@@ -66,6 +98,7 @@ class _Builder:
         self.items: list[Item] = []
         self.key_lines: dict[str, int] = {}
         self.seen: set[int] = set()
+        self.outline = Outline()
 
     def fail(self, node: yaml.Node, problem: str, fix: str) -> _Invalid:
         return _Invalid(f"{self.label}:{node.start_mark.line + 1}: {problem}. {fix}")
@@ -152,6 +185,7 @@ class _Builder:
                     "Merge the two",
                 )
             names[folded] = section_node.start_mark.line + 1
+            self.outline.sections[name] = Place(section_node.start_mark.line, section_node.start_mark.column)
             first = len(self.items)
             for item_node in self.sequence(fields["items"][1], "items") if "items" in fields else ():
                 self.item(item_node, name, None, 0)
@@ -160,8 +194,6 @@ class _Builder:
                     name,
                     self.texts(fields["notes"][1], "notes") if "notes" in fields else (),
                     tuple(item.key for item in self.items[first:]),
-                    section_node.start_mark.line,
-                    section_node.start_mark.column,
                 )
             )
         return Catalogue(title, notes, tuple(sections), tuple(self.items))
@@ -184,40 +216,14 @@ class _Builder:
             )
         self.key_lines[key] = key_node.start_mark.line + 1
         values: dict[str, Any] = {}
-        for name in _TEXT_FIELDS:
+        for name in _READ_BY_KIND:
             if name in fields:
-                values[name] = self.text(fields[name][1], name, required=name == "title")
-        status = "todo"
-        if "status" in fields:
-            status = self.text(fields["status"][1], "status") or "todo"
-            if status not in STATUSES:
-                raise self.fail(
-                    fields["status"][1], f"unknown status '{status}'", "Use todo, reading or done"
-                )
-        if "done_on" in fields:
-            done_on = self.text(fields["done_on"][1], "done_on")
-            if done_on is not None and not ISO_DATE.fullmatch(done_on):
-                raise self.fail(
-                    fields["done_on"][1], f"done_on '{done_on}' is not a date", "Write it as YYYY-MM-DD"
-                )
-            values["done_on"] = done_on
-        if "year" in fields:
-            year = self.text(fields["year"][1], "year")
-            if year is not None and not _YEAR.fullmatch(year):
-                shown = year if len(year) <= 12 else year[:12] + "..."
-                problem = "is not a year" if year.isascii() and year.isdigit() else "is not a number"
-                raise self.fail(fields["year"][1], f"year '{shown}' {problem}", "Write it like 2017")
-            values["year"] = int(year) if year else None
-        if "group" in fields:
-            group = (self.text(fields["group"][1], "group") or "false").lower()
-            if group not in ("true", "false", "yes", "no"):
-                raise self.fail(
-                    fields["group"][1], f"group '{group}' is not true or false", "Write true or false"
-                )
-            values["group"] = group in ("true", "yes")
-        for name in LIST_FIELDS:
-            if name in fields:
-                values[name] = self.texts(fields[name][1], name)
+                values[name] = self.value(schema.FIELDS[name].kind, fields[name][1], name)
+        self.outline.items[key] = Place(
+            node.start_mark.line,
+            node.start_mark.column,
+            isinstance(node, self.yaml.MappingNode) and bool(node.flow_style),
+        )
         index = len(self.items)
         self.items.append(Item(key, "", section, parent, depth))  # placeholder keeps file order
         children = tuple(
@@ -225,15 +231,35 @@ class _Builder:
             for child in (self.sequence(fields["children"][1], "children") if "children" in fields else ())
         )
         self.items[index] = Item(
-            key=key,
-            section=section,
-            parent=parent,
-            depth=depth,
-            status=status,
-            children=children,
-            line=node.start_mark.line,
-            column=node.start_mark.column,
-            flow=isinstance(node, self.yaml.MappingNode) and bool(node.flow_style),
-            **values,
+            key=key, section=section, parent=parent, depth=depth, children=children, **values
         )
         return key
+
+    def value(self, kind: str, node: yaml.Node, name: str) -> Any:
+        """One field's value, read and checked according to its kind in the schema."""
+        if kind == schema.LIST:
+            return self.texts(node, name)
+        text = self.text(node, name, required=name not in schema.DEFAULTS)
+        if kind == schema.TEXT:
+            return text
+        if kind == schema.STATUS:
+            status = text or "todo"
+            if status not in schema.STATUSES:
+                raise self.fail(node, f"unknown status '{status}'", "Use todo, reading or done")
+            return status
+        if kind == schema.DATE:
+            if text is not None and not schema.ISO_DATE.fullmatch(text):
+                raise self.fail(node, f"{name} '{text}' is not a date", "Write it as YYYY-MM-DD")
+            return text
+        if kind == schema.YEAR:
+            if text is not None and not _YEAR.fullmatch(text):
+                shown = text if len(text) <= 12 else text[:12] + "..."
+                problem = "is not a year" if text.isascii() and text.isdigit() else "is not a number"
+                raise self.fail(node, f"{name} '{shown}' {problem}", "Write it like 2017")
+            return int(text) if text else None
+        if kind == schema.FLAG:
+            flag = (text or "false").lower()
+            if flag not in ("true", "false", "yes", "no"):
+                raise self.fail(node, f"{name} '{flag}' is not true or false", "Write true or false")
+            return flag in ("true", "yes")
+        raise AssertionError(f"the schema gives '{name}' the unknown kind '{kind}'")  # pragma: no cover

@@ -1,31 +1,43 @@
-"""papers.yaml as text: surgical edits that keep every byte the user wrote, and new files.
+"""Surgical edits to papers.yaml that keep every byte the user wrote.
 
-papers never re-serialises an existing catalogue. `Editor` finds an item's lines from the position
-the parser recorded (its first line and column), tells its fields apart by indentation, and
-rewrites, inserts or removes only the lines of the fields that change: comments (even on the same
-line), blank lines, quoting and key order everywhere else stay as they were. Only a catalogue that
-does not exist yet is written whole (`render_catalogue`), in the layout of the shipped papers.yaml.
+papers never re-serialises an existing catalogue. The `Editor` finds an item's lines from where
+the parser saw it start (`store.parse.Outline`), tells its fields apart by indentation
+(`outline`), and rewrites, inserts or removes only the lines of the fields that change (`emit`
+writes them, `buffer` holds the text): comments (even on the same line), blank lines, quoting and
+key order everywhere else stay as they were.
+
+It is handed what it needs (the text, the parse of it, papers' todo memory) and gives back the
+edited text and catalogue. Two checks guard every write: each edited item is read back and must
+say exactly what the model says, and after structural edits the whole text is parsed again.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import json
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from papers.errors import CatalogueError
-from papers.model.catalogue import FIELD_ORDER, Catalogue, Change, Item, NewItem, Section
-from papers.store.parse import ISO_DATE, LIST_FIELDS, parse_catalogue
-from papers.store.paths import display_path
-
-_CHECKED_FIELDS = (
-    "key", "title", "group", "status", "done_on", "arxiv", "year", "authors", "url", "links", "note",
-    "listed_as", "remark", "children",
-)  # fmt: skip
+from papers.model.catalogue import Catalogue, Change, Item, NewItem, Section
+from papers.model.schema import DEFAULTS, FIELD_ORDER, LIST_FIELDS
+from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
+from papers.store.yamledit.buffer import Buffer, indent_of
+from papers.store.yamledit.emit import (
+    field_lines,
+    item_lines,
+    render_catalogue,
+    rewrite_scalar_line,
+    yaml_scalar,
+)
+from papers.store.yamledit.outline import (
+    FIELD_START,
+    FieldLines,
+    block_fields,
+    scalar_end,
+    shift,
+    shift_batch,
+    top_level_field,
+)
 
 _STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
 _TODO_LINE = re.compile(r"^[ -]*status[ ]*:[ ]*[\"']?todo\b", re.MULTILINE)
@@ -45,66 +57,25 @@ def _spells_out_todo(text: str, catalogue: Catalogue) -> bool:
     return len(_STATUS_LINE.findall(text)) >= len(catalogue.items) > 0
 
 
-# A `name:` that starts a mapping field; what follows the colon is a space, a line end (LF or CRLF)
-# or nothing.
-_FIELD_START = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<name>[A-Za-z_][\w-]*)[ ]*:(?=[ \t\r\n]|$)")
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
-_YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
-
-
-def yaml_scalar(value: Any) -> str:
-    """One YAML scalar, plain when that reads back unchanged, double-quoted otherwise."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    plain_ok = (
-        _PLAIN_SAFE.fullmatch(text) is not None
-        and text == text.strip()
-        and ": " not in text
-        and " #" not in text
-        and not text.endswith(":")
-        and not text.startswith("[")
-        and text.lower() not in _YAML_SPECIAL_WORDS
-        and not any(c in text for c in "{}[]\"'`|>\t&*!%@,")
-        and not _looks_numeric(text)
-    )
-    if plain_ok or ISO_DATE.fullmatch(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace("_", ""))
-    except ValueError:
-        return (
-            text.lower() in (".inf", "-.inf", ".nan")
-            or re.fullmatch(r"[-+]?0[xob][0-9a-f_]+", text, re.I) is not None
-        )
-    return True
-
-
-def _indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _is_content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+def _field_rank(name: str) -> int:
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
 
 
 class Editor:
     """Surgical edits to the catalogue's text, keeping every untouched byte."""
 
     def __init__(
-        self, path: Path, text: str, catalogue: Catalogue, todo_memory: Mapping[str, bool] | None = None
+        self,
+        text: str,
+        parsed: Parsed,
+        todo_memory: Mapping[str, bool] | None = None,
+        *,
+        label: str = "papers.yaml",
     ) -> None:
-        self.path = path
-        self.label = display_path(path)
-        self.lines = text.splitlines(keepends=True)
-        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        self.label = label
+        self.buffer = Buffer(text)
+        catalogue = parsed.catalogue
+        self.outline = Outline(dict(parsed.outline.items), dict(parsed.outline.sections))
         self._base = catalogue
         self._snapshot: Catalogue | None = catalogue
         self._order = [item.key for item in catalogue.items]  # items added in this session come last
@@ -114,12 +85,12 @@ class Editor:
         self.structural = False
         self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
         self._explicit_todo = _spells_out_todo(text, catalogue)
-        # key -> whether its todo was unsaid before papers changed it (see storage.TodoMemory).
+        # key -> whether its todo was unsaid before papers changed it (see store.load.TodoMemory).
         self.todo_memory = dict(todo_memory or {})
 
     @property
     def text(self) -> str:
-        return "".join(self.lines)
+        return self.buffer.text
 
     @property
     def catalogue(self) -> Catalogue:
@@ -144,64 +115,37 @@ class Editor:
         first line and its first child or next sibling, so each moves exactly the items that start
         below its first line, by the item's net count of added lines.
         """
+        places = self.outline.items
         self._deferred = []
         shifts: list[tuple[int, int]] = []
         try:
-            for change in sorted(changes, key=lambda c: self._items[c.key].line, reverse=True):
+            for change in sorted(changes, key=lambda c: places[c.key].line, reverse=True):
                 self._deferred.clear()
                 self.set_fields(change.key, change.fields)
-                shifts.append((self._items[change.key].line + 1, sum(self._deferred)))
+                shifts.append((places[change.key].line + 1, sum(self._deferred)))
         finally:
             self._deferred = None
-            self._shift_all(shifts)
-
-    def _shift_all(self, shifts: list[tuple[int, int]]) -> None:
-        """Move every item and section at or below each (line, delta) of a bottom-up batch."""
-        if not shifts:
-            return
-        shifts.sort()
-        ends = [end for end, _ in shifts]
-        totals = list(itertools.accumulate(delta for _, delta in shifts))
-
-        def moved(line: int) -> int:
-            index = bisect.bisect_right(ends, line)
-            return line + (totals[index - 1] if index else 0)
-
-        self._items = {key: item._replace(line=moved(item.line)) for key, item in self._items.items()}
-        self._sections = [s._replace(line=moved(s.line)) for s in self._sections]
+            shift_batch(self.outline, shifts)
 
     def set_fields(self, key: str, fields: Mapping[str, Any]) -> None:
         """Set (or, with None, remove) fields of one item, touching only their lines."""
-        item = self._items[key]
-        if item.flow:
+        place = self.outline.items[key]
+        if place.flow:
             raise CatalogueError(
-                f"{self.label}:{item.line + 1}: '{key}' is written in flow style {{...}}, which papers cannot edit "
+                f"{self.label}:{place.line + 1}: '{key}' is written in flow style {{...}}, which papers cannot edit "
                 "line by line. Rewrite it with one field per line"
             )
         for name, value in fields.items():
-            self._set_field(item, name, value)
-        updates = {n: (tuple(v) if n in LIST_FIELDS else v) for n, v in fields.items() if n in Item._fields}
-        for name in LIST_FIELDS & updates.keys():
-            if updates[name] is None:
-                updates[name] = ()
-        self._items[key] = self._items[key]._replace(**updates)  # type: ignore[arg-type]  # checked by name above
+            self._set_field(key, name, value)
+        # A removed field reads back as its default (no `group:` line is group false).
+        updates: dict[str, Any] = {
+            n: DEFAULTS.get(n) if v is None else tuple(v) if n in LIST_FIELDS else v
+            for n, v in fields.items()
+            if n in Item._fields
+        }
+        self._items[key] = self._items[key]._replace(**updates)
         self._snapshot = None
         self._verify(key)
-
-    def check_reparsed(self, parsed: Catalogue) -> None:
-        """After items were added: every item that was there must read back exactly as before (or
-        as edited), and every added item must sit in its section under its parent. The parse then
-        becomes the editor's catalogue."""
-        for key, expected in self._items.items():
-            found = parsed.get(key)
-            old = key in self._base.keys
-            fields = (*_CHECKED_FIELDS[:-1], "section", "parent") if old else ("section", "parent")
-            if found is None or any(getattr(found, n) != getattr(expected, n) for n in fields):
-                raise CatalogueError(
-                    f"{self.label}:{expected.line + 1}: papers could not add to this layout safely "
-                    f"(it would change '{key}'), so nothing was written. Add the item by hand"
-                )
-        self._snapshot = parsed
 
     def _verify(self, key: str) -> None:
         """Re-read the edited item's own lines and check they say exactly what the model says.
@@ -209,10 +153,10 @@ class Editor:
         A second line of defence: if a layout ever fooled the field finder, this refuses the edit
         (nothing is written) instead of letting a neighbouring field be lost.
         """
-        item = self._items[key]
-        end = self._item_fields(item)[1]
-        cut = max(item.column - 2, 0)
-        block = [line[min(cut, _indent_of(line)) :] for line in self.lines[item.line : end]]
+        item, place = self._items[key], self.outline.items[key]
+        end = self._item_fields(key)[1]
+        cut = max(place.column - 2, 0)
+        block = [line[min(cut, indent_of(line)) :] for line in self.buffer.lines[place.line : end]]
         text = "sections:\n- name: check\n  items:\n" + "".join("  " + line for line in block)
         if not text.endswith("\n"):
             text += "\n"
@@ -220,123 +164,81 @@ class Editor:
             found = parse_catalogue(text, f"the edit of {key}").get(key)
         except CatalogueError:
             found = None
-        same = found is not None and all(
-            getattr(found, name) == getattr(item, name) for name in _CHECKED_FIELDS
-        )
-        if not same:
+        if found is None or any(getattr(found, name) != getattr(item, name) for name in FIELD_ORDER):
             raise CatalogueError(
-                f"{self.label}:{item.line + 1}: papers could not edit '{key}' safely in this layout, so "
+                f"{self.label}:{place.line + 1}: papers could not edit '{key}' safely in this layout, so "
                 "nothing was written. Edit it by hand, or write it with one field per line"
             )
 
-    def _item_fields(self, item: Item) -> tuple[dict[str, tuple[int, int]], int]:
-        """The item's own fields as name -> (first line, end line), and the block's end line."""
-        start, column = item.line, item.column
-        if not self.lines[start][column:].lstrip():
-            raise CatalogueError(
-                f"{self.label}:{start + 1}: cannot find item '{item.key}'. Run the command again"
-            )
-        fields: dict[str, tuple[int, int]] = {}
-        current: str | None = None
-        last_content = start
-        i = start
-        while i < len(self.lines):
-            line = self.lines[i]
-            if i > start and _is_content(line):
-                indent = _indent_of(line)
-                if indent < column:
-                    break
-                # At the item's own indentation a `- ` line is an entry of a list that YAML lets
-                # sit level with its key ("links:" then "- url"), not a new field.
-                if indent == column and not line.lstrip(" ").startswith("-"):
-                    match = _FIELD_START.match(line)
-                    if match:
-                        if current is not None:
-                            fields[current] = (fields[current][0], last_content + 1)
-                        current = match["name"]
-                        fields[current] = (i, i + 1)
-                last_content = i
-            elif i == start:
-                match = _FIELD_START.match(line)
-                current = match["name"] if match else None
-                if current:
-                    fields[current] = (i, i + 1)
-            i += 1
-        if current is not None:
-            fields[current] = (fields[current][0], last_content + 1)
-        return fields, last_content + 1
+    def recheck(self) -> None:
+        """After structural edits: parse the whole text again. Every item that was there must read
+        back exactly as before (or as edited), and every added item must sit in its section under
+        its parent; the parse then becomes the editor's catalogue and outline."""
+        parsed = parse(self.buffer.text.encode("utf-8"), self.label)
+        for key, expected in self._items.items():
+            found = parsed.catalogue.get(key)
+            old = key in self._base.keys
+            fields = (*FIELD_ORDER[:-1], "section", "parent") if old else ("section", "parent")
+            if found is None or any(getattr(found, n) != getattr(expected, n) for n in fields):
+                raise CatalogueError(
+                    f"{self.label}:{self.outline.items[key].line + 1}: papers could not add to this layout "
+                    f"safely (it would change '{key}'), so nothing was written. Add the item by hand"
+                )
+        self._snapshot = parsed.catalogue
+        self.outline = parsed.outline
 
-    def _set_field(self, item: Item, name: str, value: Any) -> None:
-        item = self._items[item.key]
-        fields, block_end = self._item_fields(item)
+    def _item_fields(self, key: str) -> tuple[FieldLines, int]:
+        """The item's own fields as name -> (first line, end line), and the block's end line."""
+        place = self.outline.items[key]
+        if not self.buffer[place.line][place.column :].lstrip():
+            raise CatalogueError(
+                f"{self.label}:{place.line + 1}: cannot find item '{key}'. Run the command again"
+            )
+        return block_fields(self.buffer.lines, place.line, place.column)
+
+    def _set_field(self, key: str, name: str, value: Any) -> None:
+        item, place = self._items[key], self.outline.items[key]
+        fields, block_end = self._item_fields(key)
+        lines = self.buffer.lines
         if name == "status" and value == "todo" and "status" in fields:
-            unsaid = self.todo_memory.pop(item.key, not self._explicit_todo)
-            if unsaid and "#" not in self.lines[fields["status"][0]]:
+            unsaid = self.todo_memory.pop(key, not self._explicit_todo)
+            if unsaid and "#" not in lines[fields["status"][0]]:
                 value = None
         elif name == "status" and value not in (None, "todo") and item.status == "todo":
-            self.todo_memory[item.key] = "status" not in fields
-        indent = " " * item.column
+            self.todo_memory[key] = "status" not in fields
+        indent = " " * place.column
         if name in fields:
             first, end = fields[name]
             if value is None:
-                if first == item.line:
+                if first == place.line:
                     raise CatalogueError(
-                        f"{self.label}:{first + 1}: cannot remove the first field of '{item.key}'"
+                        f"{self.label}:{first + 1}: cannot remove the first field of '{key}'"
                     )
                 self._replace(first, end, [])
-                return
-            if end - first == 1 and name not in LIST_FIELDS:
-                self._replace(first, end, [self._rewrite_scalar_line(self.lines[first], value)])
-                return
-            lead = self.lines[first][: len(self.lines[first]) - len(self.lines[first].lstrip(" -"))]
-            self._replace(first, end, self._field_lines(lead, indent, name, value))
+            elif end - first == 1 and name not in LIST_FIELDS:
+                self._replace(first, end, [rewrite_scalar_line(lines[first], value)])
+            else:
+                lead = lines[first][: len(lines[first]) - len(lines[first].lstrip(" -"))]
+                self._replace(first, end, field_lines(lead, indent, name, value))
             return
         if value is None:
             return
-        position = FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+        position = _field_rank(name)
         before = [f for f in fields if f in FIELD_ORDER and FIELD_ORDER.index(f) < position]
         if before:
             insert_at = max(fields[f][1] for f in before)
         else:
             insert_at = min(block_end, min((f[1] for f in fields.values()), default=block_end))
-        self._replace(insert_at, insert_at, self._field_lines(indent, indent, name, value))
-
-    def _field_lines(self, lead: str, indent: str, name: str, value: Any) -> list[str]:
-        return _field_lines(lead, indent, name, value, self.newline)
-
-    def _rewrite_scalar_line(self, line: str, value: Any) -> str:
-        """Replace the value on a `name: value  # comment` line, keeping the rest of the line."""
-        match = _FIELD_START.match(line)
-        assert match is not None
-        body = line[match.end() :]
-        ending = body[len(body.rstrip("\r\n")) :]
-        body = body[: len(body) - len(ending)]
-        stripped = body.lstrip(" ")
-        value_end = _scalar_end(stripped)
-        rest = stripped[value_end:]
-        return f"{line[: match.end()]} {yaml_scalar(value)}{rest}{ending}"
+        self._replace(insert_at, insert_at, field_lines(indent, indent, name, value))
 
     def _replace(self, first: int, end: int, new_lines: list[str]) -> None:
-        # A file that ends without a newline keeps ending without one, whatever is added or removed
-        # at its end, so an edit and its undo give back the same bytes.
-        unterminated = end == len(self.lines) > 0 and not self.lines[-1].endswith(("\n", "\r"))
-        if first > 0 and not self.lines[first - 1].endswith(("\n", "\r")):
-            self.lines[first - 1] += self.newline
-        if unterminated and new_lines:
-            new_lines = [*new_lines[:-1], new_lines[-1].rstrip("\r\n")]
-        elif unterminated and first > 0:
-            self.lines[first - 1] = self.lines[first - 1].rstrip("\r\n")
-        self.lines[first:end] = new_lines
-        delta = len(new_lines) - (end - first)
+        delta = self.buffer.replace(first, end, new_lines)
         self.changed = True
         self._snapshot = None
         if delta and self._deferred is not None:
             self._deferred.append(delta)
         elif delta:
-            for key, other in self._items.items():
-                if other.line >= end:
-                    self._items[key] = other._replace(line=other.line + delta)
-            self._sections = [s._replace(line=s.line + delta) if s.line >= end else s for s in self._sections]
+            shift(self.outline, end, delta)
 
     # -- structural edits --
 
@@ -345,45 +247,43 @@ class Editor:
         self.structural = True
         if new.new_section or not any(s.name == new.section for s in self._sections):
             self.add_section(new.section)
+        places = self.outline.items
         if new.parent is not None:
-            parent = self._items[new.parent]
-            fields, block_end = self._item_fields(parent)
-            child_column = parent.column + 2
+            parent, column = self._items[new.parent], places[new.parent].column
+            fields, block_end = self._item_fields(new.parent)
+            child_column = column + 2
             if "children" in fields and parent.children:
-                last = self._items[self._last_descendant(parent.key)]
-                insert_at = self._item_fields(last)[1]
-                child_column = self._items[parent.children[0]].column
-            elif "children" in fields:
-                first, end = fields["children"]
-                self._replace(first, end, [f"{' ' * parent.column}children:{self.newline}"])
-                insert_at = first + 1
+                insert_at = self._item_fields(self._last_descendant(parent.key))[1]
+                child_column = places[parent.children[0]].column
             else:
-                self._replace(block_end, block_end, [f"{' ' * parent.column}children:{self.newline}"])
-                insert_at = block_end + 1
+                insert_at = self._open_list(fields, block_end, column, "children")
             added = self._insert_item(insert_at, child_column, new, parent.depth + 1)
-            self._items[new.parent] = self._items[new.parent]._replace(
-                children=(*parent.children, new.fields["key"])
-            )
-            index = next(i for i, s in enumerate(self._sections) if s.name == new.section)
-            self._sections[index] = self._sections[index]._replace(keys=(*self._sections[index].keys, *added))
-            return
-        section = next(s for s in self._sections if s.name == new.section)
-        fields, block_end = self._block_fields(section.line, section.column)
-        item_column = section.column + 4
-        if section.keys:
-            last_top = next(k for k in reversed(section.keys) if self._items[k].parent is None)
-            insert_at = self._item_fields(self._items[self._last_descendant(last_top)])[1]
-            item_column = self._items[section.keys[0]].column
-        elif "items" in fields:
-            first, end = fields["items"]
-            self._replace(first, end, [f"{' ' * section.column}items:{self.newline}"])
-            insert_at = first + 1
+            self._items[new.parent] = parent._replace(children=(*parent.children, new.fields["key"]))
         else:
-            self._replace(block_end, block_end, [f"{' ' * section.column}items:{self.newline}"])
-            insert_at = block_end + 1
-        added = self._insert_item(insert_at, item_column, new, 0)
-        index = self._sections.index(section)
-        self._sections[index] = self._sections[index]._replace(keys=(*section.keys, *added))
+            section = next(s for s in self._sections if s.name == new.section)
+            place = self.outline.sections[section.name]
+            fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
+            item_column = place.column + 4
+            if section.keys:
+                last_top = next(k for k in reversed(section.keys) if self._items[k].parent is None)
+                insert_at = self._item_fields(self._last_descendant(last_top))[1]
+                item_column = places[section.keys[0]].column
+            else:
+                insert_at = self._open_list(fields, block_end, place.column, "items")
+            added = self._insert_item(insert_at, item_column, new, 0)
+        index = next(i for i, s in enumerate(self._sections) if s.name == new.section)
+        self._sections[index] = self._sections[index]._replace(keys=(*self._sections[index].keys, *added))
+
+    def _open_list(self, fields: FieldLines, block_end: int, column: int, name: str) -> int:
+        """Make `name:` an open block list (replacing `name: []`, or added at the block's end);
+        return the line its first entry goes on."""
+        head = [f"{' ' * column}{name}:\n"]
+        if name in fields:
+            first, end = fields[name]
+            self._replace(first, end, head)
+            return first + 1
+        self._replace(block_end, block_end, head)
+        return block_end + 1
 
     def _last_descendant(self, key: str) -> str:
         item = self._items[key]
@@ -393,7 +293,7 @@ class Editor:
 
     def _insert_item(self, at: int, column: int, new: NewItem, depth: int) -> list[str]:
         """Write the item (and any `children` it carries, nested) at line `at`; return the new keys."""
-        lines, placed = _item_lines(new.fields, column, self.newline)
+        lines, placed = item_lines(new.fields, column)
         self._replace(at, at, lines)
         for fields, offset, item_column, level in placed:
             key = fields["key"]
@@ -405,50 +305,46 @@ class Editor:
                 parent=new.parent if level == 0 else fields["_parent"],
                 depth=depth + level,
                 children=tuple(child["key"] for child in fields.get("children") or ()),
-                line=at + offset,
-                column=item_column,
             )
+            self.outline.items[key] = Place(at + offset, item_column)
         return [fields["key"] for fields, *_ in placed]
-
-    def _block_fields(self, line: int, column: int) -> tuple[dict[str, tuple[int, int]], int]:
-        probe = Item(key="", title="", section="", parent=None, depth=0, line=line, column=column)
-        return self._item_fields(probe)
 
     def add_section(self, name: str, notes: Sequence[str] = ()) -> None:
         """Append a section (with an empty item list) at the end of `sections:`."""
         self.structural = True
-        nl = self.newline
-        if not any(_is_content(line) for line in self.lines):
-            self.lines = [f"sections:{nl}"]
+        buffer, sections = self.buffer, self.outline.sections
+        if buffer.is_blank:
+            buffer.lines = ["sections:\n"]
             self.changed = True
-        column = self._sections[0].column if self._sections else 4
-        lines = [f"{nl}", f"{' ' * (column - 2)}- name: {yaml_scalar(name)}{nl}"]
+        column = sections[self._sections[0].name].column if self._sections else 4
+        lines = ["\n", f"{' ' * (column - 2)}- name: {yaml_scalar(name)}\n"]
         if notes:
-            lines += self._field_lines(" " * column, " " * column, "notes", list(notes))
-        lines.append(f"{' ' * column}items: []{nl}")
+            lines += field_lines(" " * column, " " * column, "notes", list(notes))
+        lines.append(f"{' ' * column}items: []\n")
         if self._sections:
-            last = self._sections[-1]
-            end = self._block_fields(last.line, last.column)[1]
+            last = sections[self._sections[-1].name]
+            end = block_fields(buffer.lines, last.line, last.column)[1]
         else:
-            top = _top_level_field(self.lines, "sections")
+            top = top_level_field(buffer.lines, "sections")
             if top is None:
-                self._replace(len(self.lines), len(self.lines), [f"{nl}", f"sections:{nl}"])
-                top = len(self.lines) - 1
-            elif self.lines[top].split(":", 1)[1].strip() not in ("", "[]", "null", "~"):
+                self._replace(len(buffer), len(buffer), ["\n", "sections:\n"])
+                top = len(buffer) - 1
+            elif buffer[top].split(":", 1)[1].strip() not in ("", "[]", "null", "~"):
                 raise CatalogueError(f"{self.label}:{top + 1}: cannot add a section to `sections:` there")
             else:
-                self.lines[top] = f"sections:{nl}"
+                buffer.lines[top] = "sections:\n"
             end = top + 1
             lines = lines[1:]
         self._replace(end, end, lines)
-        self._sections.append(Section(name, tuple(notes), (), end + (1 if self._sections else 0), column))
+        self._sections.append(Section(name, tuple(notes), ()))
+        sections[name] = Place(end + (1 if len(self._sections) > 1 else 0), column)
 
     # -- the list's title and notes --
 
     @property
     def is_empty(self) -> bool:
         """True for a catalogue that does not exist yet (or holds nothing but comments)."""
-        return not any(_is_content(line) for line in self.lines)
+        return self.buffer.is_blank
 
     def write_new(self, catalogue: Mapping[str, Any]) -> None:
         """Fill a catalogue that does not exist yet with `render_catalogue(catalogue)`.
@@ -457,20 +353,20 @@ class Editor:
         """
         if not self.is_empty:
             raise CatalogueError(f"{self.label} already has content. Papers only edits it line by line")
-        self.lines = render_catalogue(catalogue).splitlines(keepends=True)
-        self.newline = "\n"
+        self.buffer.reset(render_catalogue(catalogue))
         self.changed = self.structural = True
 
     def set_title(self, title: str) -> None:
         """Set the list's top-level `title:`, in place if the line exists, else above the first field."""
         self.structural = True
-        at = _top_level_field(self.lines, "title")
+        lines = self.buffer.lines
+        at = top_level_field(lines, "title")
         if at is not None:
-            self._replace(at, at + 1, [self._rewrite_scalar_line(self.lines[at], title)])
+            self._replace(at, at + 1, [rewrite_scalar_line(lines[at], title)])
             return
-        first = _first_top_level_field(self.lines)
-        at = len(self.lines) if first is None else first
-        self._replace(at, at, [f"title: {yaml_scalar(title)}{self.newline}"])
+        first = top_level_field(lines)
+        at = len(lines) if first is None else first
+        self._replace(at, at, [f"title: {yaml_scalar(title)}\n"])
 
     def add_notes(self, notes: Sequence[str], section: str | None = None) -> None:
         """Append lines to the `notes:` of the whole list, or of a section; create the list if needed."""
@@ -478,19 +374,20 @@ class Editor:
             return
         self.structural = True
         if section is None:
-            top = _first_top_level_field(self.lines)
+            top = top_level_field(self.buffer.lines)
             if top is None:
                 raise CatalogueError(f"{self.label}: no `sections:` list. Add one (see docs/schema.md)")
-            fields, block_end = self._block_fields(top, 0)
-            self._extend_list(fields, block_end, 0, "notes", notes, before="sections")
+            place = Place(top, 0)
+            before = "sections"
         else:
-            found = next(s for s in self._sections if s.name == section)
-            fields, block_end = self._block_fields(found.line, found.column)
-            self._extend_list(fields, block_end, found.column, "notes", notes, before="items")
+            place = self.outline.sections[section]
+            before = "items"
+        fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
+        self._extend_list(fields, block_end, place.column, "notes", notes, before=before)
 
     def _extend_list(
         self,
-        fields: dict[str, tuple[int, int]],
+        fields: FieldLines,
         block_end: int,
         column: int,
         name: str,
@@ -498,171 +395,30 @@ class Editor:
         *,
         before: str,
     ) -> None:
-        nl = self.newline
+        lines = self.buffer.lines
         indent = " " * (column + 2)
         if name not in fields:
             at = fields[before][0] if before in fields else block_end
             if at == min(f[0] for f in fields.values()):
                 at = block_end  # never above the line that opens the mapping (`- name: ...`)
-            self._replace(at, at, _field_lines(" " * column, " " * column, name, list(values), nl))
+            self._replace(at, at, field_lines(" " * column, " " * column, name, list(values)))
             return
         first, end = fields[name]
-        line = self.lines[first]
-        match = _FIELD_START.match(line)
+        line = lines[first]
+        match = FIELD_START.match(line)
         assert match is not None
         rest = line[match.end() :].strip()
-        value = rest[: _scalar_end(rest)]
+        value = rest[: scalar_end(rest)]
         if value in ("[]", "~", "null"):
-            head = line[: match.end()] + nl
-            self._replace(first, end, [head, *(f"{indent}- {yaml_scalar(v)}{nl}" for v in values)])
+            head = line[: match.end()] + "\n"
+            self._replace(first, end, [head, *(f"{indent}- {yaml_scalar(v)}\n" for v in values)])
             return
         if value:
             raise CatalogueError(
                 f"{self.label}:{first + 1}: `{name}` is written on one line, which papers cannot add to. "
                 "Write it as a list with one `- entry` per line"
             )
-        entries = [text for text in self.lines[first + 1 : end] if text.lstrip(" ").startswith("-")]
+        entries = [text for text in lines[first + 1 : end] if text.lstrip(" ").startswith("-")]
         if entries:
             indent = entries[0][: len(entries[0]) - len(entries[0].lstrip(" "))]
-        self._replace(end, end, [f"{indent}- {yaml_scalar(v)}{nl}" for v in values])
-
-
-# --- a brand-new catalogue -----------------------------------------------------------------------
-
-_NEW_FILE_HEADER = (
-    "# papers.yaml: the reading list that `papers` tracks. Plain YAML, meant to be edited by hand:\n"
-    "# papers edits only the lines of the items it changes, so your comments and layout survive.\n"
-    "# Field order and meanings: docs/schema.md. Keys are what you type: `papers done KEY`.\n"
-)
-
-
-def render_catalogue(catalogue: Mapping[str, Any]) -> str:
-    """YAML text for a whole new catalogue, in the layout of the shipped papers.yaml.
-
-    `catalogue` is shaped like the file (see `checklist`): title, notes, sections with nested items.
-    Only for a file that does not exist yet: an existing catalogue is never re-serialised. The
-    editor that writes it marks the edit structural, so `storage.editing` parses it before writing.
-    """
-    lines = [_NEW_FILE_HEADER, "\n"]
-    title = " ".join(str(catalogue.get("title") or "").split())
-    if title:
-        lines.append(f"title: {yaml_scalar(title)}\n")
-    notes = [str(note) for note in catalogue.get("notes") or () if str(note).strip()]
-    if notes:
-        lines += _field_lines("", "", "notes", notes, "\n")
-    if title or notes:
-        lines.append("\n")
-    sections = list(catalogue.get("sections") or ())
-    lines.append("sections:\n" if sections else "sections: []\n")
-    for index, section in enumerate(sections):
-        if index:
-            lines.append("\n")
-        lines.append(f"  - name: {yaml_scalar(section['name'])}\n")
-        section_notes = [str(note) for note in section.get("notes") or () if str(note).strip()]
-        if section_notes:
-            lines += _field_lines("    ", "    ", "notes", section_notes, "\n")
-        items = list(section.get("items") or ())
-        lines.append("    items:\n" if items else "    items: []\n")
-        for item in items:
-            lines += _item_lines(_with_status(item), 8, "\n")[0]
-    return "".join(lines)
-
-
-def _with_status(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The item and its descendants, each with an explicit `status` (todo unless given)."""
-    return {
-        **item,
-        "status": item.get("status") or "todo",
-        "children": [_with_status(child) for child in item.get("children") or ()],
-    }
-
-
-def _field_lines(lead: str, indent: str, name: str, value: Any, nl: str) -> list[str]:
-    if name in LIST_FIELDS or isinstance(value, (list, tuple)):
-        values = list(value)
-        if not values:
-            return [f"{lead}{name}: []{nl}"]
-        return [f"{lead}{name}:{nl}"] + [f"{indent}  - {yaml_scalar(v)}{nl}" for v in values]
-    return [f"{lead}{name}: {yaml_scalar(value)}{nl}"]
-
-
-def _field_rank(name: str) -> int:
-    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
-
-
-def _item_lines(
-    item: Mapping[str, Any], column: int, nl: str
-) -> tuple[list[str], list[tuple[dict[str, Any], int, int, int]]]:
-    """An item's lines, its children nested under `children:`, with the fields in FIELD_ORDER.
-
-    Also returns, for the item and each descendant, (fields with `_parent`, line offset, column, level).
-    Empty fields are left out; `status` is written whenever the item has one.
-    """
-    out: list[str] = []
-    placed: list[tuple[dict[str, Any], int, int, int]] = []
-
-    def emit(fields: dict[str, Any], column: int, level: int) -> None:
-        placed.append((fields, len(out), column, level))
-        indent = " " * column
-        names = sorted(
-            (
-                n
-                for n, v in fields.items()
-                if n not in ("children", "_parent") and v not in (None, "", [], (), False)
-            ),
-            key=_field_rank,
-        )
-        for i, name in enumerate(names):
-            lead = " " * (column - 2) + "- " if i == 0 else indent
-            out.extend(_field_lines(lead, indent, name, fields[name], nl))
-        children = list(fields.get("children") or ())
-        if children:
-            out.append(f"{indent}children:{nl}")
-            for child in children:
-                emit({**child, "_parent": fields["key"]}, column + 4, level + 1)
-
-    emit(dict(item), column, 0)
-    return out, placed
-
-
-def _first_top_level_field(lines: Sequence[str]) -> int | None:
-    for i, line in enumerate(lines):
-        match = _FIELD_START.match(line)
-        if match and not match["lead"]:
-            return i
-    return None
-
-
-def _top_level_field(lines: Sequence[str], name: str) -> int | None:
-    for i, line in enumerate(lines):
-        match = _FIELD_START.match(line)
-        if match and not match["lead"] and match["name"] == name:
-            return i
-    return None
-
-
-def _scalar_end(text: str) -> int:
-    """Where the scalar at the start of `text` ends (before spaces and any `# comment`)."""
-    if text.startswith('"'):
-        i = 1
-        while i < len(text):
-            if text[i] == "\\":
-                i += 2
-                continue
-            if text[i] == '"':
-                return i + 1
-            i += 1
-        return len(text)
-    if text.startswith("'"):
-        i = 1
-        while i < len(text):
-            if text[i] == "'":
-                if text[i + 1 : i + 2] == "'":
-                    i += 2
-                    continue
-                return i + 1
-            i += 1
-        return len(text)
-    comment = re.search(r"[ \t]#", text)
-    end = comment.start() if comment else len(text)
-    return len(text[:end].rstrip())
+        self._replace(end, end, [f"{indent}- {yaml_scalar(v)}\n" for v in values])

@@ -1,0 +1,70 @@
+"""The catalogue's text as a list of lines, with line endings handled once, at the file boundary.
+
+Like tomlkit's `TOMLFile` (`read` normalises `\\r\\n`, `write` restores it): a file whose every
+line ends in CRLF is edited as LF and given back as CRLF, so nothing inside the editor ever thinks
+about line endings. A file that mixes them is edited as it is (new lines end in LF).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_ENDINGS = ("\n", "\r")
+
+
+class Buffer:
+    """Lines of text, each keeping its own ending (the last may have none)."""
+
+    def __init__(self, text: str = "") -> None:
+        crlf = text.count("\r\n")
+        self.crlf = crlf > 0 and crlf == text.count("\n")
+        self.lines = (text.replace("\r\n", "\n") if self.crlf else text).splitlines(keepends=True)
+
+    @property
+    def text(self) -> str:
+        """The text as it goes back to the file, in the file's own line endings."""
+        text = "".join(self.lines)
+        return text.replace("\n", "\r\n") if self.crlf else text
+
+    def reset(self, text: str) -> None:
+        """Replace the whole text (only for a catalogue that does not exist yet), ending lines in LF."""
+        self.crlf = False
+        self.lines = text.splitlines(keepends=True)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index: int) -> str:
+        return self.lines[index]
+
+    @property
+    def is_blank(self) -> bool:
+        """True when the text holds nothing but blank lines and comments."""
+        return not any(is_content(line) for line in self.lines)
+
+    def replace(self, first: int, end: int, new_lines: Sequence[str]) -> int:
+        """Put `new_lines` (each ending in LF) in place of lines [first, end); return the change in count.
+
+        A file that ends without a newline keeps ending without one, whatever is added or removed
+        at its end, so an edit and its undo give back the same bytes.
+        """
+        lines = self.lines
+        new = list(new_lines)
+        unterminated = end == len(lines) > 0 and not lines[-1].endswith(_ENDINGS)
+        if first > 0 and not lines[first - 1].endswith(_ENDINGS):
+            lines[first - 1] += "\n"
+        if unterminated and new:
+            new[-1] = new[-1].rstrip("\r\n")
+        elif unterminated and first > 0:
+            lines[first - 1] = lines[first - 1].rstrip("\r\n")
+        lines[first:end] = new
+        return len(new) - (end - first)
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")

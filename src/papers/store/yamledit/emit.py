@@ -1,0 +1,163 @@
+"""YAML text for values, fields and items, in the layout of the shipped papers.yaml.
+
+Every line ends in LF: the buffer gives a CRLF file its endings back on write. Only a catalogue
+that does not exist yet is written whole (`render_catalogue`); an existing one is only ever
+edited line by line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from papers.model.schema import FIELD_ORDER, ISO_DATE, LIST_FIELDS
+from papers.store.yamledit.outline import FIELD_START, scalar_end
+
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
+_YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
+
+
+def yaml_scalar(value: Any) -> str:
+    """One YAML scalar, plain when that reads back unchanged, double-quoted otherwise."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    plain_ok = (
+        _PLAIN_SAFE.fullmatch(text) is not None
+        and text == text.strip()
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not text.startswith("[")
+        and text.lower() not in _YAML_SPECIAL_WORDS
+        and not any(c in text for c in "{}[]\"'`|>\t&*!%@,")
+        and not _looks_numeric(text)
+    )
+    if plain_ok or ISO_DATE.fullmatch(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return (
+            text.lower() in (".inf", "-.inf", ".nan")
+            or re.fullmatch(r"[-+]?0[xob][0-9a-f_]+", text, re.I) is not None
+        )
+    return True
+
+
+def rewrite_scalar_line(line: str, value: Any) -> str:
+    """Replace the value on a `name: value  # comment` line, keeping the rest of the line."""
+    match = FIELD_START.match(line)
+    assert match is not None
+    body = line[match.end() :]
+    ending = body[len(body.rstrip("\r\n")) :]
+    body = body[: len(body) - len(ending)]
+    stripped = body.lstrip(" ")
+    value_end = scalar_end(stripped)
+    rest = stripped[value_end:]
+    return f"{line[: match.end()]} {yaml_scalar(value)}{rest}{ending}"
+
+
+_NEW_FILE_HEADER = (
+    "# papers.yaml: the reading list that `papers` tracks. Plain YAML, meant to be edited by hand:\n"
+    "# papers edits only the lines of the items it changes, so your comments and layout survive.\n"
+    "# Field order and meanings: docs/schema.md. Keys are what you type: `papers done KEY`.\n"
+)
+
+
+def render_catalogue(catalogue: Mapping[str, Any]) -> str:
+    """YAML text for a whole new catalogue, in the layout of the shipped papers.yaml.
+
+    `catalogue` is shaped like the file (`formats.shapes.CatalogueDict`): title, notes, sections
+    with nested items.
+    Only for a file that does not exist yet: an existing catalogue is never re-serialised. The
+    editor that writes it marks the edit structural, so it is parsed before it is written.
+    """
+    lines = [_NEW_FILE_HEADER, "\n"]
+    title = " ".join(str(catalogue.get("title") or "").split())
+    if title:
+        lines.append(f"title: {yaml_scalar(title)}\n")
+    notes = [str(note) for note in catalogue.get("notes") or () if str(note).strip()]
+    if notes:
+        lines += field_lines("", "", "notes", notes)
+    if title or notes:
+        lines.append("\n")
+    sections = list(catalogue.get("sections") or ())
+    lines.append("sections:\n" if sections else "sections: []\n")
+    for index, section in enumerate(sections):
+        if index:
+            lines.append("\n")
+        lines.append(f"  - name: {yaml_scalar(section['name'])}\n")
+        section_notes = [str(note) for note in section.get("notes") or () if str(note).strip()]
+        if section_notes:
+            lines += field_lines("    ", "    ", "notes", section_notes)
+        items = list(section.get("items") or ())
+        lines.append("    items:\n" if items else "    items: []\n")
+        for item in items:
+            lines += item_lines(_with_status(item), 8)[0]
+    return "".join(lines)
+
+
+def _with_status(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The item and its descendants, each with an explicit `status` (todo unless given)."""
+    return {
+        **item,
+        "status": item.get("status") or "todo",
+        "children": [_with_status(child) for child in item.get("children") or ()],
+    }
+
+
+def field_lines(lead: str, indent: str, name: str, value: Any) -> list[str]:
+    if name in LIST_FIELDS or isinstance(value, (list, tuple)):
+        values = list(value)
+        if not values:
+            return [f"{lead}{name}: []\n"]
+        return [f"{lead}{name}:\n"] + [f"{indent}  - {yaml_scalar(v)}\n" for v in values]
+    return [f"{lead}{name}: {yaml_scalar(value)}\n"]
+
+
+def _field_rank(name: str) -> int:
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+
+
+def item_lines(
+    item: Mapping[str, Any], column: int
+) -> tuple[list[str], list[tuple[dict[str, Any], int, int, int]]]:
+    """An item's lines, its children nested under `children:`, with the fields in FIELD_ORDER.
+
+    Also returns, for the item and each descendant, (fields with `_parent`, line offset, column, level).
+    Empty fields are left out; `status` is written whenever the item has one.
+    """
+    out: list[str] = []
+    placed: list[tuple[dict[str, Any], int, int, int]] = []
+
+    def emit(fields: dict[str, Any], column: int, level: int) -> None:
+        placed.append((fields, len(out), column, level))
+        indent = " " * column
+        names = sorted(
+            (
+                n
+                for n, v in fields.items()
+                if n not in ("children", "_parent") and v not in (None, "", [], (), False)
+            ),
+            key=_field_rank,
+        )
+        for i, name in enumerate(names):
+            lead = " " * (column - 2) + "- " if i == 0 else indent
+            out.extend(field_lines(lead, indent, name, fields[name]))
+        children = list(fields.get("children") or ())
+        if children:
+            out.append(f"{indent}children:\n")
+            for child in children:
+                emit({**child, "_parent": fields["key"]}, column + 4, level + 1)
+
+    emit(dict(item), column, 0)
+    return out, placed
