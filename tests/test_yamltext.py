@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from papers.errors import CatalogueError
 from papers.model.catalogue import set_status
 from papers.store import load as storage
-from papers.store.parse import parse_catalogue
+from papers.store.parse import parse, parse_catalogue
 from papers.store.yamledit.editor import Editor
 
 TITLE_ALPHABET = st.characters(
@@ -205,7 +205,7 @@ def test_the_buffer_gives_back_the_bytes_it_was_given(text: str) -> None:
 
 def test_an_edit_of_a_crlf_file_writes_crlf_only() -> None:
     text = "sections:\r\n  - name: A\r\n    items:\r\n      - key: a\r\n        title: A\r\n"
-    editor = Editor(text, storage.parse(text))
+    editor = Editor(text, parse(text))
     editor.set_fields("a", {"status": "done", "authors": ["X", "Y"]})
     assert "\n" not in editor.text.replace("\r\n", "")
     assert editor.text.startswith(text)

@@ -1,8 +1,9 @@
 """The catalogue's text as a list of lines, with line endings handled once, at the file boundary.
 
-Like tomlkit's `TOMLFile` (`read` normalises `\\r\\n`, `write` restores it): a file whose every
-line ends in CRLF is edited as LF and given back as CRLF, so nothing inside the editor ever thinks
-about line endings. A file that mixes them is edited as it is (new lines end in LF).
+Like tomlkit's `TOMLFile` (python-poetry/tomlkit, toml_file.py: `read` counts `\\n` against `\\r\\n`,
+`write` applies the file's own ending, a mixed file is left as it is): a file whose every line ends
+in CRLF is edited as LF and given back as CRLF, so nothing inside the editor thinks about line
+endings. A file that mixes them is edited as it is (new lines end in LF).
 """
 
 from __future__ import annotations

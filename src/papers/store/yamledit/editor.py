@@ -24,6 +24,7 @@ from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
 from papers.store.yamledit.buffer import Buffer, indent_of
 from papers.store.yamledit.emit import (
     field_lines,
+    field_rank,
     item_lines,
     render_catalogue,
     rewrite_scalar_line,
@@ -55,10 +56,6 @@ def _spells_out_todo(text: str, catalogue: Catalogue) -> bool:
     if todo_items:
         return 2 * len(_TODO_LINE.findall(text)) >= todo_items
     return len(_STATUS_LINE.findall(text)) >= len(catalogue.items) > 0
-
-
-def _field_rank(name: str) -> int:
-    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
 
 
 class Editor:
@@ -223,7 +220,7 @@ class Editor:
             return
         if value is None:
             return
-        position = _field_rank(name)
+        position = field_rank(name)
         before = [f for f in fields if f in FIELD_ORDER and FIELD_ORDER.index(f) < position]
         if before:
             insert_at = max(fields[f][1] for f in before)

@@ -124,7 +124,8 @@ def field_lines(lead: str, indent: str, name: str, value: Any) -> list[str]:
     return [f"{lead}{name}: {yaml_scalar(value)}\n"]
 
 
-def _field_rank(name: str) -> int:
+def field_rank(name: str) -> int:
+    """Where a field goes among an item's fields (unknown names last)."""
     return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
 
 
@@ -148,7 +149,7 @@ def item_lines(
                 for n, v in fields.items()
                 if n not in ("children", "_parent") and v not in (None, "", [], (), False)
             ),
-            key=_field_rank,
+            key=field_rank,
         )
         for i, name in enumerate(names):
             lead = " " * (column - 2) + "- " if i == 0 else indent
