@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import marshal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,11 +73,14 @@ class _Loaded(NamedTuple):
     def parsed(self) -> Parsed:
         if isinstance(self.outline, Outline):
             return Parsed(self.catalogue, self.outline)
-        items, sections = marshal.loads(self.outline)
+        lines, columns, flow, sections = marshal.loads(self.outline)
+        keys = self.catalogue.keys
         return Parsed(
             self.catalogue,
             Outline(
-                dict(zip(self.catalogue.keys, itertools.starmap(Place, items), strict=True)),
+                dict(zip(keys, lines, strict=True)),
+                dict(zip(keys, columns, strict=True)),
+                set(flow),
                 {s.name: Place(*row) for s, row in zip(self.catalogue.sections, sections, strict=True)},
             ),
         )
@@ -123,8 +125,11 @@ def _write_cache(
     the user wrote it. The memory is tied to the file's exact bytes: after a hand edit papers falls
     back to the file's own convention.
     """
+    keys = catalogue.keys
     places = (
-        tuple(tuple(outline.items[item.key]) for item in catalogue.items),
+        tuple(map(outline.lines.__getitem__, keys)),
+        tuple(map(outline.columns.__getitem__, keys)),
+        tuple(outline.flow),
         tuple(tuple(outline.sections[section.name]) for section in catalogue.sections),
     )
     payload = (

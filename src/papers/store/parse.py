@@ -46,10 +46,27 @@ class Place(NamedTuple):
 
 @dataclass
 class Outline:
-    """Where each item (by key) and each section (by name) starts in the text that was parsed."""
+    """Where each item (by key) and each section (by name) starts in the text that was parsed.
 
-    items: dict[str, Place] = field(default_factory=dict)
+    Items are kept as columns (a line and a column per key, the set of flow-style keys): edits move
+    lines only, and the parse cache stores and restores columns without an object per item.
+    """
+
+    lines: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)
+    flow: set[str] = field(default_factory=set)
     sections: dict[str, Place] = field(default_factory=dict)
+
+    def place(self, key: str) -> Place:
+        return Place(self.lines[key], self.columns[key], key in self.flow)
+
+    def put(self, key: str, place: Place) -> None:
+        self.lines[key], self.columns[key] = place.line, place.column
+        if place.flow:
+            self.flow.add(key)
+
+    def copy(self) -> Outline:
+        return Outline(dict(self.lines), dict(self.columns), set(self.flow), dict(self.sections))
 
 
 class Parsed(NamedTuple):
@@ -219,11 +236,10 @@ class _Builder:
         for name in _READ_BY_KIND:
             if name in fields:
                 values[name] = self.value(schema.FIELDS[name].kind, fields[name][1], name)
-        self.outline.items[key] = Place(
-            node.start_mark.line,
-            node.start_mark.column,
-            isinstance(node, self.yaml.MappingNode) and bool(node.flow_style),
-        )
+        outline = self.outline
+        outline.lines[key], outline.columns[key] = node.start_mark.line, node.start_mark.column
+        if isinstance(node, self.yaml.MappingNode) and node.flow_style:
+            outline.flow.add(key)
         index = len(self.items)
         self.items.append(Item(key, "", section, parent, depth))  # placeholder keeps file order
         children = tuple(

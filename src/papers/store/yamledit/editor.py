@@ -20,7 +20,7 @@ from typing import Any
 from papers.errors import CatalogueError
 from papers.model.catalogue import Catalogue, Change, Item, NewItem, Section
 from papers.model.schema import DEFAULTS, FIELD_ORDER, LIST_FIELDS
-from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
+from papers.store.parse import Parsed, Place, parse, parse_catalogue
 from papers.store.yamledit.buffer import Buffer, indent_of
 from papers.store.yamledit.emit import (
     field_lines,
@@ -72,7 +72,7 @@ class Editor:
         self.label = label
         self.buffer = Buffer(text)
         catalogue = parsed.catalogue
-        self.outline = Outline(dict(parsed.outline.items), dict(parsed.outline.sections))
+        self.outline = parsed.outline.copy()
         self._base = catalogue
         self._snapshot: Catalogue | None = catalogue
         self._order = [item.key for item in catalogue.items]  # items added in this session come last
@@ -112,21 +112,21 @@ class Editor:
         first line and its first child or next sibling, so each moves exactly the items that start
         below its first line, by the item's net count of added lines.
         """
-        places = self.outline.items
+        lines = self.outline.lines
         self._deferred = []
         shifts: list[tuple[int, int]] = []
         try:
-            for change in sorted(changes, key=lambda c: places[c.key].line, reverse=True):
+            for change in sorted(changes, key=lambda c: lines[c.key], reverse=True):
                 self._deferred.clear()
                 self.set_fields(change.key, change.fields)
-                shifts.append((places[change.key].line + 1, sum(self._deferred)))
+                shifts.append((lines[change.key] + 1, sum(self._deferred)))
         finally:
             self._deferred = None
             shift_batch(self.outline, shifts)
 
     def set_fields(self, key: str, fields: Mapping[str, Any]) -> None:
         """Set (or, with None, remove) fields of one item, touching only their lines."""
-        place = self.outline.items[key]
+        place = self.outline.place(key)
         if place.flow:
             raise CatalogueError(
                 f"{self.label}:{place.line + 1}: '{key}' is written in flow style {{...}}, which papers cannot edit "
@@ -150,7 +150,7 @@ class Editor:
         A second line of defence: if a layout ever fooled the field finder, this refuses the edit
         (nothing is written) instead of letting a neighbouring field be lost.
         """
-        item, place = self._items[key], self.outline.items[key]
+        item, place = self._items[key], self.outline.place(key)
         end = self._item_fields(key)[1]
         cut = max(place.column - 2, 0)
         block = [line[min(cut, indent_of(line)) :] for line in self.buffer.lines[place.line : end]]
@@ -178,7 +178,7 @@ class Editor:
             fields = (*FIELD_ORDER[:-1], "section", "parent") if old else ("section", "parent")
             if found is None or any(getattr(found, n) != getattr(expected, n) for n in fields):
                 raise CatalogueError(
-                    f"{self.label}:{self.outline.items[key].line + 1}: papers could not add to this layout "
+                    f"{self.label}:{self.outline.lines[key] + 1}: papers could not add to this layout "
                     f"safely (it would change '{key}'), so nothing was written. Add the item by hand"
                 )
         self._snapshot = parsed.catalogue
@@ -186,7 +186,7 @@ class Editor:
 
     def _item_fields(self, key: str) -> tuple[FieldLines, int]:
         """The item's own fields as name -> (first line, end line), and the block's end line."""
-        place = self.outline.items[key]
+        place = self.outline.place(key)
         if not self.buffer[place.line][place.column :].lstrip():
             raise CatalogueError(
                 f"{self.label}:{place.line + 1}: cannot find item '{key}'. Run the command again"
@@ -194,7 +194,7 @@ class Editor:
         return block_fields(self.buffer.lines, place.line, place.column)
 
     def _set_field(self, key: str, name: str, value: Any) -> None:
-        item, place = self._items[key], self.outline.items[key]
+        item, place = self._items[key], self.outline.place(key)
         fields, block_end = self._item_fields(key)
         lines = self.buffer.lines
         if name == "status" and value == "todo" and "status" in fields:
@@ -244,14 +244,14 @@ class Editor:
         self.structural = True
         if new.new_section or not any(s.name == new.section for s in self._sections):
             self.add_section(new.section)
-        places = self.outline.items
+        columns = self.outline.columns
         if new.parent is not None:
-            parent, column = self._items[new.parent], places[new.parent].column
+            parent, column = self._items[new.parent], columns[new.parent]
             fields, block_end = self._item_fields(new.parent)
             child_column = column + 2
             if "children" in fields and parent.children:
                 insert_at = self._item_fields(self._last_descendant(parent.key))[1]
-                child_column = places[parent.children[0]].column
+                child_column = columns[parent.children[0]]
             else:
                 insert_at = self._open_list(fields, block_end, column, "children")
             added = self._insert_item(insert_at, child_column, new, parent.depth + 1)
@@ -264,7 +264,7 @@ class Editor:
             if section.keys:
                 last_top = next(k for k in reversed(section.keys) if self._items[k].parent is None)
                 insert_at = self._item_fields(self._last_descendant(last_top))[1]
-                item_column = places[section.keys[0]].column
+                item_column = columns[section.keys[0]]
             else:
                 insert_at = self._open_list(fields, block_end, place.column, "items")
             added = self._insert_item(insert_at, item_column, new, 0)
@@ -303,7 +303,7 @@ class Editor:
                 depth=depth + level,
                 children=tuple(child["key"] for child in fields.get("children") or ()),
             )
-            self.outline.items[key] = Place(at + offset, item_column)
+            self.outline.put(key, Place(at + offset, item_column))
         return [fields["key"] for fields, *_ in placed]
 
     def add_section(self, name: str, notes: Sequence[str] = ()) -> None:

@@ -93,10 +93,13 @@ def shift(outline: Outline, end: int, delta: int) -> None:
     """Lines were added (delta > 0) or removed just above line `end`: move what starts below."""
     if not delta:
         return
-    for places in (outline.items, outline.sections):
-        for name, place in places.items():
-            if place.line >= end:
-                places[name] = place._replace(line=place.line + delta)
+    lines = outline.lines
+    for key, line in lines.items():
+        if line >= end:
+            lines[key] = line + delta
+    for name, place in outline.sections.items():
+        if place.line >= end:
+            outline.sections[name] = place._replace(line=place.line + delta)
 
 
 def shift_batch(outline: Outline, shifts: list[tuple[int, int]]) -> None:
@@ -112,8 +115,9 @@ def shift_batch(outline: Outline, shifts: list[tuple[int, int]]) -> None:
         index = bisect.bisect_right(ends, line)
         return line + (totals[index - 1] if index else 0)
 
-    for places in (outline.items, outline.sections):
-        for name, place in places.items():
-            line = moved(place.line)
-            if line != place.line:
-                places[name] = place._replace(line=line)
+    lines, first = outline.lines, ends[0]
+    for key, line in lines.items():
+        if line >= first:
+            lines[key] = moved(line)
+    for name, place in outline.sections.items():
+        outline.sections[name] = place._replace(line=moved(place.line))
