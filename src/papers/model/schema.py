@@ -48,7 +48,7 @@ class ItemRecord(NamedTuple):
     section: Annotated[str, Field(PLACE, 2, "kept, as the heading")]
     parent: Annotated[str | None, Field(PLACE, 6, "kept, as nesting")]
     depth: Annotated[int, Field(PLACE, None, "kept, as nesting")]
-    group: Annotated[bool, Field(FLAG, 8, "lost")] = False
+    group: Annotated[bool, Field(FLAG, 8, "kept, as <!-- key: KEY; group -->")] = False
     status: Annotated[str, Field(STATUS, 3, "done is ticked; todo and reading both unticked")] = "todo"
     done_on: Annotated[str | None, Field(DATE, 4, "lost")] = None
     arxiv: Annotated[str | None, Field(TEXT, 5, "kept, as the title's link")] = None
