@@ -27,6 +27,8 @@ def test_help_lists_every_command(run: Run) -> None:
         "progress",
         "show",
         "search",
+        "log",
+        "stats",
         "add",
         "fetch",
         "pdf",
@@ -246,6 +248,9 @@ NETWORK = {"httpx", "httpcore", "arxiv", "requests", "urllib3", "lxml", "ssl", "
         ["progress"],
         ["show", "flashattention"],
         ["search", "attention"],
+        ["log"],
+        ["stats"],
+        ["stats", "--calendar"],
         ["add", "A new paper", "--section", "Models"],
         ["path"],
         ["export", "--format", "markdown"],
@@ -263,6 +268,14 @@ def test_commands_that_stay_offline_import_no_network_library(argv: list[str], c
 def test_a_listing_from_the_parse_cache_needs_neither_yaml_nor_rich(catalogue_file: Path) -> None:
     assert "yaml" in modules_loaded_by(["list", "--todo"], catalogue_file)  # the first run parses
     assert modules_loaded_by(["list", "--todo"], catalogue_file) & {"yaml", "rich"} == set()
+
+
+@pytest.mark.parametrize("argv", [["log"], ["stats"], ["stats", "--calendar"]], ids=" ".join)
+def test_looking_back_from_the_parse_cache_needs_neither_yaml_nor_rich(
+    argv: list[str], catalogue_file: Path
+) -> None:
+    modules_loaded_by(["list"], catalogue_file)  # fills the parse cache
+    assert modules_loaded_by(argv, catalogue_file) & {"yaml", "rich", "sqlite3", *NETWORK} == set()
 
 
 def test_the_catalogue_can_be_read_from_python(catalogue_file: Path) -> None:

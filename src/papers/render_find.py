@@ -99,3 +99,132 @@ def search_json(found: Sequence[Any]) -> str:
             for hit in found
         ]
     )
+
+
+# --- log -----------------------------------------------------------------------------------------
+
+_EVENT_MARK = {"done": STATUS_MARK["done"], "started": STATUS_MARK["reading"]}
+
+
+def log_terminal(events: Sequence[Any], *, width: int | None = None) -> str:
+    """The events under a heading per day, newest first: mark, what happened, key and title."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    key_width = min(max((len(e.item.key) for e in events), default=0), max(8, width // 4))
+    lines: list[str] = []
+    day = None
+    for event in events:
+        if event.day != day:
+            day = event.day
+            lines.append(day.isoformat())
+        head = f"  {_EVENT_MARK[event.kind]} {event.kind:<7}  {event.item.key.ljust(key_width)}  "
+        lines.append(head + clip(one_line(event.item.title), max(width - len(head), 8)))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def log_tsv(events: Sequence[Any]) -> str:
+    """One event per line: date, done|started, key, title, section."""
+    return "".join(
+        f"{e.day.isoformat()}\t{e.kind}\t{e.item.key}\t{one_line(e.item.title)}\t{one_line(e.item.section)}\n"
+        for e in events
+    )
+
+
+def log_json(events: Sequence[Any]) -> str:
+    return to_json(
+        [
+            {
+                "date": e.day.isoformat(),
+                "event": e.kind,
+                "key": e.item.key,
+                "title": e.item.title,
+                "section": e.item.section,
+            }
+            for e in events
+        ]
+    )
+
+
+# --- stats ---------------------------------------------------------------------------------------
+
+
+def _papers(n: int | float) -> str:
+    return f"{n:g} paper" + ("" if n == 1 else "s")
+
+
+def _weeks(n: int) -> str:
+    return f"{n} week" + ("" if n == 1 else "s")
+
+
+def _rate(per_week: float) -> str:
+    return f"{per_week:.1f}" if per_week >= 1 or per_week == 0 else f"{per_week:.2f}"
+
+
+def _bar(n: int, most: int, room: int = 30) -> str:
+    return "█" * max(1, round(n * room / most)) + f" {n}" if n else "·"
+
+
+def stats_terminal(stats: Any, section: str | None) -> str:
+    """The figures as a short report: totals, streaks, pace, time to read, what is left, then the
+    last 12 weeks and months as bars."""
+    s = stats
+    lines = [
+        (f"{one_line(section)}: " if section else "")
+        + f"{s.done} of {_papers(s.papers)} done"
+        + (f" ({s.undated} without a date: counted as done, in no week or month)" if s.undated else ""),
+        f"This week {s.this_week}, this month {s.this_month}, this year {s.this_year}",
+        f"Streak: {_weeks(s.current_streak)} now, the longest {_weeks(s.longest_streak)}"
+        + " (weeks with at least one paper done)",
+        f"Pace: {_rate(s.pace_4)} a week over the last 4 weeks, {_rate(s.pace_12)} over the last 12",
+        "Time to read: "
+        + (
+            f"median {s.median_days:g} days from start to done ({_papers(s.timed)} with both dates)"
+            if s.median_days is not None
+            else "no paper has both a start and a done date yet"
+        ),
+        "",
+        "Left at the 12-week pace",
+    ]
+    forecasts = s.forecasts if section is None else s.forecasts[:1]
+    names = [one_line(section) if section and f.name == "Total" else one_line(f.name) for f in forecasts]
+    name_width = max(map(len, names), default=0)
+    for name, forecast in zip(names, forecasts, strict=True):
+        if forecast.left == 0:
+            text = "nothing left"
+        elif forecast.weeks is None:
+            text = f"{forecast.left} left, no estimate (nothing done in the last 12 weeks)"
+        else:
+            text = f"{forecast.left} left, about {_weeks(forecast.weeks)} at {_rate(s.pace_12)} a week"
+        lines.append(f"  {name.ljust(name_width)}  {text}")
+    most = max((p.done for p in (*s.weeks, *s.months)), default=0) or 1
+    lines += ["", "Last 12 weeks (from Monday)"]
+    lines += [f"  {p.start.isoformat()}  {_bar(p.done, most)}" for p in s.weeks]
+    lines += ["", "Last 12 months"]
+    lines += [f"  {p.start.isoformat()[:7]}     {_bar(p.done, most)}" for p in s.months]
+    return "\n".join(lines) + "\n"
+
+
+def stats_tsv(stats: Any) -> str:
+    """One figure per line: name, value (periods as week:DATE / month:YYYY-MM, forecasts as left:NAME)."""
+    s = stats
+    rows: list[tuple[str, Any]] = [
+        ("papers", s.papers),
+        ("done", s.done),
+        ("undated", s.undated),
+        ("this_week", s.this_week),
+        ("this_month", s.this_month),
+        ("this_year", s.this_year),
+        ("current_streak", s.current_streak),
+        ("longest_streak", s.longest_streak),
+        ("pace_4", round(s.pace_4, 2)),
+        ("pace_12", round(s.pace_12, 2)),
+        ("median_days", "" if s.median_days is None else s.median_days),
+        *((f"week:{p.start.isoformat()}", p.done) for p in s.weeks),
+        *((f"month:{p.start.isoformat()[:7]}", p.done) for p in s.months),
+        *((f"left:{one_line(f.name)}", f.left) for f in s.forecasts),
+        *((f"weeks_left:{one_line(f.name)}", "" if f.weeks is None else f.weeks) for f in s.forecasts),
+    ]
+    return "".join(f"{name}\t{value}\n" for name, value in rows)
+
+
+def stats_json(stats: Any, section: str | None) -> str:
+    return to_json({"section": section, **stats.to_json()})

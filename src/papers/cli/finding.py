@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +20,8 @@ from papers.cli.app import (
     command,
     note,
 )
+from papers.errors import UsageError
+from papers.store.paths import display_path
 
 FieldOpt = Annotated[
     str | None,
@@ -67,3 +71,121 @@ def search(
         out.write(render_find.search_terminal(result.found, colour=render.wants_colour(out)))
     else:
         out.write(render_find.search_tsv(result.found))
+
+
+def _day(value: str | None) -> dt.date | None:
+    """A --since/--until/--on value: a date as YYYY-MM-DD (`today` also works)."""
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date. Write it as YYYY-MM-DD, like 2026-11-20"
+        ) from None
+
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="DATE", help="Only from this day on (YYYY-MM-DD, included).", show_default=False
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="DATE", help="Only up to this day (YYYY-MM-DD, included).", show_default=False
+    ),
+]
+
+
+@command("log")
+def reading_log(since: SinceOpt = None, until: UntilOpt = None, json_: JsonOpt = False) -> None:
+    """What was started and finished, by day, newest first.
+
+    Days come from the items' started_on (papers start) and done_on (papers done). Papers ticked
+    without a date are not in the log (papers stats counts them). Example: `papers log --since 2026-11-01`.
+    """
+    from papers.actions.history import reading_log as read_log
+
+    first, last = _day(since), _day(until)
+    log = read_log(catalogue_path(), since=first, until=last)
+    out = sys.stdout
+    if json_:
+        out.write(render_find.log_json(log.events) + "\n")
+    elif not log.events:
+        note(
+            "nothing was started or done" + (" in these days" if first or last else " on a recorded day yet")
+        )
+    elif render.is_terminal(out):
+        out.write(render_find.log_terminal(log.events))
+    else:
+        out.write(render_find.log_tsv(log.events))
+
+
+@command("stats")
+def reading_stats(
+    section: SectionOpt = None,
+    calendar: Annotated[
+        bool, typer.Option("--calendar", help="Draw the last 52 weeks as a heatmap, one square a day.")
+    ] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="With --calendar: save it as an SVG picture.", dir_okay=False
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="With --calendar: save it as an HTML page.", dir_okay=False
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Papers done per week and month, streaks, pace, time to read, and when the rest is done.
+
+    A week runs Monday to Sunday; the pace is papers a week over the last 4 and 12 weeks; what is
+    left is divided by the 12-week pace (docs/statistics.md defines every figure). Papers done
+    without a date count as done, in no period. Examples: `papers stats --section vision`,
+    `papers stats --calendar --svg calendar.svg`.
+    """
+    from papers.actions.history import reading_stats as read_stats
+
+    if (svg or html) and not calendar:
+        raise UsageError("--svg and --html save the calendar. Add --calendar")
+    path = catalogue_path()
+    report = read_stats(path, section=section)
+    out = sys.stdout
+    if calendar:
+        _show_calendar(path, report.calendar, svg, html, json_)
+    elif json_:
+        out.write(render_find.stats_json(report.stats, report.section) + "\n")
+    elif render.is_terminal(out):
+        out.write(render_find.stats_terminal(report.stats, report.section))
+    else:
+        out.write(render_find.stats_tsv(report.stats))
+
+
+def _show_calendar(path: Path, calendar: Any, svg: Path | None, html: Path | None, json_: bool) -> None:
+    from papers import actions, render_calendar
+
+    pictures = [
+        (target, draw)
+        for target, draw in ((svg, render_calendar.calendar_svg), (html, render_calendar.calendar_html))
+        if target
+    ]
+    for target, draw in pictures:
+        actions.write_export(path, target, draw(calendar))
+        note(f"wrote {display_path(target)}")
+    if pictures:
+        return
+    out = sys.stdout
+    if json_:
+        out.write(render.to_json(render_calendar.calendar_json(calendar)) + "\n")
+    elif render.is_terminal(out):
+        out.write(render_calendar.calendar_terminal(calendar, colour=render.wants_colour(out)))
+    else:
+        out.write(render_calendar.calendar_tsv(calendar))
