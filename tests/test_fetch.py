@@ -569,3 +569,17 @@ def test_fetch_and_add_is_the_add_by_id_use_case(catalogue_file: Path, arxiv) ->
     again = fetching.fetch_and_add(catalogue_file, ["2307.08691"], section="Some research papers")
     assert again.added == []  # already there: enriched, never duplicated
     assert len(arxiv.api_requests) == 1  # and answered from the cache
+
+
+def test_a_server_that_hangs_up_is_one_line_exit_3(run: Run, write_catalogue, arxiv) -> None:
+    def hang_up(handler: object) -> None:
+        raise BrokenPipeError  # as a write to a client that went away does
+
+    arxiv.routes["/page/hangup"] = hang_up
+    page = f"{arxiv.url}/page/hangup"
+    write_catalogue(f"sections:\n  - name: S\n    items:\n      - key: hangup\n        title: {page}\n")
+    result = run("fetch", "hangup")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: could not reach arXiv: Server disconnected")  # its host
+    assert result.stderr.endswith("(tried 4 times).\n")
+    assert result.stderr.count("\n") == 1  # and no server traceback in it
