@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 # The stand-in arXiv server and the injected clock, for every test module.
 from arxiv_server import arxiv_server, fake_clock  # noqa: F401
 from papers.cli import app, state
+from s2_server import s2_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 # The reader's own list: they tick papers in it, so only test_shipped_catalogue.py reads it, and only for
@@ -71,6 +72,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NO_COLOR", raising=False)
     # A dead local port: a test that forgets the arxiv_server fixture fails instead of reaching arXiv.
     monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("PAPERS_S2_URL", "http://127.0.0.1:9/graph/v1")
+    monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
     monkeypatch.setenv("PAPERS_FILE", str(tmp_path / "papers.yaml"))
     monkeypatch.chdir(tmp_path)
     state.file = None

@@ -27,6 +27,7 @@ from arxiv_server import (
 from conftest import Run, listed
 from papers.actions import fetch as fetching
 from papers.sources.http import Transport
+from s2_server import SHIPPED_DOIS, S2Server
 
 GPT3_AUTHORS = ["Tom B. Brown", "Benjamin Mann", "Nick Ryder", "Melanie Subbiah"]
 
@@ -97,16 +98,21 @@ def test_a_second_fetch_answers_from_the_cache_and_refresh_asks_again(
 
 
 def test_fetch_all_on_the_shipped_catalogue_is_one_request_then_none(
-    run: Run, catalogue_file: Path, arxiv
+    run: Run, catalogue_file: Path, arxiv, s2_server: S2Server
 ) -> None:
+    s2_server.papers = SHIPPED_DOIS
     result = run("fetch", "--all", "--json")
     assert result.exit_code == 0, result.stderr
     assert len(arxiv.api_requests) == 1
+    # The two papers with only a DOI (LSTM, Robbins & Monro) are asked of Semantic Scholar, in one request.
+    assert [sorted(r.body["ids"]) for r in s2_server.batches] == [sorted(SHIPPED_DOIS)]
     asked = arxiv.api_requests[0].query
     ids = asked["id_list"][0].split(",")
     assert len(ids) == len(set(ids)) > 40
     assert asked["max_results"] == [str(len(ids))]
-    fetched = json.loads(result.stdout)
+    answered = json.loads(result.stdout)
+    fetched = [entry for entry in answered if entry.get("source") != "s2"]
+    assert {entry["asked"] for entry in answered if entry.get("source") == "s2"} == set(SHIPPED_DOIS)
     assert {entry["arxiv_id"] for entry in fetched} == set(ids)
     infini = next(entry for entry in fetched if entry["arxiv_id"] == "2404.07143")
     assert infini["items"] == [
@@ -116,6 +122,7 @@ def test_fetch_all_on_the_shipped_catalogue_is_one_request_then_none(
     again = run("fetch", "--all")
     assert again.exit_code == 0
     assert len(arxiv.api_requests) == 1
+    assert len(s2_server.batches) == 1
 
 
 @pytest.mark.parametrize(
@@ -338,7 +345,7 @@ def test_fetch_a_page_title_for_an_item_titled_by_its_url(run: Run, write_catalo
 
 
 def test_fetch_an_item_without_arxiv_says_so(run: Run, catalogue_file: Path, arxiv) -> None:
-    result = run("fetch", "lstm")
+    result = run("fetch", "lstm", "--source", "arxiv")  # LSTM has only a DOI: arXiv has nothing for it
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: lstm has no arXiv id or arXiv link, so there is nothing to fetch. "
@@ -490,7 +497,10 @@ def test_an_id_no_item_holds_says_how_to_add_it(run: Run, catalogue_file: Path, 
     )
 
 
-def test_a_second_fetch_all_says_there_is_nothing_to_fetch(run: Run, catalogue_file: Path, arxiv) -> None:
+def test_a_second_fetch_all_says_there_is_nothing_to_fetch(
+    run: Run, catalogue_file: Path, arxiv, s2_server: S2Server
+) -> None:
+    s2_server.papers = SHIPPED_DOIS
     assert run("fetch", "--all").exit_code == 0
     again = run("fetch", "--all")
     assert again.exit_code == 0
@@ -499,6 +509,7 @@ def test_a_second_fetch_all_says_there_is_nothing_to_fetch(run: Run, catalogue_f
     )
     assert again.stdout == ""
     assert len(arxiv.api_requests) == 1
+    assert len(s2_server.batches) == 1
 
 
 def test_a_page_moved_to_another_host_is_followed_and_said(run: Run, write_catalogue, arxiv) -> None:

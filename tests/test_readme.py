@@ -11,7 +11,8 @@ Conventions (README.md, "Development", says the same for writers):
 - The sandbox is a clone at ~/papers of a user whose home is /home/me: it holds a copy of the frozen
   catalogue (tests/fixtures/catalogue/papers.yaml) as papers.yaml and the repository's examples/,
   the cache is the default ~/.cache/papers, and arXiv is the local stand-in (tests/arxiv_server.py),
-  answering for the catalogue's ids with the titles and years the catalogue already holds.
+  answering for the catalogue's ids with the titles and years the catalogue already holds; Semantic
+  Scholar is tests/s2_server.py, answering from fixtures/semanticscholar/shipped.json (PAPERS_S2_URL).
 - A command runs in-process (so coverage counts it) as in a 100-column terminal with NO_COLOR set: stdout
   and stderr say they are a terminal and are line-buffered, as Python makes them there. A command piped
   into `head -N` or `tail -N` gets a pipe for stdout instead (so TSV), and the harness applies the filter.
@@ -49,6 +50,8 @@ from conftest import REPO, SHIPPED
 from papers.actions import fetch as fetching
 from papers.cli import app, state
 from papers.sources.http import Transport
+from s2_server import Handler as S2Handler
+from s2_server import S2Server, paper, shipped_papers
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 README_DATE = "2026-11-26"  # the day the README's examples are shown as run on
@@ -173,6 +176,7 @@ class Sandbox:
     root: Path
     server: ArxivServer
     monkeypatch: pytest.MonkeyPatch
+    s2: S2Server | None = None
 
     @property
     def home(self) -> Path:
@@ -197,10 +201,14 @@ class Sandbox:
             "COLUMNS": "100",
             "NO_COLOR": "1",
             "PAPERS_ARXIV_URL": self.server.api,
+            "PAPERS_S2_URL": self.s2.api if self.s2 else "http://127.0.0.1:9/graph/v1",
         }
         for name, value in env.items():
             self.monkeypatch.setenv(name, value)
-        for name in ("XDG_CACHE_HOME", "PAPERS_FILE", "PAPERS_CACHE_DIR", "FORCE_COLOR", "VISUAL", "EDITOR"):
+        for name in (
+            "XDG_CACHE_HOME", "PAPERS_FILE", "PAPERS_CACHE_DIR", "FORCE_COLOR", "VISUAL", "EDITOR",
+            "SEMANTIC_SCHOLAR_API_KEY",
+        ):  # fmt: skip
             self.monkeypatch.delenv(name, raising=False)
         code, screen, stdout = invoke(argv[1:], stdout_is_terminal=piped is None)
         if piped:
@@ -325,6 +333,18 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     server.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
+    # Semantic Scholar's stand-in: the shipped papers in the recorded shape, references as FIXTURE says.
+    s2 = S2Server(url="", clock=clock, papers=shipped_papers())
+    for arxiv_id, title, year in (
+        ("1605.08386", "Heat-bath random walks with Markov bases", 2016),
+        ("2310.06825", "Mistral 7B", 2023),
+    ):  # added by earlier examples
+        s2.papers[f"ARXIV:{arxiv_id}"] = paper(title, arxiv=arxiv_id, year=year)
+    s2_httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("BoundS2", (S2Handler,), {"server_state": s2}))
+    s2_httpd.daemon_threads = True
+    s2.url = f"http://127.0.0.1:{s2_httpd.server_address[1]}"
+    s2_thread = threading.Thread(target=s2_httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    s2_thread.start()
     results: dict[str, str] = {}
     try:
         with pytest.MonkeyPatch.context() as monkeypatch:
@@ -335,7 +355,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "default_transport",
                 lambda notify=None: Transport(clock=clock, sleep=clock.sleep, notify=notify),
             )
-            sandbox = Sandbox(tmp_path_factory.mktemp("readme"), server, monkeypatch)
+            sandbox = Sandbox(tmp_path_factory.mktemp("readme"), server, monkeypatch, s2)
             for document in DOCUMENTS:
                 runnable = examples(document)
                 if runnable:
@@ -352,9 +372,10 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                             dump.write(f"=== {example.id} $ {example.command}\n{results[example.id]}")
             yield results
     finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+        for running, serving in ((httpd, thread), (s2_httpd, s2_thread)):
+            running.shutdown()
+            running.server_close()
+            serving.join(5)
 
 
 @pytest.mark.parametrize(

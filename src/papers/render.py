@@ -279,8 +279,10 @@ def item_details(
         rows.append(("children", ", ".join(item.children)))
     optional = [
         ("arxiv", item.arxiv),
+        ("doi", item.doi),
         ("year", str(item.year) if item.year else None),
         ("authors", ", ".join(item.authors) if item.authors else None),
+        ("venue", item.venue),
         ("url", item.url),
         ("links", "\n".join(item.links) if item.links else None),
         ("note", _note_row(item.note, note_preview)),
@@ -338,7 +340,13 @@ def fetched_tsv(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> str:
         "\t".join(
             map(
                 one_line,
-                (meta.arxiv_id, str(meta.year), _first_authors(meta.authors), meta.title, ",".join(keys)),
+                (
+                    _label(meta, False),
+                    str(meta.year or ""),
+                    _first_authors(meta.authors),
+                    meta.title,
+                    ",".join(keys),
+                ),
             )
         )
         + "\n"
@@ -346,11 +354,18 @@ def fetched_tsv(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> str:
     )
 
 
-def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> Any:
+def _label(meta: Any, versioned: bool = True) -> str:
+    """An arXiv record's id (versioned when known); a Semantic Scholar record's id as it was asked."""
+    if hasattr(meta, "asked"):
+        return str(meta.asked)
+    return f"{meta.arxiv_id}v{meta.version}" if meta.version and versioned else str(meta.arxiv_id)
+
+
+def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]], source: str = "arXiv") -> Any:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("arXiv", style="cyan", no_wrap=True)
+    table.add_column(source, style="cyan", no_wrap=True)
     table.add_column("year", justify="right")
     table.add_column("authors", style="dim", max_width=32)
     table.add_column("title", overflow="fold")
@@ -360,8 +375,8 @@ def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]]) -> Any:
         if cached:
             item.append(" (cached)", style="dim")
         table.add_row(
-            _text(one_line(f"{meta.arxiv_id}v{meta.version}" if meta.version else meta.arxiv_id)),
-            str(meta.year),
+            _text(one_line(_label(meta))),
+            str(meta.year or ""),
             _text(one_line(_first_authors(meta.authors))),
             _text(one_line(meta.title)),
             item,

@@ -10,7 +10,7 @@ from papers.formats.types import Exported, ExportSource, Record
 from papers.model.catalogue import Catalogue, Item
 
 if TYPE_CHECKING:
-    from papers.sources.cache import MetadataCache
+    from papers.sources.cache import MetadataCache, ScholarCache
 
 
 def export_catalogue(
@@ -25,10 +25,12 @@ def export_catalogue(
 
 
 class _CachedRecords:
-    """An item's arXiv record from the metadata cache, which is opened the first time one is asked for."""
+    """An item's arXiv record from the metadata cache, which is opened the first time one is asked for;
+    for a paper not on arXiv, Semantic Scholar's record (by its DOI)."""
 
     def __init__(self) -> None:
         self._cache: MetadataCache | None = None
+        self._scholar: ScholarCache | None = None
 
     def __call__(self, item: Item) -> Record | None:
         from papers.actions.fetch import item_arxiv_id
@@ -36,7 +38,18 @@ class _CachedRecords:
 
         arxiv_id = item_arxiv_id(item)
         if arxiv_id is None:
-            return None
+            return self._published(item)
         if self._cache is None:
             self._cache = MetadataCache()
         return Record(arxiv_id.id, self._cache.get(arxiv_id.id))
+
+    def _published(self, item: Item) -> Record | None:
+        from papers.actions.scholar import item_doi
+        from papers.sources.cache import ScholarCache
+
+        doi = item_doi(item)
+        if doi is None:
+            return None
+        if self._scholar is None:
+            self._scholar = ScholarCache()
+        return Record(f"DOI:{doi}", self._scholar.get(f"DOI:{doi}"))

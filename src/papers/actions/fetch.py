@@ -22,8 +22,9 @@ from papers.store import load as storage
 from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
+    from papers.actions.scholar import ScholarFetched
     from papers.model.paper import PaperMeta
-    from papers.sources.base import Progress
+    from papers.sources.base import PaperId, Progress
     from papers.sources.cache import MetadataCache
     from papers.sources.http import Transport
 
@@ -71,6 +72,7 @@ class Plan:
     """What one `papers fetch` will ask for."""
 
     ids: list[ArxivId] = field(default_factory=list)  # in the order the user named them
+    s2: list[PaperId] = field(default_factory=list)  # asked of Semantic Scholar (arXiv ids and DOIs)
     pages: list[Item] = field(default_factory=list)  # items whose title comes from their web page
     unfetchable: list[PapersError] = field(
         default_factory=list
@@ -78,34 +80,61 @@ class Plan:
 
     @property
     def empty(self) -> bool:
-        return not (self.ids or self.pages)
+        return not (self.ids or self.pages or self.s2)
 
 
 def plan_fetch(
-    catalogue: Catalogue, targets: Sequence[str], *, fetch_all: bool, refresh: bool, cache: MetadataCache
+    catalogue: Catalogue,
+    targets: Sequence[str],
+    *,
+    fetch_all: bool,
+    refresh: bool,
+    cache: MetadataCache,
+    source: str | None = None,
 ) -> Plan:
     """Resolve every target before any request: malformed ids and unknown queries fail here.
 
     `--all` takes the items whose paper is not cached or not yet written onto the item; an
     item already enriched from a cached record costs nothing, so a second run is as fast as a list.
+    ``source``: "arxiv", "s2" (every arXiv id and DOI), "all" (both), or None: arXiv for what
+    it has, Semantic Scholar for the papers with a DOI and no arXiv id.
     """
+    from papers.actions.scholar import item_doi
+
     plan = Plan()
+    use_arxiv, s2_all = source in (None, "arxiv", "all"), source in ("s2", "all")
+    use_s2 = source != "arxiv"
     if fetch_all:
         cached = set() if refresh else cache.cached_ids()
         for item in catalogue.items:
             arxiv_id = item_arxiv_id(item)
-            if arxiv_id is None:
-                continue
-            if refresh or not (item.authors and item.year) or arxiv_id.id not in cached:
+            doi = None if arxiv_id is not None else item_doi(item)
+            stale = refresh or not (item.authors and item.year)
+            if arxiv_id is not None and use_arxiv and (stale or arxiv_id.id not in cached):
                 plan.ids.append(arxiv_id)
+            either: PaperId | None = arxiv_id or doi
+            if s2_all and either is not None:
+                plan.s2.append(either)
+            elif use_s2 and doi is not None and stale:
+                plan.s2.append(doi)
     for target in targets:
         if looks_like_arxiv(target) and catalogue.get(target) is None:
-            plan.ids.append(parse_arxiv_id(target))
+            named = parse_arxiv_id(target)
+            if use_arxiv:
+                plan.ids.append(named)
+            if s2_all:
+                plan.s2.append(ArxivId(named.id))
             continue
         for item in _items_named(catalogue, target):
             arxiv_id = item_arxiv_id(item)
+            doi = None if arxiv_id is not None else item_doi(item)
             if arxiv_id is not None:
-                plan.ids.append(arxiv_id)
+                if use_arxiv:
+                    plan.ids.append(arxiv_id)
+                if s2_all:
+                    plan.s2.append(arxiv_id)
+            elif doi is not None and use_s2:
+                plan.s2.append(doi)
             elif title_is_missing(item) and _web_link(item):
                 plan.pages.append(item)
             else:
@@ -114,9 +143,11 @@ def plan_fetch(
                         f"{item.key} has no arXiv id or arXiv link"
                         + ("" if _web_link(item) else " and no link")
                         + ", so there is nothing to fetch. Add `arxiv: ID` to it in papers.yaml"
+                        + ("" if source == "arxiv" else " (or `doi: DOI`)")
                     )
                 )
     plan.ids = list(dict.fromkeys(plan.ids))
+    plan.s2 = list(dict.fromkeys(plan.s2))
     return plan
 
 
@@ -168,6 +199,7 @@ class Report:
     added: list[str] = field(default_factory=list)
     titled: dict[str, str] = field(default_factory=dict)  # key -> title from its web page
     errors: list[PapersError] = field(default_factory=list)
+    scholar: list[ScholarFetched] = field(default_factory=list)  # Semantic Scholar's records
 
     @property
     def exit_code(self) -> int:
@@ -213,14 +245,22 @@ def run_fetch(
                 cached_ids.add(arxiv_id)
     wanted = [i for i in plan.ids if i not in metas]
     page_titles: dict[str, str] = {}
-    if wanted or plan.pages:
+    from papers.actions import scholar
+    from papers.sources.cache import ScholarCache
+
+    s2_cache = ScholarCache(cache.directory.parent / "s2")
+    s2_run, s2_wanted = scholar.from_cache(plan.s2, s2_cache, refresh=refresh)
+    if wanted or plan.pages or s2_wanted:
         from papers.sources.arxiv.client import ArxivClient
         from papers.sources.web import Web
 
         with default_transport(notify) as transport:
             arxiv = ArxivClient(transport=transport)
             web = Web(transport)
-            transport.limit_command(arxiv.budget_for(len(wanted)) + transport.give_up_after * len(plan.pages))
+            transport.limit_command(
+                arxiv.budget_for(len(wanted)) + transport.give_up_after * len(plan.pages)
+                + scholar.budget_for(len(s2_wanted), transport)
+            )  # fmt: skip
             if wanted:
                 result = arxiv.fetch(wanted, progress=progress)
                 for found_id, meta in result.found.items():
@@ -238,8 +278,12 @@ def run_fetch(
                     continue
                 if title:
                     page_titles[item.key] = title
+            if s2_wanted:
+                scholar.fetch_scholar(s2_run, s2_wanted, s2_cache, transport, progress)
+    report.errors.extend(s2_run.errors)
+    report.scholar = list(s2_run.fetched.values())
     report.fetched = [Fetched(meta, arxiv_id in cached_ids) for arxiv_id, meta in metas.items()]
-    if metas or page_titles:
+    if metas or page_titles or report.scholar:
         _apply(path, report, page_titles, add)
     return report
 
@@ -284,6 +328,11 @@ def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOpti
                 if fields:
                     changes.append(core.Change(item.key, fields, ", ".join(fields)))
                     report.updated[item.key] = list(fields)
+        from papers.actions.scholar import scholar_changes
+
+        for key, fields in scholar_changes(cat, report.scholar, item_arxiv_id).items():
+            changes.append(core.Change(key, fields, ", ".join(fields)))
+            report.updated[key] = list(fields)
         editor.apply(changes)
         for fetched in report.fetched:
             if not fetched.keys and add is not None:

@@ -48,6 +48,15 @@ def fetch(
     parent: Annotated[
         str | None, typer.Option("--parent", help="Parent key for --add.", autocompletion=complete_key)
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="arxiv, s2 (Semantic Scholar: every arXiv id and DOI, with references) or all. "
+            "Default: arXiv for arXiv papers, Semantic Scholar for papers with only a DOI.",
+            show_default=False,
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.
@@ -60,24 +69,35 @@ def fetch(
     is kept as `listed_as`); the full record goes to the metadata cache, so `papers show`
     works offline and a second fetch asks arXiv nothing. The endpoint is $PAPERS_ARXIV_URL
     (default https://export.arxiv.org/api/query). Requests are batched and spaced 3 s apart.
+
+    Papers not on arXiv (a `doi:` field or a doi.org link) are asked of Semantic Scholar, one
+    request per 500 papers, at least 1 s apart: they gain title, authors, year and venue.
+    `--source s2` asks it for every paper, which caches the references `papers graph` and
+    `papers next` read. $SEMANTIC_SCHOLAR_API_KEY, if set, is sent as its API key; the
+    endpoint is $PAPERS_S2_URL (default https://api.semanticscholar.org/graph/v1).
+
+    Example: papers fetch --all --source s2
     """
     from papers.actions import fetch as fetching
     from papers.sources.cache import MetadataCache
 
     if not targets and not fetch_all:
         raise UsageError("give at least one id or query, or --all. See papers fetch --help")
+    if source is not None and source not in ("arxiv", "s2", "all"):
+        raise UsageError(f"--source is arxiv, s2 or all, not {source!r}")
     if add and section is None and parent is None:
         raise UsageError("--add needs --section (or --parent) to know where the new paper goes")
     path = catalogue_path()
     cache = MetadataCache()
     plan = fetching.plan_fetch(
-        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache
-    )
+        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache,
+        source=source,
+    )  # fmt: skip
     for problem in plan.unfetchable:
         error(str(problem))
     if fetch_all and not targets and plan.empty:
         note("nothing to fetch: every item with an arXiv id has its metadata (--refresh asks arXiv again)")
-    with render.progress_bar("asking arXiv", enabled=len(plan.ids) > 100) as progress:
+    with render.progress_bar("asking arXiv", enabled=len(plan.ids) + len(plan.s2) > 100) as progress:
         report = fetching.run_fetch(
             path, plan, refresh=refresh, cache=cache, notify=note,
             add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
@@ -104,17 +124,20 @@ def _print_fetch_report(report: Any, json_: bool, *, hint: bool) -> None:
                 f"not in the catalogue: {arxiv_id}. To add it: papers fetch {arxiv_id} --add --section SECTION"
             )
     rows = [(f.meta, f.keys, f.from_cache) for f in report.fetched]
+    scholar = [(f.meta, f.keys, f.from_cache) for f in report.scholar]
     if json_:
         payload = [
             {**meta.to_dict(), "year": meta.year, "items": keys, "from_cache": cached}
             for meta, keys, cached in rows
-        ]
+        ] + [{**meta.to_dict(), "items": keys, "from_cache": cached} for meta, keys, cached in scholar]
         sys.stdout.write(render.to_json(payload) + "\n")
     elif render.is_terminal(sys.stdout):
         if rows:
             render.console().print(render.fetched_table(rows))
+        if scholar:
+            render.console().print(render.fetched_table(scholar, "Semantic Scholar"))
     else:
-        sys.stdout.write(render.fetched_tsv(rows))
+        sys.stdout.write(render.fetched_tsv([*rows, *scholar]))
 
 
 @command("pdf")

@@ -74,7 +74,8 @@ def export(
     arXiv ids and nesting. The filters keep the chosen items in their sections; an item
     left out hands its kept children to the nearest kept parent. BibTeX covers the papers
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
-    archivePrefix and primaryClass, cite keys like vaswani2017attention.
+    archivePrefix and primaryClass, cite keys like vaswani2017attention; papers not on arXiv
+    fetched from Semantic Scholar are @article (journal) or @inproceedings (booktitle).
     """
     check_status_filter(todo, done)
     path = catalogue_path()

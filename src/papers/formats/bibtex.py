@@ -16,7 +16,15 @@ import unicodedata
 from collections.abc import Iterable
 
 from papers.formats.types import Exported, ExportSource
-from papers.model.paper import PaperMeta
+from papers.model.paper import PaperMeta, ScholarMeta
+
+Meta = PaperMeta | ScholarMeta
+# Venues that are proceedings (Semantic Scholar's `venue` is free text: "NeurIPS", "Neural Computation").
+_PROCEEDINGS = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|meeting|neurips|nips|icml|iclr|cvpr|iccv|eccv|acl|emnlp|"
+    r"naacl|aaai|ijcai|interspeech|icassp|kdd|sigir|colt|aistats|uai)\b",
+    re.IGNORECASE,
+)
 
 _STOPWORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to",
@@ -42,15 +50,16 @@ def escape_latex(text: str) -> str:
     return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m[0]], text)
 
 
-def cite_key_base(meta: PaperMeta) -> str:
+def cite_key_base(meta: Meta) -> str:
     """``surname + v1 year + first significant title word``, lowercase ASCII: ``vaswani2017attention``."""
     surname = _ascii_words(meta.authors[0].split()[-1] if meta.authors else "")
     words = _ascii_words(meta.title).split()
     significant = [w for w in words if w not in _STOPWORDS] or words
-    return f"{surname.replace(' ', '') or 'anon'}{meta.year}{significant[0] if significant else ''}"
+    year = meta.year if meta.year is not None else ""
+    return f"{surname.replace(' ', '') or 'anon'}{year}{significant[0] if significant else ''}"
 
 
-def cite_keys(entries: Iterable[PaperMeta]) -> list[str]:
+def cite_keys(entries: Iterable[Meta]) -> list[str]:
     """One key per entry, in order; a repeated key gets ``a``, ``b``, ... (the first keeps the bare key)."""
     keys: list[str] = []
     taken: set[str] = set()
@@ -67,9 +76,10 @@ def cite_keys(entries: Iterable[PaperMeta]) -> list[str]:
 
 
 def export(source: ExportSource) -> Exported:
-    """An ``@misc`` for every chosen paper whose metadata was fetched (each paper once, in catalogue
-    order); the chosen papers whose record is not fetched yet are left out and named."""
-    records: dict[str, PaperMeta] = {}
+    """An entry for every chosen paper whose metadata was fetched (each paper once, in catalogue
+    order): ``@misc`` for arXiv's records, ``@article`` or ``@inproceedings`` for Semantic Scholar's;
+    the chosen papers whose record is not fetched yet are left out and named."""
+    records: dict[str, Meta] = {}
     unfetched: list[str] = []
     for item in source.items:
         record = source.record(item)
@@ -82,10 +92,28 @@ def export(source: ExportSource) -> Exported:
     return Exported(to_bibtex(records.values()), tuple(unfetched))
 
 
-def to_bibtex(entries: Iterable[PaperMeta]) -> str:
-    """A ``.bib`` text with one ``@misc`` per paper, separated by blank lines."""
+def to_bibtex(entries: Iterable[Meta]) -> str:
+    """A ``.bib`` text with one entry per paper, separated by blank lines."""
     papers = list(entries)
-    return "\n".join(_entry(key, meta) for key, meta in zip(cite_keys(papers), papers, strict=True))
+    return "\n".join(
+        _entry(key, meta) if isinstance(meta, PaperMeta) else _published(key, meta)
+        for key, meta in zip(cite_keys(papers), papers, strict=True)
+    )
+
+
+def _published(key: str, meta: ScholarMeta) -> str:
+    """A paper not on arXiv: ``@inproceedings`` when its venue is a conference, else ``@article``."""
+    proceedings = bool(meta.venue) and _PROCEEDINGS.search(meta.venue) is not None
+    fields = [
+        ("title", "{" + escape_latex(meta.title) + "}"),
+        ("author", " and ".join(escape_latex(name) for name in meta.authors)),
+        ("booktitle" if proceedings else "journal", escape_latex(meta.venue)),
+        ("year", "" if meta.year is None else str(meta.year)),
+        ("doi", _balanced(meta.doi or "")),
+        ("url", f"https://doi.org/{_balanced(meta.doi)}" if meta.doi else ""),
+    ]
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    return f"@{'inproceedings' if proceedings else 'article'}{{{key},\n{body}}}\n"
 
 
 def _entry(key: str, meta: PaperMeta) -> str:

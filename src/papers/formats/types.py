@@ -14,7 +14,7 @@ from papers.formats.shapes import CatalogueDict
 from papers.model.catalogue import Catalogue, Item, to_tree
 
 if TYPE_CHECKING:
-    from papers.model.paper import PaperMeta
+    from papers.model.paper import PaperMeta, ScholarMeta
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Record:
     """The paper an item names, as the metadata cache knows it: its id, and its record (None: not fetched)."""
 
     paper_id: str
-    meta: PaperMeta | None
+    meta: PaperMeta | ScholarMeta | None
 
 
 def _no_records(item: Item) -> Record | None:

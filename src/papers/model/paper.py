@@ -105,3 +105,78 @@ class PaperMeta:
             if isinstance(values[name], list):
                 values[name] = tuple(values[name])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class ScholarMeta:
+    """One paper as Semantic Scholar knows it, with its references (as ids) for the citation graph.
+
+    ``asked`` is the id it was asked for (``ARXIV:1706.03762``, ``DOI:10.1162/neco.1997.9.8.1735``);
+    ``references`` holds each cited paper's arXiv id and DOI as ``arxiv:ID`` / ``doi:DOI`` (DOIs
+    lower case), the only ids an item can be matched by. Checked when made, as PaperMeta is.
+    """
+
+    asked: str
+    paper_id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str = ""
+    publication_date: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    abstract: str | None = None
+    citation_count: int | None = None
+    references: tuple[str, ...] = ()
+
+    source = "s2"
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, str):
+                object.__setattr__(self, spec.name, strip_controls(value))
+            elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                object.__setattr__(self, spec.name, tuple(strip_controls(v) for v in value))
+        problem = self._problem()
+        if problem:
+            raise InvalidRecordError(problem)
+
+    def _problem(self) -> str | None:
+        for name in ("asked", "paper_id", "title", "venue"):
+            if not isinstance(getattr(self, name), str):
+                return f"{name} is not text"
+        if not self.title.strip():
+            return "no title"
+        for name in ("publication_date", "arxiv_id", "doi", "abstract"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                return f"{name} is not text"
+        for name in ("authors", "references"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+                return f"{name} is not a list of text"
+        for name in ("year", "citation_count"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not int:
+                return f"{name} is not a number: {value!r}"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source} | asdict(self) | {
+            "authors": list(self.authors), "references": list(self.references)
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: object) -> ScholarMeta:
+        """A record read back from the cache; InvalidRecordError if it is not one of Semantic Scholar's."""
+        if not isinstance(data, dict) or data.get("source") != cls.source:
+            raise InvalidRecordError("not a Semantic Scholar record")
+        names = {spec.name for spec in fields(cls)}
+        missing = sorted({"asked", "paper_id", "title"} - data.keys())
+        if missing:
+            raise InvalidRecordError(f"no {', '.join(missing)}")
+        values = {name: data[name] for name in names if name in data}
+        for name in ("authors", "references"):
+            if isinstance(values.get(name), list):
+                values[name] = tuple(values[name])
+        return cls(**values)

@@ -52,8 +52,10 @@ class ItemRecord(NamedTuple):
     status: Annotated[str, Field(STATUS, 3, "done is ticked; todo and reading both unticked")] = "todo"
     done_on: Annotated[str | None, Field(DATE, 4, "lost")] = None
     arxiv: Annotated[str | None, Field(TEXT, 5, "kept, as the title's link")] = None
+    doi: Annotated[str | None, Field(TEXT, 16, "lost (a doi.org url is kept, as the title's link)")] = None
     year: Annotated[int | None, Field(YEAR, 9, "kept, as (YEAR) after the title")] = None
     authors: Annotated[tuple[str, ...], Field(LIST, 10, "lost")] = ()
+    venue: Annotated[str | None, Field(TEXT, 17, "lost")] = None
     url: Annotated[str | None, Field(TEXT, 11, "the title's link, back as the first of links")] = None
     links: Annotated[tuple[str, ...], Field(LIST, 12, "kept, as [link](...) after the title")] = ()
     note: Annotated[str | None, Field(TEXT, 13, "lost")] = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from papers.errors import NotOnArxivError, PaperNotFoundError, PapersError, UsageError
 from papers.model.paper import PaperMeta
@@ -65,11 +65,16 @@ def parse_paper_id(text: str) -> PaperId:
     return parse_doi(text)
 
 
-@dataclass(frozen=True)
-class FetchResult:
-    """What a batch came to: records found, ids the source does not have, ids whose request failed."""
+R = TypeVar("R")
 
-    found: dict[PaperId, PaperMeta] = field(default_factory=dict)
+
+@dataclass(frozen=True)
+class FetchResult(Generic[R]):
+    """What a batch came to: records found, ids the source does not have, ids whose request failed.
+
+    ``R`` is the source's record: PaperMeta for arXiv, ScholarMeta for Semantic Scholar."""
+
+    found: dict[PaperId, R] = field(default_factory=dict)
     missing: list[PaperId] = field(default_factory=list)
     failed: dict[PaperId, PapersError] = field(default_factory=dict)
     source: str = "arXiv"
@@ -78,14 +83,16 @@ class FetchResult:
         """One error per id not found or not fetched, in the order asked; exit with the worst code."""
         not_found: list[PapersError] = [
             NotOnArxivError(f"not found on arXiv: {i.versioned}")
-            if isinstance(i, ArxivId)
-            else PaperNotFoundError(f"not found on {self.source}: {i}")
+            if isinstance(i, ArxivId) and self.source == "arXiv"
+            else PaperNotFoundError(
+                f"not found on {self.source}: {f'arXiv:{i.versioned}' if isinstance(i, ArxivId) else i}"
+            )
             for i in self.missing
         ]
         return not_found + list(self.failed.values())
 
 
-class Source(Protocol):
+class Source(Protocol[R]):
     """A metadata source: one class per module under sources/, handed a Transport when made."""
 
     name: str
@@ -94,6 +101,6 @@ class Source(Protocol):
         """Whether this source can be asked for ``paper_id`` at all."""
         ...
 
-    def fetch(self, ids: Sequence[PaperId], progress: Progress | None = None) -> FetchResult:
+    def fetch(self, ids: Sequence[PaperId], progress: Progress | None = None) -> FetchResult[R]:
         """Records for many ids, batched as the API allows; never raises for a failed request."""
         ...

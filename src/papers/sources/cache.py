@@ -16,13 +16,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from papers.sources.arxiv.ids import ArxivId
 from papers.store.fileio import atomic_write_bytes
 from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.model.paper import PaperMeta
+    from papers.model.paper import PaperMeta, ScholarMeta
 
 
 def default_cache_dir() -> Path:
@@ -80,4 +81,66 @@ class MetadataCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         dest = self.path(meta.arxiv_id)
         atomic_write_bytes(dest, json.dumps(meta.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+        return dest
+
+
+class ScholarCache:
+    """Semantic Scholar's records, one JSON file per paper in ``s2/`` beside ``arxiv/``, tagged ``"source": "s2"``.
+
+    A paper Semantic Scholar does not know is remembered too (``"found": false``), so a second
+    run asks nothing for it; ``papers fetch --refresh`` asks again. Keys are the ids asked
+    (``ARXIV:1706.03762``, ``DOI:10.1162/neco.1997.9.8.1735``).
+    """
+
+    def __init__(
+        self, directory: Path | None = None, *, warn: Callable[[str], None] = warn_on_stderr
+    ) -> None:
+        self.directory = directory if directory is not None else cache_dir() / "s2"
+        self._warn = warn
+
+    def path(self, asked: str) -> Path:
+        kind, _, value = asked.partition(":")
+        return self.directory / f"{kind.lower()}-{quote(value, safe='')}.json"
+
+    def get(self, asked: str) -> ScholarMeta | None:
+        """The record, or None if absent, unknown to Semantic Scholar, or unusable (a miss, with a warning)."""
+        from papers.model.paper import ScholarMeta
+
+        path = self.path(asked)
+        try:
+            data = json.loads(path.read_bytes())
+            if isinstance(data, dict) and data.get("found") is False and data.get("asked") == asked:
+                return None
+            meta = ScholarMeta.from_dict(data)
+            if meta.asked != asked:
+                raise ValueError(f"it holds {meta.asked}")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, RecursionError) as err:
+            reason = " ".join(str(err).split())[:200] or type(err).__name__
+            self._warn(
+                f"ignoring the cached Semantic Scholar record of {asked} ({path}: {ascii(reason)[1:-1]}); "
+                "papers fetch --source s2 will ask for it again"
+            )
+            return None
+        return meta
+
+    def known_missing(self, asked: str) -> bool:
+        """Whether Semantic Scholar answered ``null`` for this id when it was last asked."""
+        try:
+            data = json.loads(self.path(asked).read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return False
+        return isinstance(data, dict) and data.get("found") is False and data.get("asked") == asked
+
+    def put(self, meta: ScholarMeta) -> Path:
+        return self._write(meta.asked, meta.to_dict())
+
+    def put_missing(self, asked: str) -> Path:
+        return self._write(asked, {"source": "s2", "asked": asked, "found": False})
+
+    def _write(self, asked: str, data: dict[str, object]) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        dest = self.path(asked)
+        atomic_write_bytes(dest, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         return dest

@@ -25,7 +25,8 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -46,10 +47,11 @@ _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 
 
 class _Retryable(Exception):
-    def __init__(self, problem: str, retry_after: float | None = None) -> None:
+    def __init__(self, problem: str, retry_after: float | None = None, status: int | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.retry_after = retry_after
+        self.status = status
 
 
 class Response:
@@ -206,6 +208,32 @@ class Transport:
 
         ``budget`` replaces ``give_up_after`` for this request (a PDF may take longer than a query).
         """
+        return self._request(_Call("GET", url), handle, cross_host=cross_host, budget=budget)
+
+    def post(
+        self,
+        url: str,
+        content: bytes,
+        handle: Callable[[Response], _T],
+        *,
+        headers: dict[str, str] | None = None,
+        explain: Callable[[Response], str] | None = None,
+        too_many: str = "",
+        budget: float | None = None,
+    ) -> _T:
+        """POST ``content`` (JSON) to ``url``, with the same pacing, retries and deadlines as ``get``.
+
+        ``headers`` are sent and never shown (an API key); ``explain`` words a retryable answer
+        from its body (a 5xx with a message); ``too_many`` is added to the error when the last
+        try was refused with 429 (what to do about a rate limit).
+        """
+        call = _Call("POST", url, content, headers or {}, explain, too_many)
+        return self._request(call, handle, cross_host=False, budget=budget)
+
+    def _request(
+        self, call: _Call, handle: Callable[[Response], _T], *, cross_host: bool, budget: float | None
+    ) -> _T:
+        url = call.url
         if not _host(url):
             raise FetchError(f"could not fetch {url}: not a web address papers can ask")
         budget = self.give_up_after if budget is None else budget
@@ -216,19 +244,20 @@ class Transport:
         attempt = 0
         while True:
             try:
-                return self._follow(url, handle, deadline, budget, cross_host)
+                return self._follow(call, handle, deadline, budget, cross_host)
             except _Retryable as err:
                 failure = err
             attempt += 1
             site = self.site(url)
+            advice = f". {call.too_many}" if call.too_many and failure.status == 429 else ""
             if attempt > self.max_retries:
-                raise FetchError(f"could not reach {site}: {failure.problem} (tried {attempt} times)")
+                raise FetchError(f"could not reach {site}: {failure.problem} (tried {attempt} times){advice}")
             wait = max(self.backoff * 2 ** (attempt - 1), failure.retry_after or 0.0)
             if self._clock() + wait + attempt_budget > deadline:
                 asked = f"; it asked to retry after {failure.retry_after:g} s" if failure.retry_after else ""
                 raise FetchError(
                     f"could not reach {site}: {failure.problem}{asked} "
-                    f"(gave up after {attempt} tries, {self._budget_words(deadline, budget)})"
+                    f"(gave up after {attempt} tries, {self._budget_words(deadline, budget)}){advice}"
                 )
             self._sleep(wait)
 
@@ -242,12 +271,13 @@ class Transport:
         return words if words.startswith("the ") else f"the {words}"
 
     def _follow(
-        self, url: str, handle: Callable[[Response], _T], deadline: float, budget: float, cross_host: bool
+        self, call: _Call, handle: Callable[[Response], _T], deadline: float, budget: float, cross_host: bool
     ) -> _T:
+        url = call.url
         seen = [url]
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            with self._send(current, deadline, budget) as response:
+            with self._send(call, current, deadline, budget) as response:
                 location = response.headers.get("location")
                 if response.status in _REDIRECT_STATUS and location:
                     target = _join(current, location)
@@ -256,8 +286,12 @@ class Transport:
                     current = target
                     continue
                 if response.status in _RETRYABLE_STATUS:
+                    problem = response.status_line
+                    if call.explain is not None:
+                        with suppress(FetchError):
+                            problem = call.explain(response) or problem
                     raise _Retryable(
-                        response.status_line, self._retry_after(response.headers.get("retry-after"))
+                        problem, self._retry_after(response.headers.get("retry-after")), response.status
                     )
                 return handle(response)
         raise FetchError(
@@ -285,7 +319,7 @@ class Transport:
             self._notify(f"redirected: {current} -> {target}")
 
     @contextmanager
-    def _send(self, url: str, deadline: float, budget: float) -> Iterator[Response]:
+    def _send(self, call: _Call, url: str, deadline: float, budget: float) -> Iterator[Response]:
         host = _host(url)
         self._wait_for_turn(host)
         remaining = deadline - self._clock()
@@ -310,9 +344,10 @@ class Transport:
             with (
                 watchdog,
                 self._http.stream(
-                    "GET",
+                    call.method,
                     url,
-                    headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+                    content=call.content,
+                    headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **call.headers},
                     timeout=timeout,
                     follow_redirects=False,
                     extensions={"trace": watchdog.trace},
@@ -367,6 +402,18 @@ class Transport:
 
 class _OutOfTime(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request as asked: what is sent again on every retry."""
+
+    method: str
+    url: str
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    explain: Callable[[Response], str] | None = None
+    too_many: str = ""
 
 
 def _join(base: str, location: str) -> str:

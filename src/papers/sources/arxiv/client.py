@@ -119,7 +119,7 @@ class ArxivClient:
         requests = -(-count // self.batch_size)
         return requests * (self.transport.give_up_after + self.min_interval)
 
-    def fetch(self, ids: Iterable[PaperId | str], progress: Progress | None = None) -> FetchResult:
+    def fetch(self, ids: Iterable[PaperId | str], progress: Progress | None = None) -> FetchResult[PaperMeta]:
         """Metadata for many ids, at most ``batch_size`` per request.
 
         Every id is checked before the first request (InvalidArxivIdError). Failures do not
@@ -128,7 +128,7 @@ class ArxivClient:
         (FetchError; never cached) are in ``result.failed``.
         """
         wanted = list(dict.fromkeys(_arxiv_id(i) for i in ids))
-        result = FetchResult()
+        result: FetchResult[PaperMeta] = FetchResult()
         for start in range(0, len(wanted), self.batch_size):
             chunk = wanted[start : start + self.batch_size]
             try:
@@ -177,7 +177,10 @@ def _arxiv_id(paper_id: PaperId | str) -> ArxivId:
 
 
 def _match(
-    chunk: list[ArxivId], entries: Iterable[PaperMeta], rejected: dict[str, str], result: FetchResult
+    chunk: list[ArxivId],
+    entries: Iterable[PaperMeta],
+    rejected: dict[str, str],
+    result: FetchResult[PaperMeta],
 ) -> None:
     """Index entries by the id that asked for them: arXiv drops unknown ids and may reorder the rest."""
     asked = set(chunk)
