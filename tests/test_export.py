@@ -97,7 +97,7 @@ def test_json_export_nests_the_whole_catalogue(run: Run, catalogue_file: Path) -
     assert section["name"] == "Development of language models"
     (transformer,) = section["items"]
     assert list(transformer) == [
-        "key", "title", "group", "status", "done_on", "arxiv", "year", "authors",
+        "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue",
         "url", "links", "note", "listed_as", "remark", "children",
     ]  # fmt: skip
     assert transformer["key"] == "transformer"

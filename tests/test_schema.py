@@ -34,12 +34,13 @@ EDITABLE = [name for name in schema.FIELD_ORDER if name not in ("key", "title", 
 
 def test_the_table_gives_the_orders_papers_has_always_used() -> None:
     assert schema.FIELD_ORDER == (
-        "key", "title", "group", "status", "done_on", "arxiv", "year", "authors", "url", "links", "note",
-        "listed_as", "remark", "children",
+        "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue", "url",
+        "links", "note", "listed_as", "remark", "children",
     )  # fmt: skip
+    # doi and venue (issue 11) come last in --json, so the keys scripts already read keep their places.
     assert schema.JSON_KEYS == (
         "key", "title", "section", "status", "done_on", "arxiv", "parent", "children", "group", "year",
-        "authors", "url", "links", "note", "listed_as", "remark",
+        "authors", "url", "links", "note", "listed_as", "remark", "doi", "venue",
     )  # fmt: skip
     assert Item._fields == schema.ItemRecord._fields  # Item adds behaviour, never fields
     assert "line" not in Item._fields and "line" not in Section._fields  # no file positions in the model

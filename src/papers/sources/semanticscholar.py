@@ -226,3 +226,10 @@ def _reference_ids(references: Iterable[Any]) -> Iterable[str]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+if TYPE_CHECKING:  # mypy checks that SemanticScholar implements the Source protocol
+    from papers.sources.base import Source
+
+    def _is_a_source(client: SemanticScholar) -> Source[ScholarMeta]:
+        return client

@@ -201,5 +201,5 @@ def _match(
 
 if TYPE_CHECKING:  # mypy checks that ArxivClient implements the Source protocol
 
-    def _is_a_source(client: ArxivClient) -> Source:
+    def _is_a_source(client: ArxivClient) -> Source[PaperMeta]:
         return client
