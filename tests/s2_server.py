@@ -14,14 +14,14 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from arxiv_server import FakeClock
+from arxiv_server import FakeClock, _Server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "semanticscholar"
 
@@ -209,8 +209,7 @@ def stall(handler: Handler) -> None:
 def s2_server(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[S2Server]:
     state = S2Server(url="", clock=fake_clock)
     handler = type("BoundS2Handler", (Handler,), {"server_state": state})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), handler)  # a client hanging up is not printed
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     monkeypatch.setenv("PAPERS_S2_URL", state.api)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
