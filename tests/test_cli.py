@@ -35,7 +35,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "note",
         "import",
     ]
-    assert names == [*expected, "export", "path"]
+    assert names == [*expected, "export", "history", "revert", "path"]
 
 
 def test_version(run: Run) -> None:

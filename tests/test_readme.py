@@ -21,7 +21,7 @@ Conventions (README.md, "Development", says the same for writers):
 - What is compared is what the terminal shows at the end (carriage returns and erased lines applied, as
   for rich's transient progress bars; trailing spaces, which no one sees, dropped; the piped part exact),
   after two normalisations only: the sandbox's prefix is dropped from paths (so they read /home/me/...),
-  and today's date reads as README_DATE. A line that is exactly `...` in the README stands for any number
+  and today's date reads as README_DATE (at README_TIME, when a time of day follows it). A line that is exactly `...` in the README stands for any number
   of lines. A line starting with `Error: ` must come with a non-zero exit code, and only then.
 """
 
@@ -55,6 +55,8 @@ from s2_server import S2Server, paper, shipped_papers
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 README_DATE = "2026-11-26"  # the day the README's examples are shown as run on
+README_TIME = "14:03"  # and the time of day (of a change in `papers history`)
+TODAY_AT = re.compile(rf"\b{README_DATE} \d\d:\d\d\b")
 # PAPERS_README_DUMP=FILE writes what every example printed, to paste from when the README changes.
 DUMP = Path(os.environ["PAPERS_README_DUMP"]) if os.environ.get("PAPERS_README_DUMP") else None
 NOT_RUN = re.compile(r"^<!-- not run: .+ -->$")
@@ -216,6 +218,7 @@ class Sandbox:
             n = int(piped[1][1:])
             screen += "".join(lines[:n] if piped[0] == "head" else lines[-n:])
         shown = screen.replace(str(self.root), "").replace(dt.date.today().isoformat(), README_DATE)
+        shown = TODAY_AT.sub(f"{README_DATE} {README_TIME}", shown)
         erred = any(line.startswith("Error: ") for line in shown.splitlines())
         assert (code != 0) == erred, f"exit {code} for:\n{shown}"
         return shown

@@ -12,7 +12,7 @@ what happened as plain data; the command line only renders it. Errors a user can
     todo = actions.list_items(path, todo=True).items          # like `papers list --todo`
 
 `mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list`, `export` /
-`write_export`, `list_items`, `show` and `progress` are here; fetching metadata is in
+`write_export`, `list_items`, `show`, `progress`, `list_changes` and `revert` are here; fetching metadata is in
 `papers.actions.fetch`.
 
 Each name is imported when first used, so a command pays only for the use case it runs.
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from papers.actions.add import Added, add_paper
+    from papers.actions.changes import Reverted, list_changes, revert
     from papers.actions.mark import Marked, MarkResult, mark
     from papers.actions.notes import NoteResult, start_note
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 _HOMES = {
     **dict.fromkeys(["Added", "add_paper"], "add"),
+    **dict.fromkeys(["Reverted", "list_changes", "revert"], "changes"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
@@ -70,15 +72,18 @@ __all__ = [
     "MarkResult",
     "Marked",
     "NoteResult",
+    "Reverted",
     "Shown",
     "add_paper",
     "export",
     "import_file",
     "import_list",
+    "list_changes",
     "list_items",
     "mark",
     "progress",
     "read_list",
+    "revert",
     "show",
     "start_note",
     "write_export",

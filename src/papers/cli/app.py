@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from papers import __version__
 from papers.errors import PapersError, UsageError
+from papers.store import journal
 from papers.store import load as storage
 from papers.store.paths import find_catalogue
 from papers.text import one_line, printable
@@ -45,6 +46,7 @@ class PapersGroup(TyperGroup):
     ) -> Any:
         try:
             argv = list(sys.argv[1:] if args is None else args)
+            journal.command_line = argv  # what the journal records as the command
             undecodable = _undecodable(argv)
             if undecodable is None:
                 # args stays None when it was: typer then reads sys.argv itself (and expands globs on Windows).

@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from papers.errors import CatalogueChangedError, CatalogueError
 from papers.model.catalogue import Catalogue, Item, Section
-from papers.store import fileio
+from papers.store import fileio, journal
 from papers.store.fileio import atomic_write_bytes
 from papers.store.lock import hold
 from papers.store.parse import Outline, Parsed, Place, parse
@@ -223,8 +224,44 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             if dry_run:
                 return
             write_atomically(path, editor.text, expected=seen)
-            digest = hashlib.blake2b(editor.text.encode("utf-8"), digest_size=20).hexdigest()
+            encoded = editor.text.encode("utf-8")
+            digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
             _write_cache(path, digest, editor.catalogue, editor.outline, editor.todo_memory)
+            before = data if seen.identity is not None else None
+            summary = journal.describe(loaded.catalogue, editor.catalogue)
+            journal.record(path, before, encoded, summary, (journal.digest(before), digest))
+
+
+def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, str]]) -> journal.Entry | None:
+    """Replace the whole catalogue, under the lock and by the rules of every write, journaled (so a
+    revert can itself be reverted). `produce` is handed the file's bytes (None: there is no file)
+    and returns the bytes to write (None: remove the file) and the change's one-line summary; it
+    raises to refuse. What is written is parsed first, so it can never be an invalid catalogue.
+    Returns the change as journaled (None if the journal could not be written).
+    """
+    try:
+        fileio.check_writable(path)
+    except OSError as err:
+        raise CatalogueError(fileio.failure_message(path, err)) from None
+    with hold(path):
+        seen = _read_snapshot(path, True)
+        current = seen.data if seen.identity is not None else None
+        new, summary = produce(current)
+        if new is None:
+            if fileio.read_snapshot(path, missing_ok=True).identity != seen.identity:
+                raise CatalogueChangedError(
+                    f"{display_path(path)} was saved by another program meanwhile: nothing was changed. "
+                    "Run the command again"
+                )
+            try:
+                os.unlink(fileio.real_path(path))
+            except OSError as err:
+                raise CatalogueError(fileio.failure_message(path, err)) from None
+        else:
+            parsed = parse(new, display_path(path))
+            write_atomically(path, new.decode("utf-8"), expected=seen)
+            _write_cache(path, journal.digest(new), parsed.catalogue, parsed.outline)
+        return journal.record(path, current, new, summary)
 
 
 def _read_snapshot(path: Path, create: bool) -> fileio.Snapshot:
