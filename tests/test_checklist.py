@@ -375,16 +375,27 @@ def test_numbered_lists_nest_too() -> None:
     assert two["title"] == "Two"
 
 
-def test_every_heading_level_is_a_section_and_repeats_merge() -> None:
-    text = "# First\n- [ ] a\n### Third level\n- [ ] b\n###### Sixth ######\n- [ ] c\n# first\n- [ ] d\n"
+def test_every_heading_level_is_a_section_named_by_its_path_and_repeats_merge() -> None:
+    text = (
+        "# First\n- [ ] a\n### Third level\n- [ ] b\n###### Sixth ######\n- [ ] c\n# first\n- [ ] d\n"
+        "## Topic\n### 2015\n- [ ] e\n## Other\n### 2015\n- [ ] f\n"
+    )
     catalogue = parse_checklist(text)
     # Two level-one headings: neither is the list's title.
     assert catalogue["title"] is None
     assert [(s["name"], [i["title"] for i in s["items"]]) for s in catalogue["sections"]] == [
         ("First", ["a", "d"]),
-        ("Third level", ["b"]),
-        ("Sixth", ["c"]),
+        ("First / Third level", ["b"]),
+        ("First / Third level / Sixth", ["c"]),
+        # Same-named headings under different parents stay apart; parents holding nothing make no section.
+        ("first / Topic / 2015", ["e"]),
+        ("first / Other / 2015", ["f"]),
     ]
+
+
+def test_an_empty_leaf_heading_is_still_a_section() -> None:
+    catalogue = parse_checklist("## Empty\n## Full\n- [ ] a\n## Last\n")
+    assert [s["name"] for s in catalogue["sections"]] == ["Empty", "Full", "Last"]
 
 
 def test_items_before_any_heading_go_to_a_default_section() -> None:
@@ -403,7 +414,11 @@ def test_fenced_code_is_kept_as_notes() -> None:
 @pytest.mark.parametrize(
     ("text", "title", "links"),
     [
-        ('[Paper](https://example.org/p "The title") and more', "Paper and more", ["https://example.org/p"]),
+        (
+            '[A paper](https://example.org/p "The title") and more',
+            "A paper and more",
+            ["https://example.org/p"],
+        ),
         ("[Paper](<https://example.org/a b>)", "Paper", ["https://example.org/a b"]),
         (
             "[Wiki](https://en.wikipedia.org/wiki/Adam_(optimizer))",

@@ -171,7 +171,7 @@ def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
     assert (star["status"], star["year"], star["section"]) == ("done", 2015, "Deep *learning*")
     assert items["Tab-indented plus bullet"]["parent"] == star["key"]
     assert items["Tab-indented plus bullet"]["links"] == ["https://example.org/plus"]
-    numbered = items["Numbered item abs (He et al., 2015)"]
+    numbered = items["Numbered item (He et al., 2015)"]  # "abs" labels a link: not the title
     assert (numbered["arxiv"], numbered["year"], numbered["parent"]) == ("1512.03385", 2015, None)
     assert items["Numbered child"]["parent"] == numbered["key"]
     text = (isolated / "papers.yaml").read_text()

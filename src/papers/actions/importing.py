@@ -42,7 +42,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def import_checklist(
-    editor: Editor, text: str, today: str, *, label: str = "the list"
+    editor: Editor, text: str, today: str, *, label: str = "the list", only_checkboxes: bool = False
 ) -> ImportReport | None:
     """Merge the checklist `text` into the editor's catalogue; None if the text is blank.
 
@@ -52,7 +52,9 @@ def import_checklist(
     from papers.formats.merge import merge
     from papers.formats.registry import ImportFormat, importer
 
-    parsed = importer(ImportFormat.markdown)(text, taken_keys=editor.catalogue.keys, label=label)
+    parsed = importer(ImportFormat.markdown)(
+        text, taken_keys=editor.catalogue.keys, label=label, only_checkboxes=only_checkboxes
+    )
     if not parsed["sections"] and not parsed["notes"]:
         return None
     existing = to_tree(editor.catalogue)

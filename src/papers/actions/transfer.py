@@ -68,12 +68,14 @@ def import_list(
     dry_run: bool = False,
     today: dt.date | None = None,
     name: str = "the list",
+    only_checkboxes: bool = False,
 ) -> ImportReport | None:
     """Merge the markdown checklist `text` into the catalogue at `path` (created if missing).
 
     Headings become sections, checkbox lines items, other lines notes; an item already there is
     matched, never added twice, and a ticked item is never unticked. With `dry_run` nothing is
-    written. None if the text is blank. Text that is not a checklist (a catalogue, prose with no
+    written. None if the text is blank. List items that cite a paper are items too, unless
+    `only_checkboxes` (docs/markdown.md). Text that is not a checklist (a catalogue, prose with no
     heading or item) is refused with a `ChecklistError` naming `name`, and no file is touched.
     """
     day = (today or dt.date.today()).isoformat()
@@ -81,7 +83,7 @@ def import_list(
     # storage.edit runs the merge again on the new file if another program saves it meanwhile.
     return storage.edit(
         Path(path),
-        lambda editor: import_checklist(editor, text, day, label=name),
+        lambda editor: import_checklist(editor, text, day, label=name, only_checkboxes=only_checkboxes),
         create=True,
         dry_run=dry_run,
     )
@@ -93,6 +95,7 @@ def import_file(
     *,
     dry_run: bool = False,
     today: dt.date | None = None,
+    only_checkboxes: bool = False,
 ) -> ImportReport | None:
     """`import_list` of the file `source`, read with `read_list`'s bounds."""
     source_path = Path(source)
@@ -105,7 +108,9 @@ def import_file(
             text = read_list(handle, str(source))
     except OSError as err:
         raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
-    return import_list(path, text, dry_run=dry_run, today=today, name=str(source))
+    return import_list(
+        path, text, dry_run=dry_run, today=today, name=str(source), only_checkboxes=only_checkboxes
+    )
 
 
 def export(

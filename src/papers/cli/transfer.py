@@ -32,19 +32,26 @@ def import_list(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Print what would change and write nothing.")
     ] = False,
+    only_checkboxes: Annotated[
+        bool,
+        typer.Option("--only-checkboxes", help="Only checkbox lines become items; other bullets stay notes."),
+    ] = False,
 ) -> None:
-    """Merge a markdown checklist into the catalogue (created if it does not exist yet).
+    """Merge a markdown list into the catalogue (created if it does not exist yet).
 
-    Headings become sections, checkbox lines items (indented ones their children), other
-    lines section notes. An item already in the catalogue is matched, never added twice,
+    Headings become sections (nested ones named by their path, like Topic / 2015), checkbox
+    lines and list items that cite a paper (an arXiv, DOI, proceedings or PDF link, or an
+    arXiv id) items (indented ones their children), other lines section notes. An item already in the catalogue is matched, never added twice,
     and a ticked item is never unticked. See docs/markdown.md.
     """
     path = catalogue_path(must_exist=False)
     if source == "-":
         text = actions.read_list(sys.stdin.buffer, "standard input")
-        report = actions.import_list(path, text, dry_run=dry_run, name="standard input")
+        report = actions.import_list(
+            path, text, dry_run=dry_run, name="standard input", only_checkboxes=only_checkboxes
+        )
     else:
-        report = actions.import_file(path, source, dry_run=dry_run)
+        report = actions.import_file(path, source, dry_run=dry_run, only_checkboxes=only_checkboxes)
     if report is None:
         note(f"{source} has no headings, checklist items or notes: nothing to import")
         return

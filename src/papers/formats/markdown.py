@@ -25,7 +25,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from papers.errors import ChecklistError
-from papers.formats.markdown_line import item_text, parse_item
+from papers.formats.markdown_line import cites, item_text, parse_item
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line
 from papers.formats.types import Exported, ExportSource
 from papers.model.keys import is_valid_key, unique_key
@@ -38,6 +38,7 @@ UNTITLED_SECTION = "Untitled"
 
 _HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
+_BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # A papers catalogue: its top-level `sections:` line (docs/schema.md).
 _CATALOGUE_LINE = re.compile(r"^sections:[ \t]*(?:\[\][ \t]*)?(?:#.*)?$", re.MULTILINE)
@@ -75,9 +76,9 @@ def check_checklist(text: str, label: str = "the list") -> None:
     for line in _scan(text.splitlines()):
         if line.kind == "heading":
             structure, depth = True, []
-        elif line.item is not None:
-            structure = True
-            indent = _indent(line.item)
+        elif line.item is not None or line.bullet is not None:
+            structure = structure or line.item is not None
+            indent = _indent(line.item or line.bullet)  # type: ignore[arg-type]
             while depth and depth[-1] >= indent:
                 depth.pop()
             depth.append(indent)
@@ -90,22 +91,33 @@ def check_checklist(text: str, label: str = "the list") -> None:
 
 
 def parse_checklist(
-    text: str, taken_keys: Set[str] = frozenset(), *, label: str = "the list"
+    text: str, taken_keys: Set[str] = frozenset(), *, label: str = "the list", only_checkboxes: bool = False
 ) -> CatalogueDict:
-    """Read a markdown checklist into a catalogue dict; keys avoid ``taken_keys`` and each other.
+    """Read a markdown list into a catalogue dict; keys avoid ``taken_keys`` and each other.
+
+    Checkbox items are items; so is any other list item that cites a paper (``formats.citation``),
+    unless ``only_checkboxes``. Indented lines that continue an item's paragraph belong to it. Nested
+    headings become sections named by their path (``Topic / 2015``); a heading with nothing but
+    deeper headings under it makes no section of its own.
 
     Control characters (ESC, C0 but tab, C1) are stripped from every line: nothing imported can
     drive a terminal. Text ``check_checklist`` refuses raises its ``ChecklistError``.
     """
     check_checklist(text, label)
     lines = [strip_controls(line) for line in text.splitlines()]
+    from papers.formats.markdown_blocks import read_blocks
+
+    blocks = read_blocks(lines)
     title = _list_title(lines)
     catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
     by_name: dict[str, SectionDict] = {}
+    headings: list[tuple[int, str]] = []
     current: SectionDict | None = None
+    pending_heading: str | None = None
     stack: list[tuple[int, ItemDict]] = []
     pending: list[_Pending] = []
     skip_title = title is not None
+    consumed: set[int] = set()
 
     def section_named(name: str) -> SectionDict:
         found = by_name.get(name.casefold())
@@ -115,36 +127,93 @@ def parse_checklist(
             catalogue["sections"].append(found)
         return found
 
+    def target() -> SectionDict | None:
+        nonlocal current, pending_heading
+        if pending_heading is not None:
+            current, pending_heading = section_named(pending_heading), None
+        return current
+
     for line in _scan(lines):
+        if line.number in consumed:
+            continue
         if line.heading is not None:
             if skip_title:
                 skip_title = False
                 continue
-            # A repeated heading continues its section: the schema wants names unique, case-insensitively.
-            current = section_named(one_line(line.heading[1]) or UNTITLED_SECTION)
+            level, name = line.heading[0], one_line(line.heading[1]) or UNTITLED_SECTION
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            if pending_heading is not None and headings:
+                # The heading before had nothing under it but this deeper one: it makes no section.
+                pass
+            elif pending_heading is not None:
+                section_named(pending_heading)
+            headings.append((level, name))
+            # A repeated path continues its section: the schema wants names unique, case-insensitively.
+            pending_heading = " / ".join(part for _, part in headings)
             stack = []
             continue
         if line.kind != "fence":
             skip_title = False
-        if line.item is None:
-            note_target = current["notes"] if current is not None else catalogue["notes"]
+        entry = line.item
+        text = ""
+        if entry is not None:
+            text = _with_continuation(entry.group(3) or "", line.number, lines, blocks.item_ends, consumed)
+        elif line.bullet is not None and not only_checkboxes and line.number - 1 in blocks.item_ends:
+            candidate = _with_continuation(line.bullet.group(2), line.number, lines, blocks.item_ends, set())
+            if cites(candidate):
+                _with_continuation("", line.number, lines, blocks.item_ends, consumed)
+                text = candidate
+            else:
+                _pop_to(stack, _indent(line.bullet))
+        if entry is None and not text:
+            section = target()
+            note_target = section["notes"] if section is not None else catalogue["notes"]
             note_target.append(line.text.strip())
             continue
-        if current is None:
-            current = section_named(DEFAULT_SECTION)
-        indent = _indent(line.item)
-        item, explicit_key = parse_item(line.item.group(3) or "", ticked=line.item.group(2) != " ")
+        section = target()
+        if section is None:
+            current = section = section_named(DEFAULT_SECTION)
+        indent = _indent(entry if entry is not None else line.bullet)  # type: ignore[arg-type]
+        if entry is not None:
+            item, explicit_key = parse_item(text, ticked=entry.group(2) != " ")
+        else:
+            item, explicit_key = parse_item(text, ticked=False, cited=True)
         pending.append(_Pending(item, explicit_key))
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
+        _pop_to(stack, indent)
         if stack:
             stack[-1][1].setdefault("children", []).append(item)
         else:
-            current["items"].append(item)
+            section["items"].append(item)
         stack.append((indent, item))
 
+    if pending_heading is not None:
+        section_named(pending_heading)
     _assign_keys(pending, taken_keys)
     return catalogue
+
+
+def _pop_to(stack: list[tuple[int, ItemDict]], indent: int) -> None:
+    while stack and stack[-1][0] >= indent:
+        stack.pop()
+
+
+def _with_continuation(
+    first: str, number: int, lines: list[str], item_ends: dict[int, int], consumed: set[int]
+) -> str:
+    """An item's text with the lines indented under it that continue its paragraph (CommonMark's
+    view), which are marked ``consumed``; a checkbox item, a heading or a fence never continues one,
+    nor does a line indented no deeper than the item (CommonMark's lazy continuation)."""
+    end = item_ends.get(number - 1, number)
+    parts = [first]
+    own = _width(lines[number - 1])
+    for index in range(number, end):
+        line = lines[index]
+        if _ITEM.match(line) or _heading(line) or _FENCE.match(line) or _width(line) <= own:
+            break
+        consumed.add(index + 1)
+        parts.append(line.strip())
+    return " ".join(part for part in parts if part)
 
 
 parse = parse_checklist  # the importer the registry finds (formats.types.Importer)
@@ -156,6 +225,7 @@ class _Line(NamedTuple):
     text: str
     heading: tuple[int, str] | None = None  # a heading's level and text
     item: re.Match[str] | None = None  # an item's match of _ITEM
+    bullet: re.Match[str] | None = None  # any other list line's match of _BULLET
 
 
 def _scan(lines: list[str]) -> Iterator[_Line]:
@@ -172,6 +242,8 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
             yield _Line(number, "heading", line, heading=heading)
         elif entry := _ITEM.match(line):
             yield _Line(number, "item", line, item=entry)
+        elif bullet := _BULLET.match(line):
+            yield _Line(number, "bullet", line, bullet=bullet)
         else:
             yield _Line(number, "text", line)
 
@@ -186,6 +258,10 @@ def _heading(line: str) -> tuple[int, str] | None:
     if closing != rest and closing[-1:] in (" ", "\t"):
         rest = closing.rstrip(" \t")
     return len(found.group(1)), rest
+
+
+def _width(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
 
 
 def _indent(entry: re.Match[str]) -> int:

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 
+from papers.formats.citation import (
+    LABELS,
+    arxiv_in_text,
+    arxiv_of_url,
+    citation_fields,
+    cites_paper,
+    doi_in_text,
+)
 from papers.formats.shapes import ItemDict, one_line, unique
 from papers.model.keys import is_valid_key
-from papers.sources.arxiv.ids import arxiv_id_from_link
 
 # The text to_markdown gives every link after the title's own. It is a marker rather than a word of the
 # title, so on import it adds nothing to the title: that is what keeps export/import idempotent.
@@ -34,16 +41,26 @@ _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
 _EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
 
 
-def parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
-    """The item a checkbox line's text (after ``- [ ]``) describes, without its key yet, and the key
-    its closing comment asks for (None: none)."""
+def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDict, str | None]:
+    """The item a line's text (after ``- [ ]``, or a whole cited line) describes, without its key
+    yet, and the key its closing comment asks for (None: none). A ``cited`` line (one that is not a
+    checkbox but cites a paper) also gives authors, and its title is cleaned of markdown."""
     text, explicit_key, group = _split_comment(text)
-    listed_as = text.strip()
+    listed_as = one_line(text) if cited else text.strip()
     words, urls = _split_links(listed_as)
-    arxiv = next((a for a in map(arxiv_id, urls) if a), None)
+    if not one_line(_EMPTY_GROUP.sub(" ", words)):  # only labels: then they are the title
+        words, urls = _split_links(listed_as, drop_labels=False)
+    arxiv = next((a for a in map(arxiv_id, urls) if a), None) or arxiv_in_text(listed_as)
     links = unique(u for u in urls if arxiv is None or arxiv_id(u) != arxiv)
+    doi = doi_in_text(listed_as) if arxiv is None else None
+    if doi and not any(doi in link for link in links):
+        links.append(f"https://doi.org/{doi}")
     cleaned = one_line(_EMPTY_GROUP.sub(" ", words))
-    title, year = split_year(cleaned)
+    authors: list[str] = []
+    if cited:
+        title, authors, year = citation_fields(words)
+    else:
+        title, year = split_year(cleaned)
     # A line that is only a year or only a URL still needs a title a person recognises.
     title = title or cleaned or (urls[0] if urls else "")
 
@@ -54,6 +71,8 @@ def parse_item(text: str, *, ticked: bool) -> tuple[ItemDict, str | None]:
         item["arxiv"] = arxiv
     if year is not None:
         item["year"] = year
+    if authors:
+        item["authors"] = authors
     if links:
         item["links"] = links
     if listed_as:
@@ -80,7 +99,7 @@ def _split_comment(text: str) -> tuple[str, str | None, bool]:
     return text[:at], key, group
 
 
-def _split_links(text: str) -> tuple[str, list[str]]:
+def _split_links(text: str, *, drop_labels: bool = True) -> tuple[str, list[str]]:
     """The text with URLs removed (link text kept), and the URLs in order."""
     pieces: list[str] = []
     urls: list[str] = []
@@ -90,7 +109,9 @@ def _split_links(text: str) -> tuple[str, list[str]]:
         pos = match.end()
         if match.group("dest") is not None:
             urls.append(match.group("dest").removeprefix("<").removesuffix(">"))
-            if match.group("text") != EXTRA_LINK_TEXT:
+            if match.group("text") != EXTRA_LINK_TEXT and (
+                not drop_labels or _is_title_text(match.group("text"))
+            ):
                 pieces.append(match.group("text"))
         elif match.group("auto") is not None:
             urls.append(match.group("auto"))
@@ -100,6 +121,13 @@ def _split_links(text: str) -> tuple[str, list[str]]:
             pieces.append(rest)
     pieces.append(text[pos:])
     return " ".join(pieces), urls
+
+
+def _is_title_text(text: str) -> bool:
+    """Whether a link's text is words of the title: not the ``link`` marker export writes, nor a
+    label such as ``pdf``, ``[pdf]`` or ``code``."""
+    label = text.strip(" []*_`").casefold()
+    return text != EXTRA_LINK_TEXT and label not in LABELS
 
 
 def _trim_bare_url(url: str) -> tuple[str, str]:
@@ -134,10 +162,7 @@ def split_year(text: str) -> tuple[str, int | None]:
 
 def arxiv_id(url: str) -> str | None:
     """The versionless arXiv id a link points at (abs, PDF, DOI ... forms), else None."""
-    if "://" not in url:
-        return None  # a relative link or plain text is never an arXiv paper
-    found = arxiv_id_from_link(url.strip())
-    return found.id if found else None
+    return arxiv_of_url(url)  # a relative link or plain text is never an arXiv paper
 
 
 def item_text(item: ItemDict) -> str:
@@ -178,7 +203,7 @@ def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:
 
 def _safe_link_text(title: str) -> bool:
     """Whether ``[title](...)`` reads back as one link whose text is exactly the title."""
-    if not title or title == EXTRA_LINK_TEXT:
+    if not title or not _is_title_text(title):
         return False
     match = _LONE_LINK.fullmatch(f"[{title}](x)")
     return match is not None and match.group("text") == title
@@ -186,3 +211,9 @@ def _safe_link_text(title: str) -> bool:
 
 def _link_dest(url: str) -> str:
     return f"<{url}>" if re.search(r"[\s()<>]", url) else url
+
+
+def cites(text: str) -> bool:
+    """Whether a list line's text (not a checkbox) cites a paper: see ``formats.citation``."""
+    _, urls = _split_links(_split_comment(text)[0])
+    return cites_paper(text, urls)

@@ -1,0 +1,134 @@
+"""The shapes real reading lists come in (issue 10): plain bullets, numbered items, continuation lines,
+nested headings, titles cleaned of markdown, more arXiv id forms; and real public lists as fixtures
+(tests/fixtures/lists/SOURCES.md), each with counts the checkbox-only importer got wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from papers.formats.markdown import parse_checklist, to_markdown
+from papers.formats.merge import merge
+
+LISTS = Path(__file__).parent / "fixtures" / "lists"
+
+
+def all_items(catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            found.append(item)
+            walk(item.get("children") or [])
+
+    for section in catalogue["sections"]:
+        walk(section["items"])
+    return found
+
+
+def only(text: str, **options: Any) -> dict[str, Any]:
+    (item,) = all_items(parse_checklist(text, **options))
+    return item
+
+
+def test_a_plain_bullet_that_cites_a_paper_is_an_item() -> None:
+    item = only(
+        "## S\n- **Distilling the knowledge in a neural network** (2015), G. Hinton et al. "
+        "[[pdf]](http://arxiv.org/pdf/1503.02531)\n"
+    )
+    assert (item["title"], item["year"], item["arxiv"], item["status"]) == (
+        "Distilling the knowledge in a neural network",
+        2015,
+        "1503.02531",
+        "todo",
+    )
+    assert item["authors"] == ["G. Hinton et al."]
+
+
+def test_a_numbered_item_takes_its_link_text_as_title() -> None:
+    item = only("## S\n14. [Attention Is All You Need](https://arxiv.org/pdf/1706.03762)\n")
+    assert (item["title"], item["arxiv"]) == ("Attention Is All You Need", "1706.03762")
+
+
+def test_bullets_that_cite_no_paper_stay_notes() -> None:
+    catalogue = parse_checklist(
+        "## S\n- [A course](https://cs231n.stanford.edu/)\n- [Contents](#contents)\n"
+        "- [A repository](https://github.com/a/b)\n- just words\n"
+    )
+    assert all_items(catalogue) == []
+    assert len(catalogue["sections"][0]["notes"]) == 4
+
+
+def test_only_checkboxes_keeps_the_old_rule() -> None:
+    text = "## S\n- [Paper one](https://arxiv.org/abs/1706.03762)\n- [ ] A checkbox\n"
+    assert [i["title"] for i in all_items(parse_checklist(text, only_checkboxes=True))] == ["A checkbox"]
+    assert len(all_items(parse_checklist(text))) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "arxiv"),
+    [
+        ("- Some paper, arXiv:1502.04623 (2015)", "1502.04623"),
+        ("- [Cat paper](http://arxiv.org/pdf/1112.6209.pdf&embed)", "1112.6209"),
+        (
+            "- [Chatbot](http://arxiv.org/pdf/1506.05869.pdf%20(http://arxiv.org/pdf/1506.05869.pdf))",
+            "1506.05869",
+        ),
+    ],
+)
+def test_more_arxiv_id_forms(line: str, arxiv: str) -> None:
+    assert only(f"## S\n{line}\n")["arxiv"] == arxiv
+
+
+def test_an_impossible_arxiv_id_in_text_is_no_id() -> None:
+    catalogue = parse_checklist("## S\n- see arXiv:9999.99999\n")
+    assert all_items(catalogue) == []
+
+
+def test_indented_continuation_lines_belong_to_their_item() -> None:
+    catalogue = parse_checklist(
+        "## S\n- [ ] Deep residual learning\n  https://arxiv.org/abs/1512.03385\n"
+        "- A paper without a checkbox\n  [pdf](https://arxiv.org/pdf/1706.03762)\n"
+        "not indented: a note\n"
+    )
+    first, second = all_items(catalogue)
+    assert (first["title"], first["arxiv"]) == ("Deep residual learning", "1512.03385")
+    assert (second["title"], second["arxiv"]) == ("A paper without a checkbox", "1706.03762")
+    assert catalogue["sections"][0]["notes"] == ["not indented: a note"]
+
+
+def test_author_year_and_description_leave_the_title() -> None:
+    item = only(
+        "## S\n- Switch Transformers (Fedus et al., 2021): sparse experts https://arxiv.org/abs/2101.03961\n"
+    )
+    assert (item["title"], item["year"], item["authors"]) == ("Switch Transformers", 2021, ["Fedus et al."])
+
+
+def test_a_citation_in_quotes_gives_title_and_authors() -> None:
+    item = only(
+        '## S\n- **[2]** Hinton, Geoffrey E., Simon Osindero, and Yee-Whye Teh. "**A fast learning algorithm '
+        'for deep belief nets**." Neural computation 18.7 (2006): 1527-1554. [[pdf]](http://x.org/ncfast.pdf)\n'
+    )
+    assert (item["title"], item["year"]) == ("A fast learning algorithm for deep belief nets", 2006)
+    assert item["authors"] == ["Geoffrey E. Hinton", "Simon Osindero", "Yee-Whye Teh"]
+
+
+def test_a_cited_list_exports_and_imports_back_the_same() -> None:
+    imported = parse_checklist((LISTS / "awesome.md").read_text())
+    exported = to_markdown(imported)
+    again = parse_checklist(exported)
+    assert to_markdown(again) == exported
+    assert [i["title"] for i in all_items(again)] == [i["title"] for i in all_items(imported)]
+    assert [i.get("arxiv") for i in all_items(again)] == [i.get("arxiv") for i in all_items(imported)]
+    assert merge(imported, again).added == 0
+
+
+# Papers in each fixture, and how many of them carry an arXiv id; the checkbox-only importer found 0 of each.
+@pytest.mark.parametrize(("name", "papers", "arxiv"), [("awesome.md", 21, 12)])
+def test_real_lists_import_their_papers(name: str, papers: int, arxiv: int) -> None:
+    items = all_items(parse_checklist((LISTS / name).read_text()))
+    assert len(items) == papers
+    assert sum(1 for item in items if item.get("arxiv")) == arxiv
+    assert not [i["title"] for i in items if any(mark in i["title"] for mark in ("**", "[", "](", "pdf"))]
