@@ -361,3 +361,15 @@ def test_add_by_id_refuses_a_paper_listed_by_title_without_its_id(
     assert path.read_bytes() == before
     assert run("add", "1605.08386", "--section", "s", "--duplicate").exit_code == 0
     assert len(stand_in.api_requests) == 1  # the refused add cached the record; the second asked nothing
+
+
+@pytest.mark.parametrize("title", ["T\x9bq", "T\ufffeq", "T\x7fq", "T\x1b[2Jq"])
+def test_a_title_with_a_character_yaml_cannot_hold_raw_is_written_escaped(
+    run: Run, catalogue_file: Path, title: str
+) -> None:
+    # The character came from the argument, not the file: papers must write a file it can read back,
+    # not blame the catalogue ("papers.yaml: not valid YAML ... Fix the file").
+    result = run("add", title, "--section", "models", "--key", "odd")
+    assert result.exit_code == 0, result.stderr
+    assert "\\u" in catalogue_file.read_text(encoding="utf-8").split("key: odd", 1)[1]
+    assert listed(run)["odd"]["title"] == title

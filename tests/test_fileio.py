@@ -278,6 +278,17 @@ def test_export_to_dev_stdout_appends_to_a_file_and_never_replaces_it(
     assert log.read_bytes() == b"before\n" + _papers("export", capture_output=True).stdout
 
 
+def test_export_into_a_pipe_shows_control_characters_escaped(write_catalogue: Any) -> None:
+    # -o /dev/fd/1 is whatever stdout is: a terminal or a pipe gets the same escapes stdout does.
+    write_catalogue(
+        'sections:\n  - name: S\n    items:\n      - key: t\n        title: "T \\e]0;PWNED\\a \\x9b31m"\n'
+    )
+    piped = _papers("export", "-o", "/dev/fd/1", capture_output=True)
+    assert piped.returncode == 0, piped.stderr
+    assert b"\x1b" not in piped.stdout and "\x9b".encode() not in piped.stdout
+    assert b"\\x1b]0;PWNED\\x07" in piped.stdout
+
+
 # --- another program's save --------------------------------------------------------------------------
 
 EDITOR_SAVE = """\

@@ -138,4 +138,8 @@ def write_export(path: str | os.PathLike[str], output: str | os.PathLike[str], t
     target = Path(output)
     if target.resolve() == Path(path).resolve():
         raise UsageError(f"{output} is the catalogue itself. Write the export to another file")
+    if fileio.is_stream(target):  # a terminal or a pipe, as `-o /dev/fd/1`: shown like stdout is
+        from papers.text import printable
+
+        text = printable(text, keep_layout=True)
     fileio.write_output(target, text)

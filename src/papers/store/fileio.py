@@ -339,6 +339,18 @@ def _create_from(tmp: str, real: Path) -> None:
     os.unlink(tmp)
 
 
+def is_stream(path: Path) -> bool:
+    """True when a write to `path` goes into a pipe, terminal, device or open descriptor (what
+    someone may be watching), not into a regular file that papers replaces."""
+    if _writes_into(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # absent or unreachable: the write will create a file, or say why not
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def _writes_into(path: Path) -> bool:
     """True when `path` reaches an open file descriptor (/dev/stdout, /proc/self/fd/1, ...)."""
     name = os.path.abspath(path)

@@ -16,6 +16,8 @@ from papers.model.schema import FIELD_ORDER, ISO_DATE, LIST_FIELDS
 from papers.store.yamledit.outline import FIELD_START, scalar_end
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
+# YAML's printable set (1.1 §5.1), less what json.dumps has already escaped.
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 
 
@@ -27,7 +29,8 @@ def yaml_scalar(value: Any) -> str:
         return str(value)
     text = str(value)
     plain_ok = (
-        _PLAIN_SAFE.fullmatch(text) is not None
+        text.isprintable()  # no control, format or non-character code point (YAML refuses most)
+        and _PLAIN_SAFE.fullmatch(text) is not None
         and text == text.strip()
         and ": " not in text
         and " #" not in text
@@ -39,7 +42,13 @@ def yaml_scalar(value: Any) -> str:
     )
     if plain_ok or ISO_DATE.fullmatch(text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # json escapes C0 itself; what YAML cannot hold raw (C1, DEL, U+FFFE...) is escaped too,
+    # or a title typed with such a character would make papers write a file it then refuses.
+    return _NOT_YAML_PRINTABLE.sub(_escaped, json.dumps(text, ensure_ascii=False))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _looks_numeric(text: str) -> bool:
