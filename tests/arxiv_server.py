@@ -183,6 +183,7 @@ class ArxivServer:
     files: dict[str, bytes] = field(default_factory=dict)
     entries: dict[str, bytes] = field(default_factory=dict)  # id -> <entry> to answer with
     routes: dict[str, Action] = field(default_factory=dict)  # path -> what to answer, every time
+    searches: dict[str, bytes] = field(default_factory=dict)  # search_query -> feed (else an empty feed)
 
     @property
     def api(self) -> str:
@@ -241,6 +242,10 @@ def send(
 def answer_feed(handler: Handler) -> None:
     state = handler.server_state
     query = parse_qs(urlsplit(handler.path).query)
+    if "search_query" in query:  # a title search (papers resolve): as recorded, or nothing found
+        found = state.searches.get(query["search_query"][0])
+        send(handler, 200, found or atom_feed([], state.generation))
+        return
     ids = query.get("id_list", [""])[0].split(",")
     send(handler, 200, atom_feed([i for i in ids if i], state.generation, state.unknown, state.entries))
 

@@ -32,6 +32,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "add",
         "fetch",
         "pdf",
+        "resolve",
         "note",
         "import",
     ]

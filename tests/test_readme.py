@@ -45,7 +45,7 @@ from typing import Any
 import pytest
 import yaml
 
-from arxiv_server import ArxivServer, FakeClock, Handler, new_entry
+from arxiv_server import ArxivServer, FakeClock, Handler, _Server, new_entry
 from conftest import REPO, SHIPPED
 from papers.actions import fetch as fetching
 from papers.cli import app, state
@@ -152,6 +152,13 @@ AUTHORS = {
     ],
     "1409.3215": ["Ilya Sutskever", "Oriol Vinyals", "Quoc V. Le"],
 }
+# Papers of the shipped list with no id that Semantic Scholar's title match finds (their real DOIs).
+RESOLVABLE = [
+    ("ImageNet Classification with Deep Convolutional Neural Networks", "10.1145/3065386", 2012,
+     ("A. Krizhevsky", "I. Sutskever", "Geoffrey E. Hinton"), "Communications of the ACM"),
+    ("Gradient-Based Learning Applied to Document Recognition", "10.1109/5.726791", 1998,
+     ("Yann LeCun", "L. Bottou", "Yoshua Bengio", "P. Haffner"), "Proceedings of the IEEE"),
+]  # fmt: skip
 PUBLISHED = {"1406.1078": "2014-06-03T17:47:08Z", "1409.3215": "2014-09-10T19:55:35Z"}
 
 
@@ -343,8 +350,10 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         ("2310.06825", "Mistral 7B", 2023),
     ):  # added by earlier examples
         s2.papers[f"ARXIV:{arxiv_id}"] = paper(title, arxiv=arxiv_id, year=year)
-    s2_httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("BoundS2", (S2Handler,), {"server_state": s2}))
-    s2_httpd.daemon_threads = True
+    for title, doi, year, authors, venue in RESOLVABLE:  # what `papers resolve` finds by title
+        found = paper(title, doi=doi, year=year, authors=authors, venue=venue)
+        s2.matches[" ".join(title.lower().split())] = s2.papers[f"DOI:{doi}"] = found
+    s2_httpd = _Server(("127.0.0.1", 0), type("BoundS2", (S2Handler,), {"server_state": s2}))
     s2.url = f"http://127.0.0.1:{s2_httpd.server_address[1]}"
     s2_thread = threading.Thread(target=s2_httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     s2_thread.start()

@@ -194,3 +194,24 @@ def select(
     elif done:
         items = (item for item in items if item.status == "done")
     return list(items)
+
+
+# --- titles, as `papers resolve` compares them --------------------------------------------------
+
+TITLE_MATCH = 0.9
+"""The similarity above which `papers resolve --yes` writes a match (FACTS.md §4 suggests 0.9)."""
+
+
+def title_words(title: str) -> list[str]:
+    """A title's words, lower case, punctuation dropped and hyphens split (arXiv's search recipe)."""
+    return re.findall(r"[^\W_]+", title.casefold().replace("-", " "))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """How alike two titles are once normalised (case, punctuation, spacing): 0.0 to 1.0."""
+    from difflib import SequenceMatcher
+
+    left, right = " ".join(title_words(a)), " ".join(title_words(b))
+    if not left or not right:
+        return 0.0
+    return SequenceMatcher(None, left, right, autojunk=False).ratio()

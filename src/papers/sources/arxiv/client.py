@@ -31,7 +31,7 @@ import os
 from collections.abc import Iterable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from papers.errors import ArxivRejectedError, FetchError
 from papers.model.paper import PaperMeta
@@ -145,6 +145,16 @@ class ArxivClient:
             if progress is not None:
                 progress(start + len(chunk), len(wanted))
         return result
+
+    def search_title(self, words: list[str], max_results: int = 5) -> list[PaperMeta]:
+        """Papers whose title has every one of ``words`` (``ti:w1 AND ti:w2 ...``), best first.
+
+        The caller drops punctuation first (a colon would be read as a field prefix, FACTS.md §4)."""
+        if not words:
+            return []
+        query = "+AND+".join(f"ti:{quote(word, safe='')}" for word in words)
+        url = f"{self.endpoint}?search_query={query}&start=0&max_results={max_results}"
+        return list(self.transport.get(url, self._read_feed).entries)
 
     def query_url(self, ids: list[ArxivId]) -> str:
         """The API URL for one chunk of ids, built by the ``arxiv`` package."""
