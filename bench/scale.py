@@ -8,13 +8,15 @@ Cases that change the file get a fresh copy before every timed run (the copy is 
 `import` into an empty and into an existing catalogue, and the "cold" listing after a one-line hand
 edit (a different title each run, so the parse cache never hits).
 
-Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done]
+Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done] [--against CHECKOUT]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -33,6 +35,8 @@ class Case:
     name: str
     argv: list[str]
     prepare: Callable[[int], None] | None = None  # called with the run number before each timed run
+    vary: Callable[[int], list[str]] | None = None  # the argv of each run (a new title for each add)
+    env: dict[str, str] | None = None  # None: the benchmark's own
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
 
@@ -50,9 +54,37 @@ def checklist_of(keys: list[str], prefix: str) -> str:
     return "\n".join(lines)
 
 
+def cache_records(cache: Path, text: str) -> None:
+    """A fetched record for nine in ten of the catalogue's arXiv ids, as `papers fetch` leaves them,
+    so that `export --format bibtex` writes entries (from the metadata cache, never the network)."""
+    folder = cache / "arxiv"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, arxiv_id in enumerate(re.findall(r'arxiv: "([0-9.]+)"', text)):
+        if n % 10 == 9:
+            continue
+        record = {
+            "arxiv_id": arxiv_id,
+            "version": 1,
+            "title": f"A study of topic {n} with a reasonably long title",
+            "authors": ["Ada Lovelace", "Alan Turing"],
+            "abstract": "We study the topic. " * 40,
+            "published": f"20{arxiv_id[:2]}-{arxiv_id[2:4]}-01T00:00:00Z",
+            "updated": f"20{arxiv_id[:2]}-{arxiv_id[2:4]}-01T00:00:00Z",
+            "primary_category": "cs.LG",
+            "categories": ["cs.LG"],
+            "doi": None,
+            "journal_ref": None,
+            "comment": None,
+            "pdf_url": f"https://arxiv.org/pdf/{arxiv_id}v1",
+            "abs_url": f"https://arxiv.org/abs/{arxiv_id}v1",
+        }
+        (folder / f"{arxiv_id}.json").write_text(json.dumps(record, indent=2))
+
+
 def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     base = tmp / f"big-{n}.yaml"
     keys = generate_catalogue(base, n)
+    cache_records(tmp / "cache", base.read_text())
     work = tmp / f"work-{n}"
     work.mkdir()
     cat = work / "papers.yaml"
@@ -91,10 +123,17 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
         Case(f"{prefix} done {key}", on(cat, "done", key)),
         Case(f"{prefix} undo {key}", on(cat, "undo", key)),
         Case(f"{prefix} start {key}", on(cat, "start", key)),
-        Case(f"{prefix} add --section", on(cat, "add", "A new paper", "--section", "Section 3")),
+        Case(
+            f"{prefix} add --section",
+            [],
+            vary=lambda run: on(cat, "add", f"A new paper {run}", "--section", "Section 3"),
+        ),
         Case(
             f"{prefix} add --parent",
-            on(cat, "add", "A child paper", "--section", "Section 6", "--parent", parent),
+            [],
+            vary=lambda run: on(
+                cat, "add", f"A child paper {run}", "--section", "Section 6", "--parent", parent
+            ),
         ),
         Case(f"{prefix} note --no-edit", on(cat, "note", key, "--no-edit")),
         Case(f"{prefix} export markdown", on(cat, "export", "-o", str(exported))),
@@ -116,6 +155,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="interleaved runs per command (>= 5)")
     parser.add_argument("--sizes", default="10000", help="comma-separated catalogue sizes")
     parser.add_argument("--only", default="", help="comma-separated substrings: run only matching cases")
+    parser.add_argument(
+        "--against",
+        metavar="CHECKOUT",
+        help="also run every case with the papers of another checkout (its src/ first on PYTHONPATH), "
+        "interleaved, on its own copies of the files: an A/B of old and new code in the same run",
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -124,24 +169,36 @@ def main() -> None:
         tmp = Path(tmp_name)
         floor_app = tmp / "floor_app.py"
         floor_app.write_text(FLOOR_APP)
-        env = {**os.environ, "PAPERS_CACHE_DIR": str(tmp / "cache"), "NO_COLOR": "1"}
+        env = {**os.environ, "PAPERS_CACHE_DIR": str(tmp / "new" / "cache"), "NO_COLOR": "1"}
         env.pop("FORCE_COLOR", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: bytecode is cached
         floor = Case("floor (typer app)", [python, str(floor_app), "list", "--todo"])
         cases = [floor]
         wanted = [w for w in args.only.split(",") if w]
+        sides = [("", tmp / "new", env)]
+        if args.against:
+            old_src = str(Path(args.against).resolve() / "src")
+            old_env = {**env, "PYTHONPATH": old_src, "PAPERS_CACHE_DIR": str(tmp / "old" / "cache")}
+            sides.append(("old ", tmp / "old", old_env))
         for n in (int(s) for s in args.sizes.split(",")):
-            cases += [c for c in cases_for(n, tmp, papers) if not wanted or any(w in c.name for w in wanted)]
+            for label, folder, side_env in sides:
+                folder.mkdir(exist_ok=True)
+                for case in cases_for(n, folder, papers):
+                    if not wanted or any(w in case.name for w in wanted):
+                        case.name, case.env = label + case.name, side_env
+                        cases.append(case)
         rss_file = tmp / "rss"
         for case in cases:  # warm-up: fills the parse cache, as any second run of a user's would
             if case.prepare:
                 case.prepare(-1)
-            run_once(case.argv, env, rss_file)
+            run_once(case.vary(-1) if case.vary else case.argv, case.env or env, rss_file)
         for run in range(max(args.runs, 5)):
             for case in cases:
                 if case.prepare:
                     case.prepare(run)
-                elapsed, peak = run_once(case.argv, env, rss_file)
+                elapsed, peak = run_once(
+                    case.vary(run) if case.vary else case.argv, case.env or env, rss_file
+                )
                 case.times.append(elapsed)
                 if peak is not None:
                     case.rss.append(peak)

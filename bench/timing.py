@@ -22,12 +22,13 @@ def run_once(argv: Sequence[str], env: dict[str, str], rss_file: Path) -> tuple[
     if GNU_TIME:
         argv = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *argv]
     start = time.perf_counter()
-    code = subprocess.call(
-        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    done = subprocess.run(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     elapsed = time.perf_counter() - start
-    if code != 0:
-        raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}")
+    if done.returncode != 0:
+        said = done.stderr.decode(errors="replace")[-2000:]
+        raise SystemExit(f"benchmark command failed ({done.returncode}): {' '.join(argv)}\n{said}")
     if not GNU_TIME:
         return elapsed, None
     return elapsed, int(rss_file.read_text().split()[-1]) / 1024

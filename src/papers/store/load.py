@@ -24,7 +24,7 @@ from papers.model.catalogue import Catalogue, Item, Section
 from papers.store import fileio, journal
 from papers.store.fileio import atomic_write_bytes
 from papers.store.lock import hold
-from papers.store.parse import Outline, Parsed, Place, parse
+from papers.store.parse import Outline, Parsed, Place, collector_paused, parse
 from papers.store.paths import cache_dir, display_path
 from papers.store.yamledit.editor import Editor
 
@@ -74,7 +74,11 @@ class _Loaded(NamedTuple):
     def parsed(self) -> Parsed:
         if isinstance(self.outline, Outline):
             return Parsed(self.catalogue, self.outline)
-        lines, columns, flow, sections = marshal.loads(self.outline)
+        with collector_paused():
+            return self._decode(self.outline)
+
+    def _decode(self, blob: bytes) -> Parsed:
+        lines, columns, flow, sections = marshal.loads(blob)
         keys = self.catalogue.keys
         return Parsed(
             self.catalogue,
@@ -106,14 +110,18 @@ def _cache_file(path: Path) -> Path:
 def _read_cache(path: Path, digest: str) -> _Loaded | None:
     try:
         blob = _cache_file(path).read_bytes()
-        fmt, cached_digest, title, notes, sections, items, todo_memory, outline = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
+    except OSError:
         return None
-    if fmt != _CACHE_FORMAT or cached_digest != digest:
-        return None
-    catalogue = Catalogue(
-        title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
-    )
+    with collector_paused():
+        try:
+            fmt, cached_digest, title, notes, sections, items, todo_memory, outline = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if fmt != _CACHE_FORMAT or cached_digest != digest:
+            return None
+        catalogue = Catalogue(
+            title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
+        )
     return _Loaded(catalogue, dict(todo_memory), outline)
 
 

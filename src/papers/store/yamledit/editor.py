@@ -8,12 +8,12 @@ key order everywhere else stay as they were.
 
 It is handed what it needs (the text, the parse of it, papers' todo memory) and gives back the
 edited text and catalogue. Two checks guard every write: each edited item is read back and must
-say exactly what the model says, and after structural edits the whole text is parsed again.
+say exactly what the model says, and after structural edits the new text is read back: only the
+inserted lines and their anchors when that proves it (`inserts`), else the whole text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,36 +26,20 @@ from papers.store.yamledit.emit import (
     field_lines,
     field_rank,
     item_lines,
+    list_extension,
     render_catalogue,
     rewrite_scalar_line,
     yaml_scalar,
 )
+from papers.store.yamledit.inserts import Runs, verify
 from papers.store.yamledit.outline import (
-    FIELD_START,
     FieldLines,
     block_fields,
-    scalar_end,
     shift,
     shift_batch,
+    spells_out_todo,
     top_level_field,
 )
-
-_STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
-_TODO_LINE = re.compile(r"^[ -]*status[ ]*:[ ]*[\"']?todo\b", re.MULTILINE)
-
-
-def _spells_out_todo(text: str, catalogue: Catalogue) -> bool:
-    """Whether this file writes `status: todo` or leaves todo (the default) unsaid.
-
-    undo follows the file's own convention, so that `done X` then `undo X` gives the file back
-    byte for byte: most todo items spelling it out means undo writes `status: todo`; most leaving
-    it out means undo removes the line. With no todo item left, a file that gives every item a
-    status counts as spelling it out.
-    """
-    todo_items = sum(item.status == "todo" for item in catalogue.items)
-    if todo_items:
-        return 2 * len(_TODO_LINE.findall(text)) >= todo_items
-    return len(_STATUS_LINE.findall(text)) >= len(catalogue.items) > 0
 
 
 class Editor:
@@ -81,7 +65,14 @@ class Editor:
         self.changed = False
         self.structural = False
         self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
-        self._explicit_todo = _spells_out_todo(text, catalogue)
+        self._explicit_todo = spells_out_todo(text, catalogue)
+        # Runs of inserted lines, proved locally by `recheck` (None: an edit only a full parse can prove).
+        self._inserts: Runs | None = Runs()
+        self._original = self.buffer.lines[:]
+        # The last line any item or section starts on: an edit below it moves nothing.
+        self._bottom = max(
+            [-1, *self.outline.lines.values(), *(p.line for p in self.outline.sections.values())]
+        )
         # key -> whether its todo was unsaid before papers changed it (see store.load.TodoMemory).
         self.todo_memory = dict(todo_memory or {})
 
@@ -132,6 +123,7 @@ class Editor:
                 f"{self.label}:{place.line + 1}: '{key}' is written in flow style {{...}}, which papers cannot edit "
                 "line by line. Rewrite it with one field per line"
             )
+        self._inserts = None  # fields edited too: only a full parse proves the whole
         for name, value in fields.items():
             self._set_field(key, name, value)
         # A removed field reads back as its default (no `group:` line is group false).
@@ -168,9 +160,30 @@ class Editor:
             )
 
     def recheck(self) -> None:
-        """After structural edits: parse the whole text again. Every item that was there must read
-        back exactly as before (or as edited), and every added item must sit in its section under
-        its parent; the parse then becomes the editor's catalogue and outline."""
+        """After structural edits: prove the new text reads back as meant. Every item that was there
+        must read back exactly as before (or as edited), and every added item must sit in its section
+        under its parent.
+
+        Insertions are proved by re-reading only their lines and their anchors (`inserts.verify`);
+        anything else, or what that cannot prove, by parsing the whole text again, whose result then
+        becomes the editor's catalogue and outline."""
+        if self._inserts:
+            read = verify(
+                self._original,
+                self.buffer.lines,
+                self._inserts.runs,
+                self._items,
+                self._sections,
+                self.outline,
+                self._base.keys,
+            )
+            if read is not None:
+                self._items.update(read)
+                line = self.outline.lines.__getitem__  # file order: an item can go above old ones
+                self._order.sort(key=line)
+                self._sections = [s._replace(keys=tuple(sorted(s.keys, key=line))) for s in self._sections]
+                self._snapshot = None
+                return
         parsed = parse(self.buffer.text.encode("utf-8"), self.label)
         for key, expected in self._items.items():
             found = parsed.catalogue.get(key)
@@ -232,10 +245,22 @@ class Editor:
         delta = self.buffer.replace(first, end, new_lines)
         self.changed = True
         self._snapshot = None
+        if self._inserts is not None and not self._inserts.track(first, end, delta):
+            self._inserts = None  # an edit across a run's edge: only a full parse can prove it
         if delta and self._deferred is not None:
             self._deferred.append(delta)
-        elif delta:
+        elif delta and end <= self._bottom:
             shift(self.outline, end, delta)
+        if delta and end <= self._bottom:
+            self._bottom += delta
+
+    def _inserted(
+        self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False
+    ) -> None:
+        """Lines [start, end) are about to be replaced by an insertion (end None: inserted at
+        `start`) after the anchor, the item or section whose mapping starts at (anchor, column)."""
+        if self._inserts is not None and not self._inserts.join(anchor, column, start, end, section=section):
+            self._inserts = None
 
     # -- structural edits --
 
@@ -252,20 +277,25 @@ class Editor:
             if "children" in fields and parent.children:
                 insert_at = self._item_fields(self._last_descendant(parent.key))[1]
                 child_column = columns[parent.children[0]]
+                last_child = parent.children[-1]
+                self._inserted(self.outline.lines[last_child], columns[last_child], insert_at)
             else:
+                self._inserted(self.outline.lines[new.parent], column, *fields.get("children", (block_end,)))
                 insert_at = self._open_list(fields, block_end, column, "children")
             added = self._insert_item(insert_at, child_column, new, parent.depth + 1)
             self._items[new.parent] = parent._replace(children=(*parent.children, new.fields["key"]))
         else:
             section = next(s for s in self._sections if s.name == new.section)
             place = self.outline.sections[section.name]
-            fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
             item_column = place.column + 4
             if section.keys:
                 last_top = next(k for k in reversed(section.keys) if self._items[k].parent is None)
                 insert_at = self._item_fields(self._last_descendant(last_top))[1]
                 item_column = columns[section.keys[0]]
-            else:
+                self._inserted(self.outline.lines[last_top], columns[last_top], insert_at)
+            else:  # the section's own fields are scanned only here: that is the whole section
+                fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
+                self._inserted(place.line, place.column, *fields.get("items", (block_end,)), section=True)
                 insert_at = self._open_list(fields, block_end, place.column, "items")
             added = self._insert_item(insert_at, item_column, new, 0)
         index = next(i for i, s in enumerate(self._sections) if s.name == new.section)
@@ -294,6 +324,8 @@ class Editor:
         self._replace(at, at, lines)
         for fields, offset, item_column, level in placed:
             key = fields["key"]
+            if key in self._items:
+                self._inserts = None  # a clash the full parse reports
             self._order.append(key)
             self._items[key] = Item(
                 key=key,
@@ -304,6 +336,7 @@ class Editor:
                 children=tuple(child["key"] for child in fields.get("children") or ()),
             )
             self.outline.put(key, Place(at + offset, item_column))
+            self._bottom = max(self._bottom, at + offset)
         return [fields["key"] for fields, *_ in placed]
 
     def add_section(self, name: str, notes: Sequence[str] = ()) -> None:
@@ -318,10 +351,14 @@ class Editor:
         if notes:
             lines += field_lines(" " * column, " " * column, "notes", list(notes))
         lines.append(f"{' ' * column}items: []\n")
+        if any(s.name.casefold() == name.casefold() for s in self._sections):
+            self._inserts = None  # a clash the full parse reports
         if self._sections:
             last = sections[self._sections[-1].name]
             end = block_fields(buffer.lines, last.line, last.column)[1]
+            self._inserted(last.line, last.column, end, section=True)
         else:
+            self._inserts = None
             top = top_level_field(buffer.lines, "sections")
             if top is None:
                 self._replace(len(buffer), len(buffer), ["\n", "sections:\n"])
@@ -335,6 +372,7 @@ class Editor:
         self._replace(end, end, lines)
         self._sections.append(Section(name, tuple(notes), ()))
         sections[name] = Place(end + (1 if len(self._sections) > 1 else 0), column)
+        self._bottom = max(self._bottom, sections[name].line)
 
     # -- the list's title and notes --
 
@@ -352,10 +390,12 @@ class Editor:
             raise CatalogueError(f"{self.label} already has content. Papers only edits it line by line")
         self.buffer.reset(render_catalogue(catalogue))
         self.changed = self.structural = True
+        self._inserts = None
 
     def set_title(self, title: str) -> None:
         """Set the list's top-level `title:`, in place if the line exists, else above the first field."""
         self.structural = True
+        self._inserts = None
         lines = self.buffer.lines
         at = top_level_field(lines, "title")
         if at is not None:
@@ -370,6 +410,7 @@ class Editor:
         if not notes:
             return
         self.structural = True
+        self._inserts = None
         if section is None:
             top = top_level_field(self.buffer.lines)
             if top is None:
@@ -380,42 +421,9 @@ class Editor:
             place = self.outline.sections[section]
             before = "items"
         fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
-        self._extend_list(fields, block_end, place.column, "notes", notes, before=before)
-
-    def _extend_list(
-        self,
-        fields: FieldLines,
-        block_end: int,
-        column: int,
-        name: str,
-        values: Sequence[str],
-        *,
-        before: str,
-    ) -> None:
-        lines = self.buffer.lines
-        indent = " " * (column + 2)
-        if name not in fields:
-            at = fields[before][0] if before in fields else block_end
-            if at == min(f[0] for f in fields.values()):
-                at = block_end  # never above the line that opens the mapping (`- name: ...`)
-            self._replace(at, at, field_lines(" " * column, " " * column, name, list(values)))
-            return
-        first, end = fields[name]
-        line = lines[first]
-        match = FIELD_START.match(line)
-        assert match is not None
-        rest = line[match.end() :].strip()
-        value = rest[: scalar_end(rest)]
-        if value in ("[]", "~", "null"):
-            head = line[: match.end()] + "\n"
-            self._replace(first, end, [head, *(f"{indent}- {yaml_scalar(v)}\n" for v in values)])
-            return
-        if value:
-            raise CatalogueError(
-                f"{self.label}:{first + 1}: `{name}` is written on one line, which papers cannot add to. "
-                "Write it as a list with one `- entry` per line"
-            )
-        entries = [text for text in lines[first + 1 : end] if text.lstrip(" ").startswith("-")]
-        if entries:
-            indent = entries[0][: len(entries[0]) - len(entries[0].lstrip(" "))]
-        self._replace(end, end, [f"{indent}- {yaml_scalar(v)}\n" for v in values])
+        edit = list_extension(
+            self.buffer.lines, fields, block_end, place.column, "notes", notes, before=before
+        )
+        if isinstance(edit, str):
+            raise CatalogueError(f"{self.label}:{edit}")
+        self._replace(*edit)

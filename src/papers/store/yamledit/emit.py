@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from papers.model.schema import FIELD_ORDER, ISO_DATE, LIST_FIELDS
-from papers.store.yamledit.outline import FIELD_START, scalar_end
+from papers.store.yamledit.outline import FIELD_START, FieldLines, scalar_end
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
 # YAML's printable set (1.1 §5.1), less what json.dumps has already escaped.
@@ -171,3 +171,41 @@ def item_lines(
 
     emit(dict(item), column, 0)
     return out, placed
+
+
+def list_extension(
+    lines: Sequence[str],
+    fields: FieldLines,
+    block_end: int,
+    column: int,
+    name: str,
+    values: Sequence[str],
+    *,
+    before: str,
+) -> tuple[int, int, list[str]] | str:
+    """The edit (first, end, new lines) that appends `values` to the block list `name` of the
+    mapping at `column` (created above the field `before` if missing), or a `LINE: problem` text."""
+    indent = " " * (column + 2)
+    if name not in fields:
+        at = fields[before][0] if before in fields else block_end
+        if at == min(f[0] for f in fields.values()):
+            at = block_end  # never above the line that opens the mapping (`- name: ...`)
+        return at, at, field_lines(" " * column, " " * column, name, list(values))
+    first, end = fields[name]
+    line = lines[first]
+    match = FIELD_START.match(line)
+    assert match is not None
+    rest = line[match.end() :].strip()
+    value = rest[: scalar_end(rest)]
+    if value in ("[]", "~", "null"):
+        head = line[: match.end()] + "\n"
+        return first, end, [head, *(f"{indent}- {yaml_scalar(v)}\n" for v in values)]
+    if value:
+        return (
+            f"{first + 1}: `{name}` is written on one line, which papers cannot add to. "
+            "Write it as a list with one `- entry` per line"
+        )
+    entries = [text for text in lines[first + 1 : end] if text.lstrip(" ").startswith("-")]
+    if entries:
+        indent = entries[0][: len(entries[0]) - len(entries[0].lstrip(" "))]
+    return end, end, [f"{indent}- {yaml_scalar(v)}\n" for v in values]

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from papers.model.catalogue import Catalogue
 from papers.store.parse import Outline
 from papers.store.yamledit.buffer import indent_of, is_content
 
@@ -121,3 +122,21 @@ def shift_batch(outline: Outline, shifts: list[tuple[int, int]]) -> None:
             lines[key] = moved(line)
     for name, place in outline.sections.items():
         outline.sections[name] = place._replace(line=moved(place.line))
+
+
+_STATUS_LINE = re.compile(r"^[ -]*status[ ]*:", re.MULTILINE)
+_TODO_LINE = re.compile(r"^[ -]*status[ ]*:[ ]*[\"']?todo\b", re.MULTILINE)
+
+
+def spells_out_todo(text: str, catalogue: Catalogue) -> bool:
+    """Whether this file writes `status: todo` or leaves todo (the default) unsaid.
+
+    undo follows the file's own convention, so that `done X` then `undo X` gives the file back
+    byte for byte: most todo items spelling it out means undo writes `status: todo`; most leaving
+    it out means undo removes the line. With no todo item left, a file that gives every item a
+    status counts as spelling it out.
+    """
+    todo_items = sum(item.status == "todo" for item in catalogue.items)
+    if todo_items:
+        return 2 * len(_TODO_LINE.findall(text)) >= todo_items
+    return len(_STATUS_LINE.findall(text)) >= len(catalogue.items) > 0
