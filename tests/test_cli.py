@@ -36,7 +36,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "note",
         "import",
     ]
-    assert names == [*expected, "export", "history", "revert", "path"]
+    assert names == [*expected, "export", "tag", "tags", "prioritize", "history", "revert", "path"]
 
 
 def test_version(run: Run) -> None:
@@ -63,7 +63,11 @@ def test_file_option_after_the_command_on_every_command(
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     for name, command in commands.items():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-        assert {"--file", "-f"} <= options, f"papers {name} does not take --file"
+        # tag takes -TAG to remove a tag, so -fast must not read as -f ast: only --file after it.
+        assert {"--file"} | ({"-f"} if name != "tag" else set()) <= options, (
+            f"papers {name} does not take --file"
+        )
+        assert name != "tag" or "-f" not in options
     other = tmp_path / "mine.yaml"
     other.write_text("sections:\n  - name: Only\n    items:\n      - key: solo\n        title: Solo\n")
     for flag in ("--file", "-f"):

@@ -98,7 +98,7 @@ def test_json_export_nests_the_whole_catalogue(run: Run, catalogue_file: Path) -
     (transformer,) = section["items"]
     assert list(transformer) == [
         "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue",
-        "url", "links", "note", "listed_as", "remark", "children",
+        "url", "links", "note", "listed_as", "remark", "tags", "priority", "children",
     ]  # fmt: skip
     assert transformer["key"] == "transformer"
     assert transformer["children"][1]["key"] == "gpt1"

@@ -28,6 +28,7 @@ SAMPLES: dict[str, Any] = {
     schema.DATE: "2026-11-26",
     schema.STATUS: "done",
     schema.FLAG: True,
+    schema.PRIORITY: "high",
 }
 EDITABLE = [name for name in schema.FIELD_ORDER if name not in ("key", "title", "children")]
 
@@ -35,12 +36,12 @@ EDITABLE = [name for name in schema.FIELD_ORDER if name not in ("key", "title", 
 def test_the_table_gives_the_orders_papers_has_always_used() -> None:
     assert schema.FIELD_ORDER == (
         "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue", "url",
-        "links", "note", "listed_as", "remark", "children",
+        "links", "note", "listed_as", "remark", "tags", "priority", "children",
     )  # fmt: skip
     # doi and venue (issue 11) come last in --json, so the keys scripts already read keep their places.
     assert schema.JSON_KEYS == (
         "key", "title", "section", "status", "done_on", "arxiv", "parent", "children", "group", "year",
-        "authors", "url", "links", "note", "listed_as", "remark", "doi", "venue",
+        "authors", "url", "links", "note", "listed_as", "remark", "doi", "venue", "tags", "priority",
     )  # fmt: skip
     assert Item._fields == schema.ItemRecord._fields  # Item adds behaviour, never fields
     assert "line" not in Item._fields and "line" not in Section._fields  # no file positions in the model
@@ -90,6 +91,7 @@ def test_an_added_item_carries_every_field(name: str) -> None:
 def test_markdown_keeps_what_the_table_says_it_keeps() -> None:
     values = {name: SAMPLES[schema.FIELDS[name].kind] for name in EDITABLE}
     values |= {"arxiv": "1706.03762", "url": None, "links": ("https://example.org/code",), "status": "done"}
+    values |= {"tags": ("one", "two-three")}  # a comma in a tag becomes a space, as the table says
     item = Item("a", "A paper", "S", None, 0, **values)
     back = parse_checklist(to_markdown(to_tree(Catalogue(None, (), (Section("S", (), ("a",)),), (item,)))))
     [found] = back["sections"][0]["items"]

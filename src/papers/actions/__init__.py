@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from papers.actions.mark import Marked, MarkResult, mark
     from papers.actions.notes import NoteResult, start_note
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
+    from papers.actions.tagging import Retagged, prioritize, tag, tag_counts
     from papers.actions.transfer import (
         MAX_LIST_BYTES,
         Exported,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(["Added", "add_paper"], "add"),
     **dict.fromkeys(["Reverted", "list_changes", "revert"], "changes"),
+    **dict.fromkeys(["Retagged", "prioritize", "tag", "tag_counts"], "tagging"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
@@ -72,6 +74,7 @@ __all__ = [
     "MarkResult",
     "Marked",
     "NoteResult",
+    "Retagged",
     "Reverted",
     "Shown",
     "add_paper",
@@ -81,11 +84,14 @@ __all__ = [
     "list_changes",
     "list_items",
     "mark",
+    "prioritize",
     "progress",
     "read_list",
     "revert",
     "show",
     "start_note",
+    "tag",
+    "tag_counts",
     "write_export",
 ]
 

@@ -8,6 +8,7 @@ refused unless `duplicate` is set, so a second `add` of the same paper changes n
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from papers.errors import DuplicatePaperError, PapersError, UsageError
 from papers.model import catalogue as core
 from papers.model.catalogue import Catalogue
 from papers.model.query import find_duplicate, find_items
+from papers.model.schema import PRIORITIES
 from papers.store import load as storage
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ def add_paper(
     key: str | None = None,
     new_section: bool = False,
     duplicate: bool = False,
+    priority: str | None = None,
     notify: Notify | None = None,
 ) -> Added:
     """Add a paper, like `papers add TITLE`: `section` is a name or its start (any case), and may
@@ -57,6 +60,8 @@ def add_paper(
     `duplicate`; a placement or key problem raises before anything is fetched or written.
     """
     path = Path(path)
+    if priority is not None and priority not in PRIORITIES:
+        raise UsageError(f"unknown priority '{priority}'. Use one of: {', '.join(PRIORITIES)}")
     paper_id = paper_id_in(title)
     if paper_id is not None:
         if key is not None or url is not None or arxiv is not None or new_section:
@@ -64,9 +69,14 @@ def add_paper(
                 f"'{title.strip()}' is an id: the paper is fetched, keyed from its title and placed in an "
                 "existing section, so no key, url, arXiv id or new section can be given with it"
             )
-        return _add_fetched(
+        fetched = _add_fetched(
             path, paper_id, section=section, parent=parent, duplicate=duplicate, notify=notify
         )
+        if priority not in (None, "normal"):
+            from papers.actions.tagging import prioritize
+
+            prioritize(path, [fetched.key], priority)
+        return fetched
     arxiv_id = _canonical_arxiv(arxiv)
 
     def add_new(editor: Editor) -> core.NewItem:
@@ -77,6 +87,8 @@ def add_paper(
         )  # fmt: skip
         if not duplicate:
             _refuse_duplicate(editor.catalogue, new.fields["title"], arxiv=arxiv_id, url=url)
+        if priority not in (None, "normal"):
+            new = dataclasses.replace(new, fields={**new.fields, "priority": priority})
         editor.add_item(new)
         return new
 

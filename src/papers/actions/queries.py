@@ -6,6 +6,7 @@ Nothing here writes or touches the network: `show` reads fetched metadata from t
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,12 +30,26 @@ class Listing:
 
 
 def list_items(
-    path: str | os.PathLike[str], *, todo: bool = False, done: bool = False, section: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    todo: bool = False,
+    done: bool = False,
+    section: str | None = None,
+    tags: Sequence[str] = (),
+    sort: str | None = None,
 ) -> Listing:
     """The items `papers list` shows: all of them, only those not done (`todo`), only the done ones
-    (`done`), in the one section `section` names (its name or the start of it, any case)."""
+    (`done`), in the one section `section` names (its name or the start of it, any case), carrying
+    every tag of `tags`; with `sort="priority"`, each section's high priority first, then low last."""
+    from papers.model import tags as tagging
+
     cat = storage.load_catalogue(Path(path))
-    return Listing(cat, select(cat, todo=todo, done=done, section=section))
+    items = select(cat, todo=todo, done=done, section=section)
+    if tags:
+        items = tagging.with_tags(items, tags)
+    if sort == "priority":
+        items = tagging.by_priority(cat, items)
+    return Listing(cat, items)
 
 
 @dataclass(frozen=True)

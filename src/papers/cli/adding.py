@@ -54,6 +54,10 @@ def add(
             "--duplicate", help="Add it even if the catalogue has it (same id, DOI, link or title)."
         ),
     ] = False,
+    priority: Annotated[
+        str | None,
+        typer.Option("--priority", help="high, normal (the default) or low.", show_default=False),
+    ] = None,
 ) -> None:
     """Add a paper to the catalogue with a fresh, unique key.
 
@@ -68,7 +72,7 @@ def add(
     try:
         added = add_paper(
             path, title, section=section, arxiv=arxiv, url=url, parent=parent, key=key,
-            new_section=new_section, duplicate=duplicate, notify=note,
+            new_section=new_section, duplicate=duplicate, priority=priority, notify=note,
         )  # fmt: skip
     except DuplicatePaperError as err:
         raise DuplicatePaperError(f"{err}. Add --duplicate to add it anyway", err.existing) from None

@@ -156,7 +156,7 @@ def _undecodable(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _with_file_option(func: F) -> F:
+def _with_file_option(func: F, option: Any = None) -> F:
     """`func` as a command that also takes `--file/-f` after the command name (like before it)."""
 
     @functools.wraps(func)
@@ -172,20 +172,22 @@ def _with_file_option(func: F) -> F:
             raise typer.Exit(err.exit_code) from None
 
     signature = inspect.signature(func, eval_str=True)
+    option = option or FileOpt
     extra = inspect.Parameter(
-        "catalogue_file", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=FileOpt
+        "catalogue_file", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option
     )
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), extra])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {**typing.get_type_hints(func, include_extras=True), "catalogue_file": FileOpt}
+    wrapper.__annotations__ = {**typing.get_type_hints(func, include_extras=True), "catalogue_file": option}
     return wrapper  # type: ignore[return-value]
 
 
-def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+def command(name: str, *, short_file: bool = True, **kwargs: Any) -> Callable[[F], F]:
     """Register `func` as the command `name`: its PapersError become one line and an exit code
-    (a traceback with --debug), and it accepts `--file/-f` like every command."""
+    (a traceback with --debug), and it accepts `--file/-f` like every command (only `--file`
+    after the command with `short_file=False`, for a command whose arguments may be `-fast`)."""
 
     def register(func: F) -> F:
-        app.command(name, **kwargs)(_with_file_option(func))
+        app.command(name, **kwargs)(_with_file_option(func, None if short_file else _LongFileOpt))
         return func
 
     return register
@@ -222,6 +224,15 @@ FileOpt = Annotated[
     typer.Option(
         "--file",
         "-f",
+        help="The catalogue to use, before or after the command. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+_LongFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
         help="The catalogue to use, before or after the command. Default: $PAPERS_FILE, else papers.yaml here or in a parent.",
         show_default=False,
         dir_okay=False,

@@ -21,12 +21,30 @@ from papers.cli.app import (
     command,
     note,
 )
+from papers.errors import UsageError
 from papers.store.paths import display_path
 
 
 @command("list")
 def list_papers(
-    todo: TodoOpt = False, done: DoneOpt = False, section: SectionOpt = None, json_: JsonOpt = False
+    todo: TodoOpt = False,
+    done: DoneOpt = False,
+    section: SectionOpt = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", help="Only papers with this tag (repeat it: all must match).", show_default=False
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            help="priority: each section's high-priority papers first, low last.",
+            show_default=False,
+        ),
+    ] = None,
+    json_: JsonOpt = False,
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
 
@@ -35,7 +53,11 @@ def list_papers(
     tab-separated (status, key, title, arxiv, section, note), one item per line.
     """
     check_status_filter(todo, done)
-    listing = actions.list_items(catalogue_path(), todo=todo, done=done, section=section)
+    if sort not in (None, "priority"):
+        raise UsageError(f"cannot sort by '{sort}'. Use --sort priority")
+    listing = actions.list_items(
+        catalogue_path(), todo=todo, done=done, section=section, tags=tag or (), sort=sort
+    )
     out = sys.stdout
     if json_:
         out.write(render.render_list_json(listing.items) + "\n")

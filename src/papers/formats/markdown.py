@@ -7,7 +7,8 @@ and always has ``status``. Merging the result into an existing catalogue is ``fo
 What travels through markdown (``parse_checklist(to_markdown(c))`` gives it back):
 sections and their order, section and list notes, the list's title, items and their nesting, ticks
 (``done`` is ticked; ``todo`` and ``reading`` are not), ``key`` (as ``<!-- key: KEY -->``), ``group``
-(as ``<!-- key: KEY; group -->``), ``title``, ``arxiv``, ``year`` and ``links``.
+(as ``<!-- key: KEY; group -->``), ``tags`` and ``priority`` (in the same comment), ``title``,
+``arxiv``, ``year`` and ``links``.
 
 What does not: ``authors``, ``done_on``, ``remark``, ``note``, the difference between ``reading``
 and ``todo``, and ``listed_as`` (on re-import it is the exported line). ``url`` is exported as the title's

@@ -20,6 +20,7 @@ from papers.formats.citation import (
 )
 from papers.formats.shapes import ItemDict, one_line, unique
 from papers.model.keys import is_valid_key
+from papers.model.schema import PRIORITIES
 
 # The text to_markdown gives every link after the title's own. It is a marker rather than a word of the
 # title, so on import it adds nothing to the title: that is what keeps export/import idempotent.
@@ -45,7 +46,7 @@ def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDic
     """The item a line's text (after ``- [ ]``, or a whole cited line) describes, without its key
     yet, and the key its closing comment asks for (None: none). A ``cited`` line (one that is not a
     checkbox but cites a paper) also gives authors, and its title is cleaned of markdown."""
-    text, explicit_key, group = _split_comment(text)
+    text, explicit_key, marks = _split_comment(text)
     listed_as = one_line(text) if cited else text.strip()
     words, urls = _split_links(listed_as)
     if not one_line(_EMPTY_GROUP.sub(" ", words)):  # only labels: then they are the title
@@ -64,9 +65,7 @@ def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDic
     # A line that is only a year or only a URL still needs a title a person recognises.
     title = title or cleaned or (urls[0] if urls else "")
 
-    item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo"}
-    if group:
-        item["group"] = True
+    item: ItemDict = {"key": "", "title": title, "status": "done" if ticked else "todo", **marks}
     if arxiv:
         item["arxiv"] = arxiv
     if year is not None:
@@ -80,23 +79,31 @@ def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDic
     return item, explicit_key
 
 
-def _split_comment(text: str) -> tuple[str, str | None, bool]:
-    """The item's text without its closing ``<!-- key: KEY; group -->`` comment, the key, and whether
-    the comment marks a grouping item. Either part may be missing; any other comment is text."""
+def _split_comment(text: str) -> tuple[str, str | None, ItemDict]:
+    """The item's text without its closing ``<!-- key: KEY; group; tags: a, b; priority: high -->``
+    comment, the key, and the fields the other marks give. Any part may be missing; any other
+    comment is text."""
     at = text.rfind("<!--")
     tail = text[at:].rstrip(" \t") if at >= 0 else ""
     if not tail.endswith("-->") or len(tail) < 7:
-        return text, None, False
-    key, group = None, False
+        return text, None, {}
+    key: str | None = None
+    marks: ItemDict = {}
     for part in tail[4:-3].split(";"):
         part = part.strip(" \t")
+        name, _, value = part.partition(":")
+        value = value.strip(" \t")
         if part == GROUP_MARK:
-            group = True
-        elif part.startswith("key:") and key is None:
-            key = part[4:].strip(" \t")
+            marks["group"] = True
+        elif name == "key" and key is None:
+            key = value
+        elif name == "tags" and "tags" not in marks:
+            marks["tags"] = [tag for tag in (t.strip(" \t") for t in value.split(",")) if tag]
+        elif name == "priority" and value in PRIORITIES and "priority" not in marks:
+            marks["priority"] = value
         else:
-            return text, None, False
-    return text[:at], key, group
+            return text, None, {}
+    return text[:at], key, marks
 
 
 def _split_links(text: str, *, drop_labels: bool = True) -> tuple[str, list[str]]:
@@ -182,9 +189,19 @@ def item_text(item: ItemDict) -> str:
     marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
     if item.get("group"):
         marks.append(GROUP_MARK)
+    tags = [_mark_text(tag) for tag in item.get("tags") or ()]
+    if any(tags):
+        marks.append(f"tags: {', '.join(tag for tag in tags if tag)}")
+    if item.get("priority") in ("high", "low"):
+        marks.append(f"priority: {item['priority']}")
     if marks:
         parts.append(f"<!-- {'; '.join(marks)} -->")
     return " ".join(part for part in parts if part)
+
+
+def _mark_text(value: object) -> str:
+    """A value as the closing comment can carry it (no separator, no end of comment)."""
+    return " ".join(str(value).replace(",", " ").replace(";", " ").replace("-->", " ").split())
 
 
 def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:

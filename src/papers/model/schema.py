@@ -18,12 +18,14 @@ from typing import Annotated, Any, Final, NamedTuple
 
 ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 STATUSES: Final = ("todo", "reading", "done")
+PRIORITIES: Final = ("high", "normal", "low")
 
 # How a field is read from papers.yaml and written back.
 KEY: Final = "key"  # the item's slug: required, unique, lowercase letters, digits and hyphens
 TEXT: Final = "text"  # one scalar, kept as the raw text (an unquoted 2005.14160 stays 2005.14160)
 LIST: Final = "list"  # a list of scalars (one scalar reads as a list of one)
 STATUS: Final = "status"  # one of STATUSES; todo when absent
+PRIORITY: Final = "priority"  # one of PRIORITIES; normal when absent
 DATE: Final = "date"  # YYYY-MM-DD
 YEAR: Final = "year"  # at most four ASCII digits, stored as an int
 FLAG: Final = "flag"  # true/false/yes/no
@@ -61,6 +63,10 @@ class ItemRecord(NamedTuple):
     note: Annotated[str | None, Field(TEXT, 13, "lost")] = None
     listed_as: Annotated[str | None, Field(TEXT, 14, "lost: on re-import it is the exported line")] = None
     remark: Annotated[str | None, Field(TEXT, 15, "lost")] = None
+    tags: Annotated[
+        tuple[str, ...], Field(LIST, 18, "kept, as <!-- key: KEY; tags: a, b --> (, or ; in a tag: a space)")
+    ] = ()
+    priority: Annotated[str, Field(PRIORITY, 19, "kept, as <!-- key: KEY; priority: high -->")] = "normal"
     children: Annotated[tuple[str, ...], Field(CHILDREN, 7, "kept, as nesting")] = ()
 
 

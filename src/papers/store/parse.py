@@ -289,6 +289,11 @@ class _Builder:
             if status not in schema.STATUSES:
                 raise self.fail(node, f"unknown status '{status}'", "Use todo, reading or done")
             return status
+        if kind == schema.PRIORITY:
+            priority = text or "normal"
+            if priority not in schema.PRIORITIES:
+                raise self.fail(node, f"unknown priority '{priority}'", "Use high, normal or low")
+            return priority
         if kind == schema.DATE:
             if text is not None and not schema.ISO_DATE.fullmatch(text):
                 raise self.fail(node, f"{name} '{text}' is not a date", "Write it as YYYY-MM-DD")
