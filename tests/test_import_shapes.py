@@ -115,8 +115,9 @@ def test_a_citation_in_quotes_gives_title_and_authors() -> None:
     assert item["authors"] == ["Geoffrey E. Hinton", "Simon Osindero", "Yee-Whye Teh"]
 
 
-def test_a_cited_list_exports_and_imports_back_the_same() -> None:
-    imported = parse_checklist((LISTS / "awesome.md").read_text())
+@pytest.mark.parametrize("name", ["awesome.md", "roadmap.md", "ilya.md", "weekly.md"])
+def test_a_real_list_exports_and_imports_back_the_same(name: str) -> None:
+    imported = parse_checklist((LISTS / name).read_text())
     exported = to_markdown(imported)
     again = parse_checklist(exported)
     assert to_markdown(again) == exported
@@ -126,9 +127,45 @@ def test_a_cited_list_exports_and_imports_back_the_same() -> None:
 
 
 # Papers in each fixture, and how many of them carry an arXiv id; the checkbox-only importer found 0 of each.
-@pytest.mark.parametrize(("name", "papers", "arxiv"), [("awesome.md", 21, 12)])
+@pytest.mark.parametrize(
+    ("name", "papers", "arxiv"),
+    [
+        ("awesome.md", 21, 12),  # bullets
+        ("roadmap.md", 24, 15),  # citation paragraphs (the 25th cites a book's web page: a note)
+        ("ilya.md", 13, 10),  # bold paragraphs; 4 blog posts stay notes, one arXiv link has its own paragraph
+        ("weekly.md", 10, 10),  # a table
+    ],
+)
 def test_real_lists_import_their_papers(name: str, papers: int, arxiv: int) -> None:
     items = all_items(parse_checklist((LISTS / name).read_text()))
     assert len(items) == papers
     assert sum(1 for item in items if item.get("arxiv")) == arxiv
     assert not [i["title"] for i in items if any(mark in i["title"] for mark in ("**", "[", "](", "pdf"))]
+
+
+def test_a_paragraph_that_cites_a_paper_is_one_item() -> None:
+    catalogue = parse_checklist(
+        "## S\n**13. Attention Is All You Need**  \n*Vaswani et al. (2017)*  \nThe architecture.  \n"
+        "https://arxiv.org/abs/1706.03762\n\nA paragraph about [a blog](https://example.org/blog).\n"
+    )
+    (item,) = all_items(catalogue)
+    assert (item["title"], item["authors"], item["year"], item["arxiv"]) == (
+        "Attention Is All You Need",
+        ["Vaswani et al."],
+        2017,
+        "1706.03762",
+    )
+    assert catalogue["sections"][0]["notes"] == ["A paragraph about [a blog](https://example.org/blog)."]
+
+
+def test_a_table_row_that_cites_a_paper_is_an_item_titled_by_its_paper_column() -> None:
+    catalogue = parse_checklist(
+        "## Week\n| Date | **Paper** | **Links** |\n| --- | --- | --- |\n"
+        "| 2023 | 1) **MusicGen** - a music model | [Paper](https://arxiv.org/abs/2306.05284), [Tweet](https://x.com/a) |\n"
+        "| 2024 | 2) PaperBench  OpenAI introduces a benchmark | [Paper](https://arxiv.org/abs/2504.01848) |\n"
+        "| 2024 | not a paper | [Blog](https://example.org) |\n"
+    )
+    first, second = all_items(catalogue)
+    assert (first["title"], first["arxiv"], first["links"]) == ("MusicGen", "2306.05284", ["https://x.com/a"])
+    assert (second["title"], second["arxiv"]) == ("PaperBench", "2504.01848")
+    assert len(catalogue["sections"][0]["notes"]) == 3  # the header, the delimiter row, the blog row

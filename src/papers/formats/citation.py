@@ -42,7 +42,7 @@ _ARXIV_IN_TEXT = re.compile(
 _DOI_IN_TEXT = re.compile(r"\b(?:doi:\s*)?(10\.\d{4,9}/[^\s\"'<>\]\[)(,;]+)", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*([^*]+)\*\*|__([^_]+)__")
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
-_NUMBERING = re.compile(r"^(?:\*\*)?\[?\d{1,4}[\].):]?\]?(?:\*\*)?\s+")
+_NUMBERING = re.compile(r"^(?:\*\*\[?\d{1,4}[\].):]?\]?\*\*|\[?\d{1,4}[\].):]?\]?)\s+")
 _YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?![\d.])")
 _AUTHOR_YEAR = re.compile(r"\(([^()]*?(?:et al\.?|,)[^()]*?)((?:19|20)\d\d)\)\s*[:\-–—]")
 _DESCRIPTION = re.compile(r"\s(?:[-–—]|:)\s")
@@ -96,7 +96,11 @@ def citation_fields(words: str) -> tuple[str, list[str], int | None]:
     authors = ""
     quoted = _QUOTED.search(text)
     bold = _first_bold(text)
-    if quoted and len(plain(quoted.group(1)).strip(" .,")) > 3:
+    if (
+        quoted
+        and len(plain(quoted.group(1)).strip(" .,")) > 3
+        and (bold is None or quoted.start() < bold.start())
+    ):
         title = quoted.group(1)
         authors, rest = text[: quoted.start()], text[quoted.end() :]
     elif bold is not None:
@@ -135,7 +139,12 @@ def _authors(text: str) -> list[str]:
     others = any(re.search(r"(?:^|\s)et al\.?$", p) for p in parts)
     parts = [re.sub(r"(?:^|\s+)et al\.?$", "", p) for p in parts]
     parts = [p for p in parts if p]
-    if len(parts) >= 2 and " " not in parts[0]:
+    # "Hinton, Geoffrey E., Simon Osindero": the first name is written last name first.
+    if (
+        len(parts) >= 2
+        and " " not in parts[0]
+        and (re.search(r"\b[A-Z]\.", parts[1]) or any(" " in p for p in parts[2:]))
+    ):
         parts = [f"{parts[1]} {parts[0]}", *parts[2:]]
     names = parts
     if others and names:

@@ -156,17 +156,29 @@ def parse_checklist(
             continue
         if line.kind != "fence":
             skip_title = False
-        entry = line.item
-        text = ""
+        entry, index = line.item, line.number - 1
+        text, title_text, indent = "", None, 0
         if entry is not None:
             text = _with_continuation(entry.group(3) or "", line.number, lines, blocks.item_ends, consumed)
-        elif line.bullet is not None and not only_checkboxes and line.number - 1 in blocks.item_ends:
-            candidate = _with_continuation(line.bullet.group(2), line.number, lines, blocks.item_ends, set())
-            if cites(candidate):
-                _with_continuation("", line.number, lines, blocks.item_ends, consumed)
-                text = candidate
-            else:
-                _pop_to(stack, _indent(line.bullet))
+            indent = _indent(entry)
+        elif only_checkboxes or line.kind == "fence":
+            pass
+        elif line.bullet is not None:
+            indent = _indent(line.bullet)
+            if index in blocks.item_ends:
+                candidate = _with_continuation(
+                    line.bullet.group(2), line.number, lines, blocks.item_ends, set()
+                )
+                if cites(candidate):
+                    _with_continuation("", line.number, lines, blocks.item_ends, consumed)
+                    text = candidate
+            if not text:
+                _pop_to(stack, indent)
+        elif (row := blocks.rows.get(index)) is not None:
+            if cites(" ".join(row.cells)):
+                text, title_text = " ".join(row.cells), row.title
+        elif index in blocks.paragraphs:
+            text = _cited_paragraph(lines, index, blocks.paragraphs[index], consumed)
         if entry is None and not text:
             section = target()
             note_target = section["notes"] if section is not None else catalogue["notes"]
@@ -175,11 +187,10 @@ def parse_checklist(
         section = target()
         if section is None:
             current = section = section_named(DEFAULT_SECTION)
-        indent = _indent(entry if entry is not None else line.bullet)  # type: ignore[arg-type]
         if entry is not None:
             item, explicit_key = parse_item(text, ticked=entry.group(2) != " ")
         else:
-            item, explicit_key = parse_item(text, ticked=False, cited=True)
+            item, explicit_key = parse_item(text, ticked=False, cited=True, title_text=title_text)
         pending.append(_Pending(item, explicit_key))
         _pop_to(stack, indent)
         if stack:
@@ -192,6 +203,22 @@ def parse_checklist(
         section_named(pending_heading)
     _assign_keys(pending, taken_keys)
     return catalogue
+
+
+def _cited_paragraph(lines: list[str], start: int, end: int, consumed: set[int]) -> str:
+    """A paragraph outside lists (lines ``start`` to ``end``, 0-based) as one text if it cites a paper
+    (its other lines are then ``consumed``); else empty, and its lines stay notes."""
+    own: list[int] = []
+    for index in range(start, end):
+        line = lines[index]
+        if index > start and (_ITEM.match(line) or _heading(line) or _FENCE.match(line)):
+            break
+        own.append(index)
+    text = " ".join(lines[index].strip() for index in own)
+    if not cites(text):
+        return ""
+    consumed.update(index + 1 for index in own[1:])
+    return text
 
 
 def _pop_to(stack: list[tuple[int, ItemDict]], indent: int) -> None:

@@ -12,6 +12,7 @@ which keeps parsing linear even on megabyte lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,26 +22,27 @@ if TYPE_CHECKING:
 # Deep enough for the 64 levels of items formats.markdown allows (two tokens a level); markdown-it
 # stops nesting there, so a hostile 600-level quote cannot exhaust the stack either.
 _MAX_NESTING = 150
+_TITLE_HEADER = re.compile(r"title|paper|name", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Table:
-    """A GFM table: its header cells and, for each body row, its line (0-based) and cells."""
+class Row:
+    """A GFM table's body row: its cells, and the one that names the paper (the column headed
+    Title, Paper or Name, else the first)."""
 
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    end: int  # the line after the table
+    cells: tuple[str, ...]
+    title: str
 
 
 @dataclass
 class Blocks:
     """What CommonMark sees, by 0-based line: ``item_ends[n]`` is the line after the paragraph of the
     list item starting on line n (its continuation lines lie between); ``paragraphs[n]`` the same for a
-    paragraph outside lists and quotes; ``tables[n]`` a table whose header is line n."""
+    paragraph outside lists and quotes; ``rows[n]`` the table row on line n."""
 
     item_ends: dict[int, int] = field(default_factory=dict)
     paragraphs: dict[int, int] = field(default_factory=dict)
-    tables: dict[int, Table] = field(default_factory=dict)
+    rows: dict[int, Row] = field(default_factory=dict)
 
 
 def read_blocks(lines: list[str]) -> Blocks:
@@ -66,7 +68,7 @@ def read_blocks(lines: list[str]) -> Blocks:
             elif not containers:
                 blocks.paragraphs[start] = end
         elif token.type == "table_open" and token.map and not containers:
-            blocks.tables[token.map[0]] = _table(tokens, index)
+            blocks.rows.update(_table(tokens, index))
     return blocks
 
 
@@ -75,20 +77,22 @@ def _enclosing_item(tokens: list[Token], index: int) -> Token | None:
     return previous if previous is not None and previous.type == "list_item_open" else None
 
 
-def _table(tokens: list[Token], start: int) -> Table:
+def _table(tokens: list[Token], start: int) -> dict[int, Row]:
     header: list[str] = []
-    rows: list[tuple[int, tuple[str, ...]]] = []
+    rows: dict[int, Row] = {}
     cells: list[str] = []
     row_line = 0
     in_head = False
+    column = 0
     for token in tokens[start + 1 :]:
         if token.type == "table_close":
-            where = tokens[start].map
-            return Table(tuple(header), tuple(rows), where[1] if where else row_line + 1)
+            break
         if token.type == "thead_open":
             in_head = True
         elif token.type == "thead_close":
             in_head = False
+            named = [i for i, cell in enumerate(header) if _TITLE_HEADER.search(cell)]
+            column = named[0] if named else 0
         elif token.type == "tr_open":
             cells, row_line = [], token.map[0] if token.map else row_line
         elif token.type == "inline":
@@ -96,6 +100,6 @@ def _table(tokens: list[Token], start: int) -> Table:
         elif token.type == "tr_close":
             if in_head:
                 header = cells
-            else:
-                rows.append((row_line, tuple(cells)))
-    return Table(tuple(header), tuple(rows), row_line + 1)
+            elif cells:
+                rows[row_line] = Row(tuple(cells), cells[column] if column < len(cells) else cells[0])
+    return rows

@@ -42,10 +42,13 @@ _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
 _EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
 
 
-def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDict, str | None]:
+def parse_item(
+    text: str, *, ticked: bool, cited: bool = False, title_text: str | None = None
+) -> tuple[ItemDict, str | None]:
     """The item a line's text (after ``- [ ]``, or a whole cited line) describes, without its key
     yet, and the key its closing comment asks for (None: none). A ``cited`` line (one that is not a
-    checkbox but cites a paper) also gives authors, and its title is cleaned of markdown."""
+    checkbox but cites a paper) also gives authors, and its title is cleaned of markdown; a table
+    row's ``title_text`` is the cell its title comes from."""
     text, explicit_key, marks = _split_comment(text)
     listed_as = one_line(text) if cited else text.strip()
     words, urls = _split_links(listed_as)
@@ -59,7 +62,7 @@ def parse_item(text: str, *, ticked: bool, cited: bool = False) -> tuple[ItemDic
     cleaned = one_line(_EMPTY_GROUP.sub(" ", words))
     authors: list[str] = []
     if cited:
-        title, authors, year = citation_fields(words)
+        title, authors, year = citation_fields(words if title_text is None else _cell_title(title_text))
     else:
         title, year = split_year(cleaned)
     # A line that is only a year or only a URL still needs a title a person recognises.
@@ -234,3 +237,12 @@ def cites(text: str) -> bool:
     """Whether a list line's text (not a checkbox) cites a paper: see ``formats.citation``."""
     _, urls = _split_links(_split_comment(text)[0])
     return cites_paper(text, urls)
+
+
+def _cell_title(cell: str) -> str:
+    """A table cell's title words: its bold span, else the text before a run of spaces or a dash
+    that starts a summary (``1) PaperBench  OpenAI introduces ...``)."""
+    words = _split_links(cell)[0]
+    if "**" in words or "__" in words:
+        return words
+    return re.split(r"\s{2,}|\s[-–—]\s", words.strip(), maxsplit=1)[0]
