@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import Run, listed
+from papers.errors import NoteError
 from papers.notes import create_note, note_path, render_note
 from papers.sources.arxiv.atom import PaperMeta
 from papers.sources.cache import MetadataCache
@@ -78,7 +79,7 @@ def test_a_symlink_out_of_the_notes_directory_is_refused(tmp_path: Path) -> None
     notes_dir.mkdir()
     outside = tmp_path / "outside.md"
     (notes_dir / "bert.md").symlink_to(outside)
-    with pytest.raises(ValueError, match="escape"):
+    with pytest.raises(NoteError, match="symbolic link"):
         note_path(notes_dir, "bert")
 
 
@@ -238,19 +239,19 @@ def test_an_unreadable_cache_entry_is_ignored(
 
 
 def test_an_old_style_id_is_looked_up_with_an_underscore(isolated: Path) -> None:
+    from papers.actions.notes import cached_note_meta
     from papers.model.catalogue import Item
-    from papers.notes import load_cached_meta
 
     path = MetadataCache().put(
         record("hep-th/9711200", "Maldacena", ("Juan Maldacena",), "1997-11-27T00:00:00Z")
     )
     assert path.name == "hep-th_9711200.json"
     item = Item("ads-cft", "AdS/CFT", "S", None, 0, arxiv="hep-th/9711200")
-    meta = load_cached_meta(item)
+    meta = cached_note_meta(item)
     assert meta is not None
     assert (meta["title"], meta["year"]) == ("Maldacena", 1997)
-    assert load_cached_meta(item._replace(arxiv=None)) is None
-    assert load_cached_meta(item._replace(arxiv="1706.03762")) is None
+    assert cached_note_meta(item._replace(arxiv=None)) is None
+    assert cached_note_meta(item._replace(arxiv="1706.03762")) is None
 
 
 def record(

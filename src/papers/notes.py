@@ -24,15 +24,24 @@ _MAX_STEM = 80
 
 
 def note_path(notes_dir: Path, key: str) -> Path:
-    """Where the note for ``key`` lives: always a file directly inside ``notes_dir``.
+    """Where the note for ``key`` lives: always a file directly inside ``notes_dir``, never a symlink.
 
     A valid key of reasonable length is its own file name. Anything else (``../x``, ``a/b``, NUL) is
     reduced to safe characters plus a short hash of the original, so two odd keys never share a note.
     """
     path = _note_file(notes_dir, key)
-    # Belt and braces: a symlink planted in notes_dir must not lead the write elsewhere either.
+    # A symlink planted in notes_dir must not lead the write elsewhere (nor anywhere: it is refused).
+    if path.is_symlink():
+        # Not display_path(path), which would show the link's target.
+        raise NoteError(
+            f"{display_path(path.parent)}/{path.name} is a symbolic link, which papers will not follow: nothing was "
+            "changed. Put the note itself there, or name the note's file in the item's note: field"
+        )
+    # Belt and braces: whatever the key, the note stays inside notes_dir.
     if not path.resolve().is_relative_to(notes_dir.resolve()):
-        raise ValueError(f"note for {key!r} would escape {notes_dir}")
+        raise NoteError(
+            f"the note would escape {display_path(notes_dir)}: nothing was changed. Rename the item's key"
+        )
     return path
 
 
@@ -94,17 +103,6 @@ def create_note(path: Path, text: str) -> bool:
     return True
 
 
-# --- the metadata cache ----------------------------------------------------------------------------
-
-
-def load_cached_meta(item: Item) -> dict[str, Any] | None:
-    """The arXiv record `papers fetch` cached for the item, as a dict with its `year`; None if absent."""
-    from papers.actions.fetch import cached_metadata
-
-    meta = cached_metadata(item)
-    return None if meta is None else meta.to_dict() | {"year": meta.year}
-
-
 # --- starting and opening a note -------------------------------------------------------------------
 
 
@@ -118,22 +116,17 @@ class StartedNote:
     record: str | None
 
 
-def start_note(catalogue_file: Path, item: Item) -> StartedNote:
+def start_note(catalogue_file: Path, item: Item, meta: dict[str, Any] | None = None) -> StartedNote:
     """The item's note: the file its `note:` names if that exists, else ``notes/<key>.md``, created
-    from the template when missing. An existing note is never written to."""
+    from the template (filled from ``meta`` too, when given) when missing. An existing note is never
+    written to."""
     folder = catalogue_file.parent
     recorded = _recorded_note(folder, item.note)
     if recorded is not None:
         return StartedNote(recorded, created=False, record=None)
-    path = _note_file(folder / "notes", item.key)
-    if path.is_symlink():
-        # Not display_path(path), which would show the link's target.
-        raise NoteError(
-            f"{display_path(path.parent)}/{path.name} is a symbolic link, which papers will not follow: nothing was "
-            "changed. Put the note itself there, or name the note's file in the item's note: field"
-        )
+    path = note_path(folder / "notes", item.key)
     try:
-        created = create_note(path, render_note(item.to_json(), load_cached_meta(item)))
+        created = create_note(path, render_note(item.to_json(), meta))
     except OSError as err:
         raise NoteError(
             f"could not create {display_path(path)}: {err.strerror or err}. Check that the catalogue's folder is writable"

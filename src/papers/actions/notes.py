@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from papers.model.catalogue import Item
 from papers.model.query import find_paper
@@ -34,7 +35,15 @@ def start_note(path: str | os.PathLike[str], query: str) -> NoteResult:
     catalogue_file = Path(path)
     with storage.editing(catalogue_file) as editor:
         (item,) = find_paper(editor.catalogue, query, allow_many_same_id=False)
-        started = notes.start_note(catalogue_file, item)
+        started = notes.start_note(catalogue_file, item, cached_note_meta(item))
         if started.record:
             editor.set_fields(item.key, {"note": started.record})
     return NoteResult(editor.catalogue[item.key], started.path, started.created)
+
+
+def cached_note_meta(item: Item) -> dict[str, Any] | None:
+    """The arXiv record `papers fetch` cached for the item, as a dict with its `year`; None if absent."""
+    from papers.actions.fetch import cached_metadata
+
+    meta = cached_metadata(item)
+    return None if meta is None else meta.to_dict() | {"year": meta.year}
