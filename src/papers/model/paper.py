@@ -29,6 +29,20 @@ class InvalidRecordError(ValueError):
     """A record lacks a field papers needs, or holds the wrong kind of value."""
 
 
+def _clean_and_check(record: PaperMeta | ScholarMeta) -> None:
+    """Strip control characters from every text field (and list of texts) of a frozen record made
+    just now, then raise InvalidRecordError if it is not a usable one."""
+    for spec in fields(record):
+        value = getattr(record, spec.name)
+        if isinstance(value, str):
+            object.__setattr__(record, spec.name, strip_controls(value))
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            object.__setattr__(record, spec.name, tuple(strip_controls(v) for v in value))
+    problem = record._problem()
+    if problem:
+        raise InvalidRecordError(problem)
+
+
 @dataclass(frozen=True)
 class PaperMeta:
     """One paper's metadata. Dates are UTC ISO 8601 (``2020-05-28T17:29:03Z``).
@@ -52,15 +66,7 @@ class PaperMeta:
     abs_url: str
 
     def __post_init__(self) -> None:
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if isinstance(value, str):
-                object.__setattr__(self, spec.name, strip_controls(value))
-            elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-                object.__setattr__(self, spec.name, tuple(strip_controls(v) for v in value))
-        problem = self._problem()
-        if problem:
-            raise InvalidRecordError(problem)
+        _clean_and_check(self)
 
     def _problem(self) -> str | None:
         required = ("arxiv_id", "title", "published", "pdf_url", "abs_url")
@@ -132,15 +138,7 @@ class ScholarMeta:
     source = "s2"
 
     def __post_init__(self) -> None:
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if isinstance(value, str):
-                object.__setattr__(self, spec.name, strip_controls(value))
-            elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-                object.__setattr__(self, spec.name, tuple(strip_controls(v) for v in value))
-        problem = self._problem()
-        if problem:
-            raise InvalidRecordError(problem)
+        _clean_and_check(self)
 
     def _problem(self) -> str | None:
         for name in ("asked", "paper_id", "title", "venue"):

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from papers.sources.arxiv.ids import ArxivId
@@ -24,6 +24,8 @@ from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
     from papers.model.paper import PaperMeta, ScholarMeta
+
+_Record = TypeVar("_Record")
 
 
 def default_cache_dir() -> Path:
@@ -34,6 +36,21 @@ def default_cache_dir() -> Path:
 def warn_on_stderr(message: str) -> None:
     """The default warning: one line on stderr (the cache is read by commands that print data on stdout)."""
     sys.stderr.write(f"warning: {message}\n")
+
+
+def _read_record(
+    path: Path, parse: Callable[[object], _Record], warn: Callable[[str], None], what: str, again: str
+) -> _Record | None:
+    """``parse`` of the JSON at ``path``; None if there is no file, and None with a warning (naming
+    ``what`` and saying what happens ``again``) if it cannot be read or is not a usable record."""
+    try:
+        return parse(json.loads(path.read_bytes()))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, RecursionError) as err:
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        warn(f"ignoring {what} ({path}: {ascii(reason)[1:-1]}); {again}")
+        return None
 
 
 class MetadataCache:
@@ -59,22 +76,19 @@ class MetadataCache:
         """The cached metadata, or None if absent or unusable (a cache miss, never an error)."""
         from papers.model.paper import PaperMeta
 
-        path = self.path(arxiv_id)
-        try:
-            data = json.loads(path.read_bytes())
+        def parse(data: object) -> PaperMeta:
             meta = PaperMeta.from_dict(data)
             if meta.arxiv_id != str(arxiv_id):
                 raise ValueError(f"it holds {meta.arxiv_id}")
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, RecursionError) as err:
-            reason = " ".join(str(err).split())[:200] or type(err).__name__
-            self._warn(
-                f"ignoring the cached record of {arxiv_id} ({path}: {ascii(reason)[1:-1]}); "
-                "papers fetch will ask arXiv for it again"
-            )
-            return None
-        return meta
+            return meta
+
+        return _read_record(
+            self.path(arxiv_id),
+            parse,
+            self._warn,
+            f"the cached record of {arxiv_id}",
+            "papers fetch will ask arXiv for it again",
+        )
 
     def put(self, meta: PaperMeta) -> Path:
         """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""
@@ -106,24 +120,21 @@ class ScholarCache:
         """The record, or None if absent, unknown to Semantic Scholar, or unusable (a miss, with a warning)."""
         from papers.model.paper import ScholarMeta
 
-        path = self.path(asked)
-        try:
-            data = json.loads(path.read_bytes())
+        def parse(data: object) -> ScholarMeta | None:
             if isinstance(data, dict) and data.get("found") is False and data.get("asked") == asked:
                 return None
             meta = ScholarMeta.from_dict(data)
             if meta.asked != asked:
                 raise ValueError(f"it holds {meta.asked}")
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, RecursionError) as err:
-            reason = " ".join(str(err).split())[:200] or type(err).__name__
-            self._warn(
-                f"ignoring the cached Semantic Scholar record of {asked} ({path}: {ascii(reason)[1:-1]}); "
-                "papers fetch --source s2 will ask for it again"
-            )
-            return None
-        return meta
+            return meta
+
+        return _read_record(
+            self.path(asked),
+            parse,
+            self._warn,
+            f"the cached Semantic Scholar record of {asked}",
+            "papers fetch --source s2 will ask for it again",
+        )
 
     def known_missing(self, asked: str) -> bool:
         """Whether Semantic Scholar answered ``null`` for this id when it was last asked."""
