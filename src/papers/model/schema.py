@@ -81,7 +81,6 @@ FIELD_ORDER: Final = tuple(name for name, f in FIELDS.items() if f.kind != PLACE
 """The fields of an item in papers.yaml, in the order papers writes them (hand-written files may use
 any order). Also what the editor reads back after each edit: all of them must agree."""
 
-SCALAR_FIELDS: Final = tuple(name for name in FIELD_ORDER if FIELDS[name].kind not in (LIST, CHILDREN))
 LIST_FIELDS: Final = frozenset(name for name in FIELD_ORDER if FIELDS[name].kind == LIST)
 DEFAULTS: Final[dict[str, Any]] = dict(ItemRecord._field_defaults)
 

@@ -33,7 +33,6 @@ __all__ = ["Feed", "PaperMeta", "normalise_abstract", "parse_feed"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 _ABS_PREFIX = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/")
 _HTTP_ARXIV = re.compile(r"^http://(?:www\.)?arxiv\.org/")
