@@ -10,6 +10,9 @@ It is handed what it needs (the text, the parse of it, papers' todo memory) and 
 edited text and catalogue. Two checks guard every write: each edited item is read back and must
 say exactly what the model says, and after structural edits the new text is read back: only the
 inserted lines and their anchors when that proves it (`inserts`), else the whole text.
+
+A little over 400 lines because the Editor is one class holding one buffer and outline: its
+field edits, structural edits and the read-back that guards them share that state.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ from papers.store.yamledit.outline import (
     spells_out_todo,
     top_level_field,
 )
+
+# What an item's own lines must say after a structural edit: its children may have changed by then.
+_OWN_FIELDS = tuple(name for name in FIELD_ORDER if name != "children")
 
 
 class Editor:
@@ -188,7 +194,7 @@ class Editor:
         for key, expected in self._items.items():
             found = parsed.catalogue.get(key)
             old = key in self._base.keys
-            fields = (*FIELD_ORDER[:-1], "section", "parent") if old else ("section", "parent")
+            fields = (*_OWN_FIELDS, "section", "parent") if old else ("section", "parent")
             if found is None or any(getattr(found, n) != getattr(expected, n) for n in fields):
                 raise CatalogueError(
                     f"{self.label}:{self.outline.lines[key] + 1}: papers could not add to this layout "
