@@ -36,7 +36,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "note",
         "import",
     ]
-    assert names == [*expected, "export", "tag", "tags", "prioritize", "history", "revert", "path"]
+    assert names == [*expected, "export", "tag", "tags", "prioritize", "open", "history", "revert", "path"]
 
 
 def test_version(run: Run) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from papers.actions.changes import Reverted, list_changes, revert
     from papers.actions.mark import Marked, MarkResult, mark
     from papers.actions.notes import NoteResult, start_note
+    from papers.actions.opening import Target, open_target
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
     from papers.actions.tagging import Retagged, prioritize, tag, tag_counts
     from papers.actions.transfer import (
@@ -46,6 +47,7 @@ _HOMES = {
     **dict.fromkeys(["Added", "add_paper"], "add"),
     **dict.fromkeys(["Reverted", "list_changes", "revert"], "changes"),
     **dict.fromkeys(["Retagged", "prioritize", "tag", "tag_counts"], "tagging"),
+    **dict.fromkeys(["Target", "open_target"], "opening"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
@@ -77,6 +79,7 @@ __all__ = [
     "Retagged",
     "Reverted",
     "Shown",
+    "Target",
     "add_paper",
     "export",
     "import_file",
@@ -84,6 +87,7 @@ __all__ = [
     "list_changes",
     "list_items",
     "mark",
+    "open_target",
     "prioritize",
     "progress",
     "read_list",

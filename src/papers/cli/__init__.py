@@ -9,7 +9,8 @@ import sys
 
 try:
     # isort: off
-    from papers.cli import reading, finding, adding, metadata, graph, notes, transfer, tagging, changes, paths  # noqa: F401  (registers, in this order)
+    from papers.cli import reading, finding, adding, metadata, graph, notes, transfer  # noqa: F401  (registers, in this order)
+    from papers.cli import tagging, opening, changes, paths  # noqa: F401  (and then these)
 
     # isort: on
     from papers.cli.app import app, complete_key, interrupted, state
