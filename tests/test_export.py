@@ -170,6 +170,10 @@ def test_every_registered_format_has_its_module(run: Run, catalogue_file: Path) 
         assert callable(exporter(fmt))
         result = run("export", "--format", fmt.value)
         assert result.exit_code == 0, result.stderr
-    assert [fmt.value for fmt in ImportFormat] == ["markdown"]
+    assert [fmt.value for fmt in ImportFormat] == ["markdown", "bibtex", "links"]
     parsed = importer(ImportFormat.markdown)("## S\n- [ ] One\n", taken_keys={"one"})
     assert [item["key"] for item in parsed["sections"][0]["items"]] == ["one-2"]
+    parsed = importer(ImportFormat.bibtex)("@misc{one, title={One}}\n", taken_keys={"one"})
+    assert [item["key"] for item in parsed["sections"][0]["items"]] == ["one-2"]
+    parsed = importer(ImportFormat.links)("1706.03762\n", taken_keys=set())
+    assert parsed["sections"][0]["items"][0]["arxiv"] == "1706.03762"

@@ -4,6 +4,7 @@ nested headings, titles cleaned of markdown, more arXiv id forms; and real publi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,76 @@ def test_a_table_row_that_cites_a_paper_is_an_item_titled_by_its_paper_column() 
     assert (first["title"], first["arxiv"], first["links"]) == ("MusicGen", "2306.05284", ["https://x.com/a"])
     assert (second["title"], second["arxiv"]) == ("PaperBench", "2504.01848")
     assert len(catalogue["sections"][0]["notes"]) == 3  # the header, the delimiter row, the blog row
+
+
+def test_a_bibtex_file_imports_one_item_an_entry(run: Any, isolated: Path) -> None:
+    bib = isolated / "refs.bib"
+    bib.write_text(
+        (LISTS / "top100.bib").read_text()
+        + "@misc{vaswani2017attention, title={Attention Is All You Need}, author={Vaswani, Ashish and"
+        " Shazeer, Noam}, year={2017}, eprint={1706.03762v7}, archivePrefix={arXiv}, doi={10.48550/arXiv.1706.03762}}\n"
+        "@article{lstm, title={Long Short-Term Memory}, author={Hochreiter, Sepp}, year={1997},"
+        " doi={10.1162/neco.1997.9.8.1735}, url={https://www.bioinf.jku.at/publications/older/2604.pdf}}\n"
+    )
+    result = run("import", "refs.bib")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "added 14 items, matched 0 existing items, kept 0 lines as notes\n",
+    )
+    items = {item["key"]: item for item in json.loads(run("list", "--json").stdout)}
+    assert {item["section"] for item in items.values()} == {"refs"}
+    # Google Scholar writes arXiv ids in the journal: 6 of the 12 fixture entries have one.
+    assert sum(1 for item in items.values() if item["arxiv"]) == 6 + 1
+    distil = items["hinton2015distilling"]
+    assert (distil["title"], distil["arxiv"], distil["year"]) == (
+        "Distilling the knowledge in a neural network",
+        "1503.02531",
+        2015,
+    )
+    assert distil["authors"] == ["Geoffrey Hinton", "Oriol Vinyals", "Jeff Dean"]
+    assert items["srivastava2015training"]["authors"][-1] == "Jürgen Schmidhuber"
+    assert items["vaswani2017attention"]["arxiv"] == "1706.03762"
+    lstm = items["lstm"]
+    assert (lstm["doi"], lstm["links"]) == (
+        "10.1162/neco.1997.9.8.1735",
+        ["https://www.bioinf.jku.at/publications/older/2604.pdf"],
+    )
+    again = run("import", "refs.bib")
+    assert again.stderr == "added 0 items, matched 14 existing items, kept 0 lines as notes\n"
+    into = run("--file", "other.yaml", "import", "--section", "Reading group", "refs.bib")
+    assert into.exit_code == 0
+    assert {item["section"] for item in json.loads(run("--file", "other.yaml", "list", "--json").stdout)} == {
+        "Reading group"
+    }
+
+
+def test_a_plain_list_of_ids_links_and_dois_imports(run: Any, isolated: Path) -> None:
+    (isolated / "ids.txt").write_text(
+        "# my queue\n1706.03762\nhttps://arxiv.org/abs/2005.14165v2\n\narXiv:1502.04623\n"
+        "10.1162/neco.1997.9.8.1735\nhttps://example.org/paper.pdf\n"
+    )
+    result = run("import", "ids.txt")
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "added 5 items, matched 0 existing items, kept 0 lines as notes\n",
+    )
+    items = json.loads(run("list", "--json").stdout)
+    assert [item["arxiv"] for item in items] == ["1706.03762", "2005.14165", "1502.04623", None, None]
+    assert items[3]["doi"] == "10.1162/neco.1997.9.8.1735"
+    assert items[4]["links"] == ["https://example.org/paper.pdf"]
+    assert {item["section"] for item in items} == {"ids"}
+
+
+def test_a_forced_format_that_does_not_fit_is_refused_and_writes_nothing(run: Any, isolated: Path) -> None:
+    (isolated / "list.md").write_text("## S\n- [ ] a paper\n")
+    result = run("import", "--format", "bibtex", "list.md")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: list.md has no BibTeX entries (@article{...}). Give a .bib file.\n",
+    )
+    result = run("import", "--format", "links", "list.md")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: list.md:2: not an arXiv id, a link or a DOI. Give one a line, or a markdown list.\n"
+    )
+    assert not (isolated / "papers.yaml").exists()

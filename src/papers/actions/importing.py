@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from papers.formats.registry import ImportFormat
 from papers.model.catalogue import NewItem, set_status, to_tree
 from papers.store.yamledit.editor import Editor
 
@@ -42,7 +43,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def import_checklist(
-    editor: Editor, text: str, today: str, *, label: str = "the list", only_checkboxes: bool = False
+    editor: Editor,
+    text: str,
+    today: str,
+    *,
+    label: str = "the list",
+    only_checkboxes: bool = False,
+    fmt: ImportFormat | None = None,
+    into: str | None = None,
 ) -> ImportReport | None:
     """Merge the checklist `text` into the editor's catalogue; None if the text is blank.
 
@@ -50,10 +58,10 @@ def import_checklist(
     before the catalogue is even locked, call `check_list(text, label)` first.
     """
     from papers.formats.merge import merge
-    from papers.formats.registry import ImportFormat, importer
+    from papers.formats.registry import importer
 
-    parsed = importer(ImportFormat.markdown)(
-        text, taken_keys=editor.catalogue.keys, label=label, only_checkboxes=only_checkboxes
+    parsed = importer(fmt or detect_format(text))(
+        text, taken_keys=editor.catalogue.keys, label=label, only_checkboxes=only_checkboxes, into=into
     )
     if not parsed["sections"] and not parsed["notes"]:
         return None
@@ -100,11 +108,35 @@ def import_checklist(
     return report
 
 
-def check_list(text: str, label: str = "the list") -> None:
-    """Raise `ChecklistError` if `text` is not a checklist `import_checklist` can read."""
-    from papers.formats.markdown import check_checklist
+def detect_format(text: str) -> ImportFormat:
+    """The format of an imported list, from its content: BibTeX if it holds an ``@type{`` entry,
+    a plain list if every line is an arXiv id, a link or a DOI, else markdown."""
+    from papers.formats.bibtex_read import looks_like_bibtex
+    from papers.formats.links import looks_like_links
 
-    check_checklist(text, label)
+    if looks_like_bibtex(text):
+        return ImportFormat.bibtex
+    if looks_like_links(text):
+        return ImportFormat.links
+    return ImportFormat.markdown
+
+
+def check_list(text: str, label: str = "the list", fmt: ImportFormat | None = None) -> None:
+    """Raise `ChecklistError` if `text` is not a list `import_checklist` can read (in `fmt`, or
+    the format its content shows)."""
+    fmt = fmt or detect_format(text)
+    if fmt is ImportFormat.markdown:
+        from papers.formats.markdown import check_checklist
+
+        check_checklist(text, label)
+    elif fmt is ImportFormat.bibtex:
+        from papers.formats.bibtex_read import check_bibtex
+
+        check_bibtex(text, label)
+    else:
+        from papers.formats.links import parse
+
+        parse(text, label=label)
 
 
 def _notes_present(existing: dict[str, Any], imported: dict[str, Any]) -> int:

@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from papers.actions.importing import ImportReport, check_list, import_checklist
+from papers.actions.importing import ImportReport, check_list, detect_format, import_checklist
 from papers.errors import UsageError
-from papers.formats.registry import ExportFormat
+from papers.formats.registry import ExportFormat, ImportFormat
 from papers.formats.types import Exported
 from papers.model.query import select
 from papers.store import fileio
@@ -69,6 +69,8 @@ def import_list(
     today: dt.date | None = None,
     name: str = "the list",
     only_checkboxes: bool = False,
+    fmt: ImportFormat | None = None,
+    section: str | None = None,
 ) -> ImportReport | None:
     """Merge the markdown checklist `text` into the catalogue at `path` (created if missing).
 
@@ -79,11 +81,14 @@ def import_list(
     heading or item) is refused with a `ChecklistError` naming `name`, and no file is touched.
     """
     day = (today or dt.date.today()).isoformat()
-    check_list(text, name)
+    fmt = fmt or detect_format(text)
+    check_list(text, name, fmt)
     # storage.edit runs the merge again on the new file if another program saves it meanwhile.
     return storage.edit(
         Path(path),
-        lambda editor: import_checklist(editor, text, day, label=name, only_checkboxes=only_checkboxes),
+        lambda editor: import_checklist(
+            editor, text, day, label=name, only_checkboxes=only_checkboxes, fmt=fmt, into=section
+        ),
         create=True,
         dry_run=dry_run,
     )
@@ -96,6 +101,8 @@ def import_file(
     dry_run: bool = False,
     today: dt.date | None = None,
     only_checkboxes: bool = False,
+    fmt: ImportFormat | None = None,
+    section: str | None = None,
 ) -> ImportReport | None:
     """`import_list` of the file `source`, read with `read_list`'s bounds."""
     source_path = Path(source)
@@ -109,7 +116,14 @@ def import_file(
     except OSError as err:
         raise UsageError(f"cannot read {source}: {err.strerror or err}. Check the path") from None
     return import_list(
-        path, text, dry_run=dry_run, today=today, name=str(source), only_checkboxes=only_checkboxes
+        path,
+        text,
+        dry_run=dry_run,
+        today=today,
+        name=str(source),
+        only_checkboxes=only_checkboxes,
+        fmt=fmt,
+        section=section,
     )
 
 

@@ -19,7 +19,7 @@ from papers.cli.app import (
     note,
 )
 from papers.errors import UsageError
-from papers.formats.registry import ExportFormat
+from papers.formats.registry import ExportFormat, ImportFormat
 from papers.store.paths import display_path
 from papers.text import printable
 
@@ -36,22 +36,45 @@ def import_list(
         bool,
         typer.Option("--only-checkboxes", help="Only checkbox lines become items; other bullets stay notes."),
     ] = False,
+    format_: Annotated[
+        ImportFormat | None,
+        typer.Option(
+            "--format", "-t", help="What the list is (default: from its content).", case_sensitive=False
+        ),
+    ] = None,
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="The section a BibTeX file or a list of links goes into (default: its name).",
+        ),
+    ] = None,
 ) -> None:
     """Merge a markdown list into the catalogue (created if it does not exist yet).
 
     Headings become sections (nested ones named by their path, like Topic / 2015), checkbox
     lines and list items that cite a paper (an arXiv, DOI, proceedings or PDF link, or an
-    arXiv id) items (indented ones their children), other lines section notes. An item already in the catalogue is matched, never added twice,
+    arXiv id) items (indented ones their children), other lines section notes. A BibTeX
+    file, or a file of arXiv ids, links or DOIs one a line, is read as such. An item already in the catalogue is matched, never added twice,
     and a ticked item is never unticked. See docs/markdown.md.
     """
     path = catalogue_path(must_exist=False)
     if source == "-":
         text = actions.read_list(sys.stdin.buffer, "standard input")
         report = actions.import_list(
-            path, text, dry_run=dry_run, name="standard input", only_checkboxes=only_checkboxes
+            path,
+            text,
+            dry_run=dry_run,
+            name="standard input",
+            only_checkboxes=only_checkboxes,
+            fmt=format_,
+            section=into,
         )
     else:
-        report = actions.import_file(path, source, dry_run=dry_run, only_checkboxes=only_checkboxes)
+        report = actions.import_file(
+            path, source, dry_run=dry_run, only_checkboxes=only_checkboxes, fmt=format_, section=into
+        )
     if report is None:
         note(f"{source} has no headings, checklist items or notes: nothing to import")
         return

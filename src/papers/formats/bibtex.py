@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
+from papers.formats.shapes import CatalogueDict
 from papers.formats.types import Exported, ExportSource
 from papers.model.paper import PaperMeta, ScholarMeta
 
@@ -152,3 +153,17 @@ def _letters(n: int) -> str:
 
 def _balanced(value: str) -> str:
     return value.replace("{", "").replace("}", "")
+
+
+def parse(
+    text: str,
+    taken_keys: Set[str] = frozenset(),
+    *,
+    label: str = "the list",
+    only_checkboxes: bool = False,
+    into: str | None = None,
+) -> CatalogueDict:
+    """The importer the registry finds: a .bib file read by ``formats.bibtex_read`` (imported only here)."""
+    from papers.formats.bibtex_read import parse as read
+
+    return read(text, taken_keys, label=label, into=into)

@@ -51,7 +51,7 @@ MAX_DEPTH = 64
 
 
 @dataclass
-class _Pending:
+class Pending:
     """An item whose key waits until every explicit key in the list has been seen."""
 
     item: ItemDict
@@ -92,7 +92,12 @@ def check_checklist(text: str, label: str = "the list") -> None:
 
 
 def parse_checklist(
-    text: str, taken_keys: Set[str] = frozenset(), *, label: str = "the list", only_checkboxes: bool = False
+    text: str,
+    taken_keys: Set[str] = frozenset(),
+    *,
+    label: str = "the list",
+    only_checkboxes: bool = False,
+    into: str | None = None,  # a markdown list names its own sections
 ) -> CatalogueDict:
     """Read a markdown list into a catalogue dict; keys avoid ``taken_keys`` and each other.
 
@@ -116,7 +121,7 @@ def parse_checklist(
     current: SectionDict | None = None
     pending_heading: str | None = None
     stack: list[tuple[int, ItemDict]] = []
-    pending: list[_Pending] = []
+    pending: list[Pending] = []
     skip_title = title is not None
     consumed: set[int] = set()
 
@@ -191,7 +196,7 @@ def parse_checklist(
             item, explicit_key = parse_item(text, ticked=entry.group(2) != " ")
         else:
             item, explicit_key = parse_item(text, ticked=False, cited=True, title_text=title_text)
-        pending.append(_Pending(item, explicit_key))
+        pending.append(Pending(item, explicit_key))
         _pop_to(stack, indent)
         if stack:
             stack[-1][1].setdefault("children", []).append(item)
@@ -201,7 +206,7 @@ def parse_checklist(
 
     if pending_heading is not None:
         section_named(pending_heading)
-    _assign_keys(pending, taken_keys)
+    assign_keys(pending, taken_keys)
     return catalogue
 
 
@@ -311,7 +316,7 @@ def _list_title(lines: list[str]) -> str | None:
     return None
 
 
-def _assign_keys(pending: list[_Pending], taken_keys: Set[str]) -> None:
+def assign_keys(pending: list[Pending], taken_keys: Set[str]) -> None:
     # Explicit keys are reserved first so that a generated key earlier in the list cannot steal one.
     used = set(taken_keys)
     owners: dict[str, int] = {}

@@ -26,7 +26,9 @@ class ExportFormat(StrEnum):
 
 
 class ImportFormat(StrEnum):
-    markdown = "markdown"
+    markdown = "markdown"  # headings, checklists, bullets, citations and tables (docs/markdown.md)
+    bibtex = "bibtex"  # a .bib file, as Zotero, JabRef and Google Scholar write it
+    links = "links"  # one arXiv id, link or DOI a line
 
 
 def exporter(fmt: ExportFormat) -> Exporter:

@@ -65,5 +65,12 @@ class Importer(Protocol):
     in its format with a ``ChecklistError`` naming ``label`` (a file name, say)."""
 
     def __call__(
-        self, text: str, /, taken_keys: Set[str] = ..., *, label: str = ..., only_checkboxes: bool = ...
+        self,
+        text: str,
+        /,
+        taken_keys: Set[str] = ...,
+        *,
+        label: str = ...,
+        only_checkboxes: bool = ...,
+        into: str | None = ...,
     ) -> CatalogueDict: ...
