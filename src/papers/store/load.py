@@ -94,12 +94,29 @@ class _Loaded(NamedTuple):
 def _load(path: Path, data: bytes) -> _Loaded:
     """The catalogue for these bytes, and what papers remembers of the todo lines it changed."""
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    cached = _read_cache(path, digest)
-    if cached is not None:
-        return cached
-    catalogue, outline = parse(data, display_path(path))
-    _write_cache(path, digest, catalogue, outline)
+    entry = _read_cache(path)
+    if entry is not None and entry[0] == digest:
+        return entry[1]
+    label = display_path(path)
+    parsed = _reparsed(path, entry, data, label) if entry is not None else None
+    catalogue, outline = parsed if parsed is not None else parse(data, label)
+    _write_cache(path, digest, catalogue, outline, data=data)
     return _Loaded(catalogue, {}, outline)
+
+
+def _reparsed(path: Path, entry: tuple[str, _Loaded], data: bytes, label: str) -> Parsed | None:
+    """The parse of `data` from the cached parse of the text before a hand edit (see store.reparse)."""
+    from papers.store.reparse import reparse
+
+    try:
+        old = _text_file(path).read_bytes()
+        if hashlib.blake2b(old, digest_size=20).hexdigest() != entry[0]:
+            return None
+        old_text, new_text = old.decode("utf-8"), data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    with collector_paused():
+        return reparse(old_text, entry[1].parsed(), new_text, label)
 
 
 def _cache_file(path: Path) -> Path:
@@ -107,7 +124,13 @@ def _cache_file(path: Path) -> Path:
     return cache_dir() / "parsed" / f"{name}.marshal"
 
 
-def _read_cache(path: Path, digest: str) -> _Loaded | None:
+def _text_file(path: Path) -> Path:
+    """The text the cache entry was parsed from, kept so a hand edit can be re-read alone."""
+    return _cache_file(path).with_suffix(".text")
+
+
+def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
+    """The digest of the bytes the cache entry was parsed from, and the entry."""
     try:
         blob = _cache_file(path).read_bytes()
     except OSError:
@@ -117,16 +140,22 @@ def _read_cache(path: Path, digest: str) -> _Loaded | None:
             fmt, cached_digest, title, notes, sections, items, todo_memory, outline = marshal.loads(blob)
         except (ValueError, EOFError, TypeError):
             return None
-        if fmt != _CACHE_FORMAT or cached_digest != digest:
+        if fmt != _CACHE_FORMAT:
             return None
         catalogue = Catalogue(
             title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
         )
-    return _Loaded(catalogue, dict(todo_memory), outline)
+    return cached_digest, _Loaded(catalogue, dict(todo_memory), outline)
 
 
 def _write_cache(
-    path: Path, digest: str, catalogue: Catalogue, outline: Outline, todo_memory: TodoMemory | None = None
+    path: Path,
+    digest: str,
+    catalogue: Catalogue,
+    outline: Outline,
+    todo_memory: TodoMemory | None = None,
+    *,
+    data: bytes,
 ) -> None:
     """Best effort: a cache that cannot be written only costs speed.
 
@@ -154,6 +183,7 @@ def _write_cache(
     target = _cache_file(path)
     with contextlib.suppress(OSError, ValueError):
         target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(_text_file(path), data)
         atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
 
 
@@ -234,7 +264,7 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             write_atomically(path, editor.text, expected=seen)
             encoded = editor.text.encode("utf-8")
             digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
-            _write_cache(path, digest, editor.catalogue, editor.outline, editor.todo_memory)
+            _write_cache(path, digest, editor.catalogue, editor.outline, editor.todo_memory, data=encoded)
             before = data if seen.identity is not None else None
             summary = journal.describe(loaded.catalogue, editor.catalogue)
             journal.record(path, before, encoded, summary, (journal.digest(before), digest))
@@ -268,7 +298,7 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
         else:
             parsed = parse(new, display_path(path))
             write_atomically(path, new.decode("utf-8"), expected=seen)
-            _write_cache(path, journal.digest(new), parsed.catalogue, parsed.outline)
+            _write_cache(path, journal.digest(new), parsed.catalogue, parsed.outline, data=new)
         return journal.record(path, current, new, summary)
 
 
