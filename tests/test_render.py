@@ -13,6 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Run
 from papers import render
@@ -418,3 +420,22 @@ def test_a_markdown_export_to_standard_output_shows_control_characters(run: Run,
     assert result.exit_code == 0
     assert raw_controls(result.stdout) == []
     assert "- [ ] Attention\\x1b]0;pwned\\x07 Is\\x1b[2J" in result.stdout
+
+
+_json_leaves = st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False)
+_json_values = st.recursive(
+    _json_leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_json_values)
+def test_indented_json_is_json_dumps_with_indent_2_byte_for_byte(value: object) -> None:
+    import json
+
+    from papers.text import indented_json
+
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

@@ -8,7 +8,6 @@ smaller things (progress table, item details) and is imported only when they are
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sys
@@ -16,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from papers.model.catalogue import Catalogue, Item, Tally
-from papers.text import cell_width, clip, json_safe, one_line, printable
+from papers.text import cell_width, clip, indented_json, json_safe, one_line, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +58,7 @@ def console(stream: IO[str] | None = None, *, stderr: bool = False) -> Console:
 
 def to_json(data: Any) -> str:
     """JSON for scripts; the control characters json.dumps leaves raw (DEL, C1) are escaped too."""
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
+    return json_safe(indented_json(data))
 
 
 def _text(value: str) -> Text:

@@ -80,3 +80,69 @@ def clip(text: str, width: int) -> str:
         kept.append(char)
         used += size
     return "".join(kept) + "…"
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def indented_json(data: object) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, byte for byte, about 3x faster.
+
+    An indent turns off json's C encoder; this writes the layout by hand and leaves each string to
+    json's own C escaper. For anything but dicts with string keys, lists, tuples, strings, ints,
+    bools and None it hands the whole document to json.dumps.
+    """
+    import json
+    from json.encoder import encode_basestring
+
+    out: list[str] = []
+    append = out.append
+
+    def emit(value: object, newline: str) -> None:
+        if isinstance(value, str):
+            append(encode_basestring(value))
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif type(value) is int:
+            append(int.__repr__(value))
+        elif isinstance(value, dict):
+            if not value:
+                append("{}")
+                return
+            inner = newline + "  "
+            append("{")
+            separator = inner
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise _NotPlain
+                append(separator)
+                append(encode_basestring(key))
+                append(": ")
+                emit(item, inner)
+                separator = "," + inner
+            append(newline + "}")
+        elif isinstance(value, list | tuple):
+            if not value:
+                append("[]")
+                return
+            inner = newline + "  "
+            append("[")
+            separator = inner
+            for item in value:
+                append(separator)
+                emit(item, inner)
+                separator = "," + inner
+            append(newline + "]")
+        else:
+            raise _NotPlain
+
+    try:
+        emit(data, "\n")
+    except (_NotPlain, RecursionError):
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(out)

@@ -3,11 +3,9 @@ ones as null, [] or false) and its children nested."""
 
 from __future__ import annotations
 
-import json
-
 from papers.formats.types import Exported, ExportSource
-from papers.text import json_safe
+from papers.text import indented_json, json_safe
 
 
 def export(source: ExportSource) -> Exported:
-    return Exported(json_safe(json.dumps(source.tree(), indent=2, ensure_ascii=False)) + "\n")
+    return Exported(json_safe(indented_json(source.tree())) + "\n")
