@@ -327,6 +327,9 @@ def test_an_unchanged_file_is_parsed_once(
         catalogue_file.read_text().replace("title: Attention Is All You Need", "title: AIAYN")
     )
     assert json.loads(run("show", "transformer", "--json").stdout)["title"] == "AIAYN"
+    assert calls == []  # a hand edit inside one item re-reads only that item (store.reparse)
+    catalogue_file.write_text(catalogue_file.read_text().replace("title:", "title :", 1))
+    run("list")  # the list's own title line is not inside an item: the whole file is parsed
     assert calls == [1]
 
 
