@@ -113,7 +113,9 @@ def parse_checklist(
     lines = [strip_controls(line) for line in text.splitlines()]
     from papers.formats.markdown_blocks import read_blocks
 
-    blocks = read_blocks(lines)
+    # Checkbox lines are blanked for the parser: they are read by hand as always (and most lines of a
+    # checklist are such lines, so a 10,000-item export costs the parser nothing).
+    blocks = read_blocks(["" if _ITEM.match(line) else line for line in lines])
     title = _list_title(lines)
     catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
     by_name: dict[str, SectionDict] = {}
@@ -164,7 +166,7 @@ def parse_checklist(
         entry, index = line.item, line.number - 1
         text, title_text, indent = "", None, 0
         if entry is not None:
-            text = _with_continuation(entry.group(3) or "", line.number, lines, blocks.item_ends, consumed)
+            text = _with_continuation(entry.group(3) or "", line.number, lines, None, consumed)
             indent = _indent(entry)
         elif only_checkboxes or line.kind == "fence":
             pass
@@ -232,17 +234,20 @@ def _pop_to(stack: list[tuple[int, ItemDict]], indent: int) -> None:
 
 
 def _with_continuation(
-    first: str, number: int, lines: list[str], item_ends: dict[int, int], consumed: set[int]
+    first: str, number: int, lines: list[str], item_ends: dict[int, int] | None, consumed: set[int]
 ) -> str:
     """An item's text with the lines indented under it that continue its paragraph (CommonMark's
     view), which are marked ``consumed``; a checkbox item, a heading or a fence never continues one,
-    nor does a line indented no deeper than the item (CommonMark's lazy continuation)."""
-    end = item_ends.get(number - 1, number)
+    nor does a line indented no deeper than the item (CommonMark's lazy continuation). A checkbox
+    item (``item_ends`` None) is continued up to the next blank line or list line."""
+    end = len(lines) if item_ends is None else item_ends.get(number - 1, number)
     parts = [first]
     own = _width(lines[number - 1])
     for index in range(number, end):
         line = lines[index]
         if _ITEM.match(line) or _heading(line) or _FENCE.match(line) or _width(line) <= own:
+            break
+        if item_ends is None and (not line.strip() or _BULLET.match(line)):
             break
         consumed.add(index + 1)
         parts.append(line.strip())
