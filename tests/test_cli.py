@@ -33,6 +33,8 @@ def test_help_lists_every_command(run: Run) -> None:
         "fetch",
         "pdf",
         "resolve",
+        "graph",
+        "next",
         "note",
         "import",
     ]

@@ -141,20 +141,28 @@ def show_progress(
 def show(query: QueryArg, json_: JsonOpt = False) -> None:
     """Everything known about one paper.
 
-    Its fields, the arXiv record `papers fetch` cached (never the network) and the first lines of
-    its note. With --json: one JSON object, or an array of them when the query is an arXiv id that
+    Its fields, the arXiv record `papers fetch` cached (never the network), the first lines of
+    its note, and what it cites and is cited by in your list (from `papers fetch --source s2`). With --json: one JSON object, or an array of them when the query is an arXiv id that
     several items hold.
     """
-    details = actions.show(catalogue_path(), query)
+    from papers.actions.graph import neighbours
+
+    path = catalogue_path()
+    details = actions.show(path, query)
+    related = {one.item.key: neighbours(details.catalogue, one.item.key, path) for one in details.items}
     if json_:
         found = [
-            one.item.to_json() | {"metadata": one.metadata and one.metadata.to_dict()}
+            one.item.to_json()
+            | {"metadata": one.metadata and one.metadata.to_dict()}
+            | {"cites_in_list": related[one.item.key][0], "cited_by_in_list": related[one.item.key][1]}
             for one in details.items
         ]
         sys.stdout.write(render.to_json(found[0] if len(found) == 1 else found) + "\n")
         return
     for shown in details.items:
-        meta = render.metadata_rows(shown.metadata) if shown.metadata else None
+        meta = render.metadata_rows(shown.metadata) if shown.metadata else {}
+        cites, cited_by = related[shown.item.key]
+        meta |= {"cites in your list": ", ".join(cites), "cited by in your list": ", ".join(cited_by)}
         rows = render.item_details(details.catalogue, shown.item, meta, note_preview=shown.note_preview)
         if render.is_terminal(sys.stdout):
             render.console().print(render.details_table(rows))

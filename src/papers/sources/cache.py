@@ -10,6 +10,7 @@ It never crashes ``show``, ``note``, ``export`` or ``fetch``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -143,6 +144,44 @@ class ScholarCache:
         except (OSError, ValueError, RecursionError):
             return False
         return isinstance(data, dict) and data.get("found") is False and data.get("asked") == asked
+
+    def references(self) -> dict[str, tuple[str, ...]]:
+        """Each cached paper's id (``arxiv:ID`` / ``doi:DOI``) -> the ids it cites: the citation graph's input.
+
+        Read from one index beside the folder (``s2-references.marshal``), rebuilt from the records
+        when the folder changed since (its mtime), so `papers next` reads one file, not one per paper."""
+        import marshal
+
+        index = self.directory.parent / "s2-references.marshal"
+        try:
+            stamp = os.stat(self.directory).st_mtime_ns
+        except OSError:
+            return {}
+        try:
+            saved, refs = marshal.loads(index.read_bytes())
+            if saved == stamp and isinstance(refs, dict):
+                return refs
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        refs = {}
+        for name in sorted(os.listdir(self.directory)):
+            try:
+                data = json.loads((self.directory / name).read_bytes()) if name.endswith(".json") else None
+            except (OSError, ValueError, RecursionError):
+                continue
+            if (
+                not isinstance(data, dict)
+                or data.get("source") != "s2"
+                or not isinstance(data.get("asked"), str)
+            ):
+                continue
+            cited = data.get("references")
+            if isinstance(cited, list):
+                kind, _, value = data["asked"].partition(":")
+                refs[f"{kind.lower()}:{value}"] = tuple(r for r in cited if isinstance(r, str))
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(index, marshal.dumps((stamp, refs)))
+        return refs
 
     def put(self, meta: ScholarMeta) -> Path:
         return self._write(meta.asked, meta.to_dict())
