@@ -228,3 +228,14 @@ def test_the_graph_cache_follows_the_catalogue_and_the_records(run: Run, cited: 
     assert reasons()["c"] == "1 paper in your list builds on it; what it cites is done (b)"
     cache_references({"ARXIV:2103.00020": ()})  # c's record, fetched again, cites nothing now
     assert reasons()["c"] == "1 paper in your list builds on it; cites nothing in your list"
+
+
+def test_priority_breaks_a_tie_and_tags_filter(run: Run, write_catalogue: Callable[[str], Path]) -> None:
+    write_catalogue(
+        "sections:\n  - name: S\n    items:\n"
+        '      - key: p\n        title: P\n        arxiv: "2001.00001"\n        tags: [vision]\n'
+        '      - key: q\n        title: Q\n        arxiv: "2001.00002"\n        priority: high\n'
+    )
+    cache_references({"ARXIV:2001.00001": (), "ARXIV:2001.00002": ()})
+    assert [a["key"] for a in json.loads(run("next", "--json").stdout)] == ["q", "p"]
+    assert [a["key"] for a in json.loads(run("next", "--tag", "Vision", "--json").stdout)] == ["p"]

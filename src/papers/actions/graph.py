@@ -7,7 +7,8 @@ node: its first item in list order. Deterministic for a given catalogue and cach
 `next` ranks (the README has a worked example):
 1. papers being read (`reading`), in list order;
 2. unread papers whose in-list prerequisites (the papers they cite) are all done, by how much of
-   the list builds on them (papers citing them, transitively; most first), then section and list order;
+   the list builds on them (papers citing them, transitively; most first), then priority (high
+   first), then section and list order;
 3. unread papers with unread prerequisites, the same way, each saying which to read first.
 With no citation data at all it is list order, and says how to get better advice.
 """
@@ -188,6 +189,8 @@ def next_papers(
     catalogue: Catalogue, graph: Graph, *, limit: int, chosen: Iterable[Item] | None = None
 ) -> Reading:
     """The papers to read next, each with its reason (see the module docstring for the ranking)."""
+    from papers.model.tags import PRIORITY_RANK
+
     pool = [i for i in (catalogue.items if chosen is None else chosen) if not i.group and i.status != "done"]
     reading = [Advice(i, "you are reading it") for i in pool if i.status == "reading"]
     todo = [i for i in pool if i.status == "todo" and graph.canonical.get(i.key, i.key) == i.key]
@@ -197,12 +200,17 @@ def next_papers(
     done = {graph.canonical.get(i.key, i.key) for i in catalogue.items if i.status == "done"}
     section_rank = {section.name: n for n, section in enumerate(catalogue.sections)}
     position = {item.key: n for n, item in enumerate(catalogue.items)}
-    ready: list[tuple[tuple[int, int, int], Advice]] = []
-    waiting: list[tuple[tuple[int, int, int], Advice]] = []
+    ready: list[tuple[tuple[int, ...], Advice]] = []
+    waiting: list[tuple[tuple[int, ...], Advice]] = []
     for item in todo:
         built = influence.get(item.key, 0)
         unread = tuple(key for key in graph.cites.get(item.key, ()) if key not in done)
-        rank = (-built, section_rank.get(item.section, 0), position[item.key])
+        rank = (
+            -built,
+            PRIORITY_RANK.get(item.priority, 1),
+            section_rank.get(item.section, 0),
+            position[item.key],
+        )
         if unread:
             waiting.append((rank, Advice(item, f"read {_names(unread)} first", built, unread)))
         else:

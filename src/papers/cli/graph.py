@@ -229,13 +229,19 @@ def _draw(dot_text: str, target: Path) -> None:
 def next_command(
     count: Annotated[int, typer.Option("-n", min=1, help="How many papers to advise.")] = 5,
     section: SectionOpt = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag", help="Only papers with this tag (repeat it: all must match).", show_default=False
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """The papers to read next, each with its reason.
 
     First what you are reading; then unread papers whose prerequisites in your list (the papers
     they cite) are done, those most of your list builds on first (papers citing them,
-    transitively), then by section and list order; then the rest, each naming what to read
+    transitively), then by priority, section and list order; then the rest, each naming what to read
     first. Citations come from `papers fetch --source s2` (the cache, never the network);
     without them the advice is list order. The same catalogue and cache give the same advice.
 
@@ -246,10 +252,14 @@ def next_command(
 
     path = catalogue_path()
     catalogue = storage.load_catalogue(path)
+    from papers.model.tags import with_tags
+
     chosen = None
     if section is not None:
         name = find_section(catalogue, section).name
         chosen = [item for item in catalogue.items if item.section == name]
+    if tag:
+        chosen = with_tags(catalogue.items if chosen is None else chosen, tag)
     advice = graphs.next_papers(catalogue, graphs.cached_graph(path, catalogue), limit=count, chosen=chosen)
     if not advice.has_data:
         note(NO_GRAPH + ", for advice from citations; until then, list order")
