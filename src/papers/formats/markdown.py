@@ -111,11 +111,13 @@ def parse_checklist(
     """
     check_checklist(text, label)
     lines = [strip_controls(line) for line in text.splitlines()]
-    from papers.formats.markdown_blocks import read_blocks
+    from papers.formats.markdown_blocks import Blocks, read_blocks
 
     # Checkbox lines are blanked for the parser: they are read by hand as always (and most lines of a
     # checklist are such lines, so a 10,000-item export costs the parser nothing).
-    blocks = read_blocks(["" if _ITEM.match(line) else line for line in lines])
+    rest = ["" if _ITEM.match(line) else line for line in lines]
+    # Nothing left but headings: no parser (nor its import) is needed.
+    blocks = read_blocks(rest) if any(line.strip() and not _heading(line) for line in rest) else Blocks()
     title = _list_title(lines)
     catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
     by_name: dict[str, SectionDict] = {}
