@@ -6,8 +6,9 @@ References:
   - the floor: a minimal typer app of our shape (two commands, a --todo option, importing typer,
     rich.console, rich.table and yaml), what any CLI on this stack pays before doing work.
 
-Measured: `papers list --todo` and `papers done X` + `papers undo X`, on the shipped catalogue and
-on a generated 10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`.
+Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers tag X +x` + `-x` and
+`papers revert`, on the shipped catalogue and on a generated 10,000-item one, piped and with a
+forced terminal; peak RSS of `list --todo`.
 
 Usage: python bench/startup.py [--runs 9] [--items 10000]
 """
@@ -89,6 +90,13 @@ def main() -> None:
             f"{args.items}: list --todo (terminal)": (papers_cmd(big, "list", "--todo"), terminal),
             f"{args.items}: done {big_key}": (papers_cmd(big, "done", big_key), piped),
             f"{args.items}: undo {big_key}": (papers_cmd(big, "undo", big_key), piped),
+            # tag +x then -x, then revert (which takes back the -x; the next round's -x removes it again).
+            "shipped: tag flashattention +x": (papers_cmd(shipped, "tag", "flashattention", "+x"), piped),
+            "shipped: tag flashattention -x": (papers_cmd(shipped, "tag", "flashattention", "-x"), piped),
+            "shipped: revert": (papers_cmd(shipped, "revert"), piped),
+            f"{args.items}: tag {big_key} +x": (papers_cmd(big, "tag", big_key, "+x"), piped),
+            f"{args.items}: tag {big_key} -x": (papers_cmd(big, "tag", big_key, "-x"), piped),
+            f"{args.items}: revert": (papers_cmd(big, "revert"), piped),
         }
         # Warm-up: fills the parse cache (a user's first run after editing the file pays the parse once).
         rss_file = tmp / "rss"
@@ -119,6 +127,8 @@ def main() -> None:
             ("shipped list --todo <= 13x python -c pass", med["shipped: list --todo (piped)"] / pass_t, 13),
             (f"{args.items} list --todo <= 3x floor", med[f"{args.items}: list --todo (piped)"] / floor_t, 3),
             (f"{args.items} done <= 3x floor", med[f"{args.items}: done {big_key}"] / floor_t, 3),
+            (f"{args.items} tag <= 2x floor", med[f"{args.items}: tag {big_key} -x"] / floor_t, 2),
+            (f"{args.items} revert <= 2x floor", med[f"{args.items}: revert"] / floor_t, 2),
         ]
         if GNU_TIME:
             checks += [

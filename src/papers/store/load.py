@@ -274,8 +274,8 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
     """Replace the whole catalogue, under the lock and by the rules of every write, journaled (so a
     revert can itself be reverted). `produce` is handed the file's bytes (None: there is no file)
     and returns the bytes to write (None: remove the file) and the change's one-line summary; it
-    raises to refuse. What is written is parsed first, so it can never be an invalid catalogue.
-    Returns the change as journaled (None if the journal could not be written).
+    raises to refuse. The bytes must be a state from the journal (see below). Returns the change
+    as journaled (None if the journal could not be written).
     """
     try:
         fileio.check_writable(path)
@@ -296,9 +296,10 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
             except OSError as err:
                 raise CatalogueError(fileio.failure_message(path, err)) from None
         else:
-            parsed = parse(new, display_path(path))
+            # A journaled state is one papers read (and validated) or wrote, and its digest was just
+            # checked: it is not parsed again here (a second at 10,000 items); the next command parses
+            # it as after a hand edit: only the items that differ from the cached text.
             write_atomically(path, new.decode("utf-8"), expected=seen)
-            _write_cache(path, journal.digest(new), parsed.catalogue, parsed.outline, data=new)
         return journal.record(path, current, new, summary)
 
 
