@@ -4,7 +4,8 @@ What every request gets, whoever makes it:
 
 * our User-Agent (arXiv asks API clients to name themselves);
 * pacing per host: at least ``pace(host, seconds)`` from the end of one request to a host to
-  the start of the next, retries included, on the injected clock so tests never sleep;
+  the start of the next, retries included, on the injected clock so tests never sleep (the
+  bookkeeping of pacing and deadlines is in ``sources/pacing.py``);
 * retries only where they help: connection errors, timeouts, 5xx and 429, at most
   ``max_retries``, backing off ``backoff`` * 1, 2, 4 ... s and never less than ``Retry-After``
   says (read against the injected wall clock ``now``); never on another 4xx;
@@ -36,6 +37,7 @@ import papers
 from papers.errors import FetchError
 from papers.model.paper import strip_controls
 from papers.sources.limits import Watchdog, decoder, inflate
+from papers.sources.pacing import Deadlines, Pacing
 
 USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
 MB = 1024 * 1024
@@ -164,11 +166,8 @@ class Transport:
         self.give_up_after = give_up_after
         self.max_retries = max_retries
         self.backoff = backoff
-        self._intervals: dict[str, float] = {}
-        self._names: dict[str, str] = {}
-        self._last: dict[str, float] = {}
-        self._command_deadline: float | None = None
-        self._command_budget = 0.0
+        self._pacing = Pacing(clock, sleep)
+        self._deadlines = Deadlines(clock)
 
     def close(self) -> None:
         if self._own_http:
@@ -182,19 +181,16 @@ class Transport:
 
     def pace(self, host: str, seconds: float, name: str | None = None) -> None:
         """Keep ``seconds`` between requests to ``host``; call it ``name`` in messages."""
-        self._intervals[host] = max(seconds, self._intervals.get(host, 0.0))
-        if name:
-            self._names[host] = name
+        self._pacing.pace(host, seconds, name)
 
     def limit_command(self, seconds: float) -> None:
         """From now on, every request must end within ``seconds`` in total."""
-        self._command_budget = seconds
-        self._command_deadline = self._clock() + seconds
+        self._deadlines.limit_command(seconds)
 
     def site(self, url: str) -> str:
         """What messages call the server behind ``url``: its name if it was given one, else its host."""
         host = _host(url) or url
-        return self._names.get(host, host)
+        return self._pacing.name(host)
 
     def get(
         self,
@@ -237,9 +233,7 @@ class Transport:
         if not _host(url):
             raise FetchError(f"could not fetch {url}: not a web address papers can ask")
         budget = self.give_up_after if budget is None else budget
-        deadline = self._clock() + budget
-        if self._command_deadline is not None:
-            deadline = min(deadline, self._command_deadline)
+        deadline = self._deadlines.deadline(budget)
         attempt_budget = self.connect_timeout + self.read_timeout
         attempt = 0
         while True:
@@ -257,18 +251,9 @@ class Transport:
                 asked = f"; it asked to retry after {failure.retry_after:g} s" if failure.retry_after else ""
                 raise FetchError(
                     f"could not reach {site}: {failure.problem}{asked} "
-                    f"(gave up after {attempt} tries, {self._budget_words(deadline, budget)}){advice}"
+                    f"(gave up after {attempt} tries, {self._deadlines.words(deadline, budget)}){advice}"
                 )
             self._sleep(wait)
-
-    def _budget_words(self, deadline: float, budget: float | None = None) -> str:
-        if self._command_deadline is not None and deadline == self._command_deadline:
-            return f"the command's {self._command_budget:g} s budget"
-        return f"{self.give_up_after if budget is None else budget:g} s budget"
-
-    def _the_budget(self, deadline: float, budget: float) -> str:
-        words = self._budget_words(deadline, budget)
-        return words if words.startswith("the ") else f"the {words}"
 
     def _follow(
         self, call: _Call, handle: Callable[[Response], _T], deadline: float, budget: float, cross_host: bool
@@ -321,12 +306,12 @@ class Transport:
     @contextmanager
     def _send(self, call: _Call, url: str, deadline: float, budget: float) -> Iterator[Response]:
         host = _host(url)
-        self._wait_for_turn(host)
+        self._pacing.wait_for_turn(host)
         remaining = deadline - self._clock()
         site = self.site(url)
         if remaining <= 0:
             raise FetchError(
-                f"could not reach {site}: no time left ({self._the_budget(deadline, budget)} is used up)"
+                f"could not reach {site}: no time left ({self._deadlines.the_budget(deadline, budget)} is used up)"
             )
         timeout = httpx.Timeout(
             connect=min(self.connect_timeout, remaining),
@@ -369,22 +354,12 @@ class Transport:
                 f"could not fetch {url}: {' '.join(str(err).split()) or type(err).__name__}"
             ) from None
         finally:
-            # Stamped after failures too: a refused connection still counts as a request.
-            if host in self._intervals:
-                self._last[host] = self._clock()
+            self._pacing.done(host)
 
     def _out_of_time(self, site: str, deadline: float, budget: float) -> FetchError:
         return FetchError(
-            f"could not reach {site}: no complete answer within {self._the_budget(deadline, budget)} (gave up)"
+            f"could not reach {site}: no complete answer within {self._deadlines.the_budget(deadline, budget)} (gave up)"
         )
-
-    def _wait_for_turn(self, host: str) -> None:
-        last = self._last.get(host)
-        if last is None:
-            return
-        gap = last + self._intervals.get(host, 0.0) - self._clock()
-        if gap > 0:
-            self._sleep(gap)
 
     def _retry_after(self, value: str | None) -> float | None:
         """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
