@@ -6,8 +6,9 @@ The small public API, for notebooks and scripts::
     catalogue = load_catalogue(find_catalogue())
     todo = [item for item in catalogue.items if item.status != "done"]
 
-What each command does is in `papers.actions` (mark, start_note, import_file, export,
-list_items, show, progress), callable the same way; see the README's "From Python".
+What each command does is in `papers.actions` (mark, add_paper, start_note, import_file, export,
+list_items, show, progress, tag, list_changes, revert, ...: its docstring lists them all), callable
+the same way; see the README's "From Python".
 
 The names are imported when first used, so `import papers` itself costs nothing: the command
 line starts with it, and a Ctrl-C during its imports is reported in one line by `papers.cli`.

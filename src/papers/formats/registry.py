@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class ExportFormat(StrEnum):
     markdown = "markdown"  # a GitHub checklist that `papers import` reads back (docs/markdown.md)
     json = "json"  # title, notes and sections, every item with every schema field, children nested
-    bibtex = "bibtex"  # @misc entries for the chosen papers whose arXiv metadata was fetched
+    bibtex = (
+        "bibtex"  # the chosen papers whose metadata was fetched: @misc (arXiv), @article/@inproceedings (S2)
+    )
 
 
 class ImportFormat(StrEnum):

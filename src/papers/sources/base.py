@@ -1,12 +1,14 @@
 """What every metadata source shares: the ids it is asked for, what it answers, and its protocol.
 
-A source (arXiv today, Semantic Scholar next) is one module under sources/ with a class that
-implements ``Source``: it says which ids it can answer (``handles``) and fetches many at once
-(``fetch``), over the one ``Transport`` (sources/http.py), returning our own ``PaperMeta``
-(model/paper.py), never a library's type. A batch never raises for a failed request: the
-``FetchResult`` keeps what was found and says what was not.
+A source (arXiv in sources/arxiv/, Semantic Scholar in sources/semanticscholar.py) is a module
+under sources/ with a class that implements ``Source``: it says which ids it can answer
+(``handles``) and fetches many at once (``fetch``), over the one ``Transport`` (sources/http.py),
+returning our own records from model/paper.py, never a library's type: ``PaperMeta`` from arXiv,
+``ScholarMeta`` (with references) from Semantic Scholar. A batch never raises for a failed
+request: the ``FetchResult`` keeps what was found and says what was not.
 
-Imported on the start-up path (actions/fetch.py names PaperId), so nothing heavy here.
+Imported by commands that may not touch the network (`papers add` parses an id with it, and
+actions/scholar.py names PaperId and Doi), so nothing heavy here.
 """
 
 from __future__ import annotations
