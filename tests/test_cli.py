@@ -426,3 +426,23 @@ def test_import_reads_a_bounded_amount(
         result.stderr
         == "Error: standard input is not text (it holds NUL bytes). Give a markdown checklist.\n"
     )
+
+
+def test_the_core_names_no_option_and_the_command_line_adds_its_own(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.errors import CatalogueNotFoundError
+    from papers.store.load import load_catalogue
+    from papers.store.paths import find_catalogue
+
+    nope = tmp_path / "nope.yaml"
+    monkeypatch.delenv("PAPERS_FILE")
+    monkeypatch.chdir(tmp_path)
+    for attempt in (lambda: find_catalogue(str(nope)), find_catalogue, lambda: load_catalogue(nope)):
+        with pytest.raises(CatalogueNotFoundError) as caught:
+            attempt()
+        assert "--" not in str(caught.value)
+    searched = run("list")
+    assert searched.exit_code == 1
+    assert searched.stderr.startswith(f"Error: no papers.yaml in {tmp_path} or any parent folder.")
+    assert searched.stderr.rstrip().endswith("--new-section`, or pass --file PATH.")

@@ -22,7 +22,14 @@ class CatalogueChangedError(CatalogueError):
 
 
 class CatalogueNotFoundError(CatalogueError):
-    """No catalogue was given and none was found."""
+    """No catalogue at the path given (``how`` "given"), none found searching up from a folder
+    ("searched"), or the file went away before it was read ("gone"). ``path`` is the path given or
+    the folder searched. The message names no option: the command line adds its own flags."""
+
+    def __init__(self, message: str, path: str, how: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.how = how
 
 
 class OutputError(PapersError):

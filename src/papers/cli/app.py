@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from papers import __version__
-from papers.errors import PapersError, UsageError
+from papers.errors import CatalogueNotFoundError, PapersError, UsageError
 from papers.store import journal
 from papers.store import load as storage
 from papers.store.paths import find_catalogue
@@ -156,6 +156,18 @@ def _undecodable(argv: Sequence[str]) -> str | None:
     return None
 
 
+def worded(err: PapersError) -> str:
+    """The error's message, with what the command line adds to a core message that says what to
+    do: the options that do it (the core names no option; issue 8)."""
+    if not isinstance(err, CatalogueNotFoundError):
+        return str(err)
+    return str(err) + {
+        "given": f" with `papers import LIST.md --file {err.path}`",
+        "searched": " with `papers import LIST.md` or `papers add TITLE --section S --new-section`, or pass --file PATH",
+        "gone": " or pass --file",
+    }.get(err.how, "")
+
+
 def _with_file_option(func: F, option: Any = None) -> F:
     """`func` as a command that also takes `--file/-f` after the command name (like before it)."""
 
@@ -168,7 +180,7 @@ def _with_file_option(func: F, option: Any = None) -> F:
         except PapersError as err:
             if _debugging():
                 raise
-            error(str(err))
+            error(worded(err))
             raise typer.Exit(err.exit_code) from None
 
     signature = inspect.signature(func, eval_str=True)

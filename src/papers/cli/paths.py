@@ -12,6 +12,7 @@ from papers.cli.app import (
     catalogue_path,
     command,
     note,
+    worded,
 )
 from papers.errors import PapersError
 from papers.store.paths import cache_dir
@@ -24,7 +25,7 @@ def path(json_: JsonOpt = False) -> None:
         found: str | None = str(catalogue_path())
     except PapersError as err:
         found = None
-        note(str(err))
+        note(worded(err))
     cache = str(cache_dir())
     if json_:
         sys.stdout.write(render.to_json({"catalogue": found, "cache": cache}) + "\n")

@@ -134,7 +134,7 @@ class ScholarCache:
             parse,
             self._warn,
             f"the cached Semantic Scholar record of {asked}",
-            "papers fetch --source s2 will ask for it again",
+            "the next fetch from Semantic Scholar will ask for it again",
         )
 
     def known_missing(self, asked: str) -> bool:

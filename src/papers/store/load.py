@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from papers.errors import CatalogueChangedError, CatalogueError
+from papers.errors import CatalogueChangedError, CatalogueError, CatalogueNotFoundError
 from papers.model.catalogue import Catalogue, Item, Section
 from papers.store import fileio, journal
 from papers.store.fileio import atomic_write_bytes
@@ -51,7 +51,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def _unreadable(path: Path, err: OSError) -> CatalogueError:
     if isinstance(err, FileNotFoundError):
-        return CatalogueError(f"{display_path(path)} does not exist. Check the path or pass --file")
+        shown = display_path(path)
+        return CatalogueNotFoundError(f"{shown} does not exist. Check the path", shown, "gone")
     return CatalogueError(f"cannot read {display_path(path)}: {err.strerror}. Check its permissions")
 
 

@@ -28,7 +28,7 @@ def find_catalogue(
         path = Path(chosen).expanduser()
         if must_exist and not path.is_file():
             raise CatalogueNotFoundError(
-                f"no catalogue at {path}. Check the path, or create it with `papers import LIST.md --file {path}`"
+                f"no catalogue at {path}. Check the path, or create it", str(path), "given"
             )
         return path
     here = (start or Path.cwd()).resolve()
@@ -40,8 +40,9 @@ def find_catalogue(
         return here / CATALOGUE_NAME
     raise CatalogueNotFoundError(
         f"no {CATALOGUE_NAME} in {here} or any parent folder. "
-        "Run papers where your papers.yaml is, pass --file PATH, set PAPERS_FILE, "
-        "or start one with `papers import LIST.md` or `papers add TITLE --section S --new-section`"
+        "Run papers where your papers.yaml is, set PAPERS_FILE, or start one",
+        str(here),
+        "searched",
     )
 
 
