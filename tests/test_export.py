@@ -9,7 +9,7 @@ from typing import Any
 from conftest import SEED, Run, listed
 from papers.sources.arxiv.ids import arxiv_id_from_link
 
-# What markdown carries (docs/markdown.md); done_on, authors, remark, note and listed_as do not.
+# What markdown carries (docs/markdown.md); started_on, done_on, authors, remark, note and listed_as do not.
 TRAVELS = ("key", "title", "group", "section", "parent", "children", "arxiv", "year", "links")
 
 
@@ -97,7 +97,7 @@ def test_json_export_nests_the_whole_catalogue(run: Run, catalogue_file: Path) -
     assert section["name"] == "Development of language models"
     (transformer,) = section["items"]
     assert list(transformer) == [
-        "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue",
+        "key", "title", "group", "status", "started_on", "done_on", "arxiv", "doi", "year", "authors", "venue",
         "url", "links", "note", "listed_as", "remark", "tags", "priority", "children",
     ]  # fmt: skip
     assert transformer["key"] == "transformer"

@@ -135,3 +135,26 @@ def test_the_calendar_has_52_weeks_ending_this_week() -> None:
     assert weeks[-1][3] == today and weeks[-1][4:] == [None, None, None]
     assert calendar.counts == {today: 2, D(2025, 12, 1): 1} and calendar.total == 3
     assert [history.level(n) for n in (0, 1, 2, 3, 4, 9)] == [0, 1, 2, 3, 4, 4]
+
+
+def test_time_to_read_is_the_median_from_start_to_done() -> None:
+    items = [
+        paper("a", "2026-11-10", started_on="2026-11-01"),  # 9 days
+        paper("b", "2026-11-10", started_on="2026-11-09"),  # 1 day
+        paper("c", "2026-11-10", started_on="2026-11-10"),  # the same day: 0
+        paper("d", "2026-11-01", started_on="2026-11-10"),  # done before started: left out
+        paper("e", "2026-11-10"),  # no start: left out
+        paper("f", None, status="reading", started_on="2026-11-20"),  # not done
+    ]
+    stats = history.stats(items, [], D(2026, 11, 26))
+    assert (stats.median_days, stats.timed) == (1, 3)
+    events = history.log(items, since=D(2026, 11, 10))
+    assert [(e.day.day, e.kind, e.item.key) for e in events] == [
+        (20, "started", "f"),
+        (10, "done", "a"),
+        (10, "done", "b"),
+        (10, "done", "c"),
+        (10, "done", "e"),
+        (10, "started", "c"),
+        (10, "started", "d"),
+    ]

@@ -60,7 +60,7 @@ def test_each_change_is_journaled_with_its_command_summary_and_digests(
     assert (newest["number"], newest["command"], newest["summary"]) == (
         2,
         "papers start mamba",
-        "changed status of mamba",
+        "changed status, started_on of mamba",  # start records the day (issue 12)
     )
     assert newest["before"] == oldest["after"]
 
@@ -120,7 +120,7 @@ def test_revert_n_takes_back_that_change_and_every_later_one(run: Run, catalogue
     result = run("revert", "2")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:2] == [
-        "reverted 3: papers start mamba (changed status of mamba)",
+        "reverted 3: papers start mamba (changed status, started_on of mamba)",
         "reverted 2: papers add 'A new paper' --section models (added new-paper)",
     ]
     assert catalogue_file.read_bytes() == once

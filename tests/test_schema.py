@@ -35,13 +35,14 @@ EDITABLE = [name for name in schema.FIELD_ORDER if name not in ("key", "title", 
 
 def test_the_table_gives_the_orders_papers_has_always_used() -> None:
     assert schema.FIELD_ORDER == (
-        "key", "title", "group", "status", "done_on", "arxiv", "doi", "year", "authors", "venue", "url",
+        "key", "title", "group", "status", "started_on", "done_on", "arxiv", "doi", "year", "authors", "venue", "url",
         "links", "note", "listed_as", "remark", "tags", "priority", "children",
     )  # fmt: skip
-    # doi and venue (issue 11) come last in --json, so the keys scripts already read keep their places.
+    # doi, venue (issue 11), tags, priority (issue 9) and started_on (issue 12) come last in --json, so
+    # the keys scripts already read keep their places.
     assert schema.JSON_KEYS == (
         "key", "title", "section", "status", "done_on", "arxiv", "parent", "children", "group", "year",
-        "authors", "url", "links", "note", "listed_as", "remark", "doi", "venue", "tags", "priority",
+        "authors", "url", "links", "note", "listed_as", "remark", "doi", "venue", "tags", "priority", "started_on",
     )  # fmt: skip
     assert Item._fields == schema.ItemRecord._fields  # Item adds behaviour, never fields
     assert "line" not in Item._fields and "line" not in Section._fields  # no file positions in the model

@@ -268,6 +268,7 @@ def item_details(
         ("key", item.key),
         ("title", item.title),
         ("status", item.status + (f" on {item.done_on}" if item.done_on else "")),
+        *([("started", item.started_on)] if item.started_on else []),
         ("section", item.section),
     ]
     if item.group:

@@ -5,6 +5,7 @@ Nothing here writes or touches the network: `show` reads fetched metadata from t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,14 +38,19 @@ def list_items(
     section: str | None = None,
     tags: Sequence[str] = (),
     sort: str | None = None,
+    reading: bool = False,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> Listing:
     """The items `papers list` shows: all of them, only those not done (`todo`), only the done ones
-    (`done`), in the one section `section` names (its name or the start of it, any case), carrying
-    every tag of `tags`; with `sort="priority"`, each section's high priority first, then low last."""
+    (`done`), only those being read (`reading`), in the one section `section` names (its name or the
+    start of it, any case), carrying every tag of `tags`; with `since`/`until`, only those done on
+    those days (both included); with `sort="priority"`, each section's high priority first, then low last."""
     from papers.model import tags as tagging
 
     cat = storage.load_catalogue(Path(path))
-    items = select(cat, todo=todo, done=done, section=section)
+    first, last = (day.isoformat() if day else None for day in (since, until))
+    items = select(cat, todo=todo, done=done, section=section, reading=reading, since=first, until=last)
     if tags:
         items = tagging.with_tags(items, tags)
     if sort == "priority":

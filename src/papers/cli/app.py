@@ -8,6 +8,7 @@ PAPERS_DEBUG=1 shows the traceback instead.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import inspect
 import os
@@ -272,6 +273,34 @@ def check_status_filter(todo: bool, done: bool) -> None:
     """--todo with --done asks for nothing; the CLI words the flags, the core never names them."""
     if todo and done:
         raise UsageError("--todo and --done exclude each other. Use one of them")
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """A --since/--until/--on value: a date as YYYY-MM-DD (`today` also works)."""
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date. Write it as YYYY-MM-DD, like 2026-11-20"
+        ) from None
+
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="DATE", help="Only from this day on (YYYY-MM-DD, included).", show_default=False
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until", metavar="DATE", help="Only up to this day (YYYY-MM-DD, included).", show_default=False
+    ),
+]
 
 
 QueriesArg = Annotated[

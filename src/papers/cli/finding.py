@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,11 +13,14 @@ from papers.cli.app import (
     DoneOpt,
     JsonOpt,
     SectionOpt,
+    SinceOpt,
     TodoOpt,
+    UntilOpt,
     catalogue_path,
     check_status_filter,
     command,
     note,
+    parse_day,
 )
 from papers.errors import UsageError
 from papers.store.paths import display_path
@@ -73,34 +75,6 @@ def search(
         out.write(render_find.search_tsv(result.found))
 
 
-def _day(value: str | None) -> dt.date | None:
-    """A --since/--until/--on value: a date as YYYY-MM-DD (`today` also works)."""
-    if value is None:
-        return None
-    if value == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date. Write it as YYYY-MM-DD, like 2026-11-20"
-        ) from None
-
-
-SinceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--since", metavar="DATE", help="Only from this day on (YYYY-MM-DD, included).", show_default=False
-    ),
-]
-UntilOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--until", metavar="DATE", help="Only up to this day (YYYY-MM-DD, included).", show_default=False
-    ),
-]
-
-
 @command("log")
 def reading_log(since: SinceOpt = None, until: UntilOpt = None, json_: JsonOpt = False) -> None:
     """What was started and finished, by day, newest first.
@@ -110,7 +84,7 @@ def reading_log(since: SinceOpt = None, until: UntilOpt = None, json_: JsonOpt =
     """
     from papers.actions.history import reading_log as read_log
 
-    first, last = _day(since), _day(until)
+    first, last = parse_day(since), parse_day(until)
     log = read_log(catalogue_path(), since=first, until=last)
     out = sys.stdout
     if json_:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,11 +16,14 @@ from papers.cli.app import (
     QueriesArg,
     QueryArg,
     SectionOpt,
+    SinceOpt,
     TodoOpt,
+    UntilOpt,
     catalogue_path,
     check_status_filter,
     command,
     note,
+    parse_day,
 )
 from papers.errors import UsageError
 from papers.store.paths import display_path
@@ -29,6 +33,9 @@ from papers.store.paths import display_path
 def list_papers(
     todo: TodoOpt = False,
     done: DoneOpt = False,
+    reading: Annotated[
+        bool, typer.Option("--reading", help="Only what is being read (papers start).")
+    ] = False,
     section: SectionOpt = None,
     tag: Annotated[
         list[str] | None,
@@ -44,6 +51,8 @@ def list_papers(
             show_default=False,
         ),
     ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
@@ -51,12 +60,24 @@ def list_papers(
     In a terminal the list is aligned and coloured, fitted to its width, and ends with
     a legend of the marks: ✓ done, ▸ reading, · todo, ✎ has a note. Piped, it is
     tab-separated (status, key, title, arxiv, section, note), one item per line.
+    --since and --until keep the papers done on those days. Example: `papers list --since 2026-11-01`.
     """
     check_status_filter(todo, done)
     if sort not in (None, "priority"):
         raise UsageError(f"cannot sort by '{sort}'. Use --sort priority")
+    if reading and (todo or done):
+        raise UsageError(f"--reading and --{'todo' if todo else 'done'} exclude each other. Use one of them")
+    first, last = parse_day(since), parse_day(until)
     listing = actions.list_items(
-        catalogue_path(), todo=todo, done=done, section=section, tags=tag or (), sort=sort
+        catalogue_path(),
+        todo=todo,
+        done=done,
+        section=section,
+        tags=tag or (),
+        sort=sort,
+        reading=reading,
+        since=first,
+        until=last,
     )
     out = sys.stdout
     if json_:
@@ -72,8 +93,8 @@ def list_papers(
         out.write(render.render_list_tsv(listing.items))
 
 
-def _change_status(queries: list[str], status: str, verb: str) -> None:
-    result = actions.mark(catalogue_path(), queries, status)
+def _change_status(queries: list[str], status: str, verb: str, on: dt.date | None = None) -> None:
+    result = actions.mark(catalogue_path(), queries, status, on=on)
     for marked in result.changed:
         note(f"{verb} {marked.item.key}: {marked.item.title} ({marked.change.summary})")
     for item in result.unchanged:
@@ -81,26 +102,38 @@ def _change_status(queries: list[str], status: str, verb: str) -> None:
 
 
 @command("done")
-def done(queries: QueriesArg) -> None:
-    """Tick papers off: mark them done, recording today's date.
+def done(
+    queries: QueriesArg,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="The day it was read (YYYY-MM-DD), if not today; a paper done already moves to it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Tick papers off: mark them done, recording today's date (or --on DATE).
 
     A QUERY is a key, an arXiv id or DOI (every item holding it), a link, or part of a key,
     title or original wording (any case). A near miss matches nothing: it is offered as a
     suggestion. Every QUERY is resolved before anything changes: if one matches nothing or
     several papers, nothing is ticked. Ticking a parent does not tick its children.
+    Example: `papers done flashattention --on 2026-11-20`.
     """
-    _change_status(queries, "done", "done")
+    _change_status(queries, "done", "done", parse_day(on))
 
 
 @command("undo")
 def undo(queries: QueriesArg) -> None:
-    """Mark papers as not done (todo) again and forget the date."""
+    """Mark papers as not done (todo) again and forget the dates (done and started)."""
     _change_status(queries, "todo", "undone")
 
 
 @command("start")
 def start(queries: QueriesArg) -> None:
-    """Mark papers as being read (status `reading`)."""
+    """Mark papers as being read (status `reading`), recording today as the day started."""
     _change_status(queries, "reading", "reading")
 
 

@@ -10,7 +10,7 @@ sections and their order, section and list notes, the list's title, items and th
 (as ``<!-- key: KEY; group -->``), ``tags`` and ``priority`` (in the same comment), ``title``,
 ``arxiv``, ``year`` and ``links``.
 
-What does not: ``authors``, ``done_on``, ``remark``, ``note``, the difference between ``reading``
+What does not: ``authors``, ``started_on``, ``done_on``, ``remark``, ``note``, the difference between ``reading``
 and ``todo``, and ``listed_as`` (on re-import it is the exported line). ``url`` is exported as the title's
 link and comes back as the first of ``links``. A link to the item's own arXiv paper comes back folded into
 ``arxiv``. Titles are written as link text or plain text, so a title that itself contains a markdown link,

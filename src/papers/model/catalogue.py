@@ -116,10 +116,15 @@ class Change(NamedTuple):
     summary: str
 
 
-def set_status(items: Iterable[Item], status: str, today: str) -> tuple[list[Change], list[Item]]:
+def set_status(
+    items: Iterable[Item], status: str, today: str, *, redate: bool = False
+) -> tuple[list[Change], list[Item]]:
     """The changes that give each item `status`, and the items that already had it.
 
-    `done` records the day; leaving `done` forgets it. A parent's children are not touched.
+    `done` records the day `today` in `done_on`; leaving `done` forgets it. `reading` records the
+    day in `started_on`; going back to `todo` forgets that too. With `redate` (a day given on
+    purpose), an item already done on another day is moved to `today`, and the summary names the
+    day. A parent's children are not touched.
     """
     if status not in STATUSES:
         raise UsageError(f"unknown status '{status}'. Use one of: {', '.join(STATUSES)}")
@@ -127,10 +132,20 @@ def set_status(items: Iterable[Item], status: str, today: str) -> tuple[list[Cha
     unchanged: list[Item] = []
     for item in items:
         if item.status == status:
-            unchanged.append(item)
+            if redate and status == "done" and item.done_on != today:
+                changes.append(
+                    Change(item.key, {"done_on": today}, f"done on {item.done_on or 'no day'} -> {today}")
+                )
+            else:
+                unchanged.append(item)
             continue
         fields: dict[str, Any] = {"status": status, "done_on": today if status == "done" else None}
-        changes.append(Change(item.key, fields, f"{item.status} -> {status}"))
+        if status == "reading":
+            fields["started_on"] = today
+        elif status == "todo":
+            fields["started_on"] = None
+        summary = f"{item.status} -> {status}" + (f" on {today}" if redate else "")
+        changes.append(Change(item.key, fields, summary))
     return changes, unchanged
 
 

@@ -69,7 +69,7 @@ def events(items: Iterable[Item]) -> list[Event]:
     for item in items:
         if not item.counts_in_progress:
             continue
-        started = parse_day(getattr(item, "started_on", None))
+        started = parse_day(item.started_on)
         if started is not None:
             found.append(Event(started, "started", item))
         done = parse_day(item.done_on) if item.status == "done" else None
@@ -219,7 +219,7 @@ def stats(items: Sequence[Item], sections: Sequence[str], today: Date) -> Stats:
     current, longest, longest_end = streaks((week_start(day) for day in days if day <= today), today)
     durations = []
     for item in done:
-        started, finished = parse_day(getattr(item, "started_on", None)), parse_day(item.done_on)
+        started, finished = parse_day(item.started_on), parse_day(item.done_on)
         if started is not None and finished is not None and finished >= started:
             durations.append((finished - started).days)
     pace_12 = pace(days, today, 12)

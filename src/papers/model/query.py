@@ -180,11 +180,19 @@ def _arxiv_ids(links: Iterable[str], parse: Callable[[str], Any]) -> set[str]:
 
 
 def select(
-    catalogue: Catalogue, *, todo: bool = False, done: bool = False, section: str | None = None
+    catalogue: Catalogue,
+    *,
+    todo: bool = False,
+    done: bool = False,
+    section: str | None = None,
+    reading: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[Item]:
-    """Items shown by `papers list`: filtered by status and by one section (a name or its prefix)."""
-    if todo and done:
-        raise ValueError("todo and done exclude each other: ask for one of them")
+    """Items shown by `papers list`: filtered by status and by one section (a name or its prefix);
+    `since`/`until` (YYYY-MM-DD, included) keep only items done on those days."""
+    if todo + done + reading > 1:
+        raise ValueError("todo, done and reading exclude each other: ask for one of them")
     items: Iterable[Item] = catalogue.items
     if section is not None:
         name = find_section(catalogue, section).name
@@ -193,6 +201,11 @@ def select(
         items = (item for item in items if item.status != "done")
     elif done:
         items = (item for item in items if item.status == "done")
+    elif reading:
+        items = (item for item in items if item.status == "reading")
+    if since is not None or until is not None:
+        first, last = since or "0000-00-00", until or "9999-99-99"
+        items = (i for i in items if i.status == "done" and i.done_on and first <= i.done_on <= last)
     return list(items)
 
 

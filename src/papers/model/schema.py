@@ -52,6 +52,7 @@ class ItemRecord(NamedTuple):
     depth: Annotated[int, Field(PLACE, None, "kept, as nesting")]
     group: Annotated[bool, Field(FLAG, 8, "kept, as <!-- key: KEY; group -->")] = False
     status: Annotated[str, Field(STATUS, 3, "done is ticked; todo and reading both unticked")] = "todo"
+    started_on: Annotated[str | None, Field(DATE, 20, "lost")] = None
     done_on: Annotated[str | None, Field(DATE, 4, "lost")] = None
     arxiv: Annotated[str | None, Field(TEXT, 5, "kept, as the title's link")] = None
     doi: Annotated[str | None, Field(TEXT, 16, "lost (a doi.org url is kept, as the title's link)")] = None
