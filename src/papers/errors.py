@@ -99,3 +99,16 @@ class ArxivRejectedError(PapersError):
 
 class NoteError(PapersError):
     """A note could not be created or opened (exit code 1)."""
+
+
+class HasChildrenError(PapersError):
+    """An item to remove has children, and nothing said what becomes of them (exit code 1)."""
+
+    def __init__(self, key: str, children: tuple[str, ...]) -> None:
+        shown = ", ".join(children[:5]) + (", ..." if len(children) > 5 else "")
+        super().__init__(
+            f"'{key}' has {len(children)} {'child' if len(children) == 1 else 'children'} ({shown}): "
+            "nothing was removed. Remove them with it, or keep them in its place"
+        )
+        self.key = key
+        self.children = children

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from papers.actions.notes import NoteResult, start_note
     from papers.actions.opening import Target, open_target
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
+    from papers.actions.reshape import Moved, Removed, Renamed, move, remove, rename
     from papers.actions.tagging import Retagged, prioritize, tag, tag_counts
     from papers.actions.transfer import (
         MAX_LIST_BYTES,
@@ -51,6 +52,7 @@ _HOMES = {
     **dict.fromkeys(["Target", "open_target"], "opening"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
+    **dict.fromkeys(["Moved", "Removed", "Renamed", "move", "remove", "rename"], "reshape"),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
     **dict.fromkeys(
         [
@@ -76,7 +78,10 @@ __all__ = [
     "Listing",
     "MarkResult",
     "Marked",
+    "Moved",
     "NoteResult",
+    "Removed",
+    "Renamed",
     "Retagged",
     "Reverted",
     "Shown",
@@ -88,10 +93,13 @@ __all__ = [
     "list_changes",
     "list_items",
     "mark",
+    "move",
     "open_target",
     "prioritize",
     "progress",
     "read_list",
+    "remove",
+    "rename",
     "revert",
     "show",
     "start_note",

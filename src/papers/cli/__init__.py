@@ -9,8 +9,8 @@ import sys
 
 try:
     # isort: off
-    from papers.cli import reading, finding, adding, metadata, graph, notes, transfer  # noqa: F401  (registers, in this order)
-    from papers.cli import tagging, opening, changes, paths  # noqa: F401  (and then these)
+    from papers.cli import reading, finding, adding, reshape, metadata, graph, notes  # noqa: F401  (registers, in this order)
+    from papers.cli import transfer, tagging, opening, changes, paths  # noqa: F401  (and then these)
 
     # isort: on
     from papers.cli.app import app, complete_key, interrupted, state

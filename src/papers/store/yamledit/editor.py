@@ -23,7 +23,7 @@ from typing import Any
 from papers.errors import CatalogueError
 from papers.model.catalogue import Catalogue, Change, Item, NewItem, Section
 from papers.model.schema import DEFAULTS, FIELD_ORDER, LIST_FIELDS
-from papers.store.parse import Parsed, Place, parse, parse_catalogue
+from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
 from papers.store.yamledit.buffer import Buffer, indent_of
 from papers.store.yamledit.emit import (
     field_lines,
@@ -267,6 +267,16 @@ class Editor:
         `start`) after the anchor, the item or section whose mapping starts at (anchor, column)."""
         if self._inserts is not None and not self._inserts.join(anchor, column, start, end, section=section):
             self._inserts = None
+
+    def adopt(self, catalogue: Catalogue, outline: Outline) -> None:
+        """Take the catalogue and outline that structural edits (`store.yamledit.structure`) have
+        checked against the text themselves, section by section, instead of a whole re-parse."""
+        self._base = self._snapshot = catalogue
+        self._order = [item.key for item in catalogue.items]
+        self._items = {item.key: item for item in catalogue.items}
+        self._sections = list(catalogue.sections)
+        self.outline = outline
+        self._original, self._inserts, self.structural = self.buffer.lines[:], Runs(), False  # all proven
 
     # -- structural edits --
 

@@ -1,0 +1,230 @@
+"""The catalogue's shape as a tree, and the rules of removing, moving and renaming items.
+
+`Tree` is the catalogue's structure (sections, their top-level items, each item's children) as
+lists that a structural edit changes one step at a time; `catalogue()` gives back the model it
+describes, which the store's editor checks its text against. The `plan_*` functions check a
+request against the catalogue before anything changes. Pure: no I/O, no file positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+from papers.errors import HasChildrenError, PaperNotFoundError, UsageError
+from papers.model.catalogue import Catalogue, Item, Section, find_section
+from papers.model.keys import is_valid_key
+
+
+class Tree:
+    """Sections, their top-level items and each item's children, as lists to edit in place."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.title, self.notes = catalogue.title, catalogue.notes
+        self.sections = [s.name for s in catalogue.sections]
+        self.section_notes = {s.name: s.notes for s in catalogue.sections}
+        self.tops: dict[str, list[str]] = {name: [] for name in self.sections}
+        self.items = {item.key: item for item in catalogue.items}
+        self.kids = {item.key: list(item.children) for item in catalogue.items}
+        self.parent = {item.key: item.parent for item in catalogue.items}
+        self.section_of = {item.key: item.section for item in catalogue.items}
+        for item in catalogue.items:
+            if item.parent is None:
+                self.tops[item.section].append(item.key)
+
+    def siblings(self, key: str) -> list[str]:
+        """The list the item is an entry of (its parent's children, or its section's top level)."""
+        return self.entries(self.section_of[key], self.parent[key])
+
+    def entries(self, section: str, parent: str | None) -> list[str]:
+        return self.tops[section] if parent is None else self.kids[parent]
+
+    def subtree(self, key: str) -> Iterator[str]:
+        """The item and its descendants, in file order."""
+        yield key
+        for child in self.kids[key]:
+            yield from self.subtree(child)
+
+    def ancestors(self, key: str) -> Iterator[str]:
+        parent = self.parent[key]
+        while parent is not None:
+            yield parent
+            parent = self.parent[parent]
+
+    def detach(self, key: str) -> int:
+        """Take the item (with its descendants) out of its list; return where it was."""
+        siblings = self.siblings(key)
+        index = siblings.index(key)
+        del siblings[index]
+        return index
+
+    def attach(self, key: str, section: str, parent: str | None, index: int) -> None:
+        """Put a detached item at `index` of the list of `parent` (or of the section's top level)."""
+        self.entries(section, parent).insert(index, key)
+        self.parent[key] = parent
+        for descendant in self.subtree(key):
+            self.section_of[descendant] = section
+
+    def drop(self, key: str) -> list[str]:
+        """Forget a detached item and its descendants; return their keys."""
+        gone = list(self.subtree(key))
+        for descendant in gone:
+            del self.items[descendant], self.kids[descendant]
+            del self.parent[descendant], self.section_of[descendant]
+        return gone
+
+    def rename(self, old: str, new: str, note: str | None) -> None:
+        """Give an item another key, and its `note:` the value `note`."""
+        siblings = self.siblings(old)
+        siblings[siblings.index(old)] = new
+        for child in self.kids[old]:
+            self.parent[child] = new
+        self.items[new] = self.items.pop(old)._replace(key=new, note=note)
+        self.kids[new] = self.kids.pop(old)
+        self.parent[new] = self.parent.pop(old)
+        self.section_of[new] = self.section_of.pop(old)
+
+    def section_items(self, name: str) -> list[Item]:
+        """Every item of a section in file order, each with its place in the tree."""
+        out: list[Item] = []
+
+        def visit(key: str, parent: str | None, depth: int) -> None:
+            item = self.items[key]
+            children = tuple(self.kids[key])
+            if (item.section, item.parent, item.depth, item.children) != (name, parent, depth, children):
+                item = item._replace(section=name, parent=parent, depth=depth, children=children)
+                self.items[key] = item
+            out.append(item)
+            for child in children:
+                visit(child, key, depth + 1)
+
+        for key in self.tops[name]:
+            visit(key, None, 0)
+        return out
+
+    def catalogue(self) -> Catalogue:
+        sections, items = [], []
+        for name in self.sections:
+            members = self.section_items(name)
+            sections.append(Section(name, self.section_notes[name], tuple(i.key for i in members)))
+            items += members
+        return Catalogue(self.title, self.notes, tuple(sections), tuple(items))
+
+
+# --- removing ----------------------------------------------------------------------------------
+
+WITH_CHILDREN, KEEP_CHILDREN, REFUSE = "with", "keep", "refuse"
+
+
+def plan_remove(tree: Tree, items: Sequence[Item], children: str = REFUSE) -> list[str]:
+    """The keys to remove, top-most first; an item with children is refused unless `children` says
+    what becomes of them: WITH_CHILDREN (they go too) or KEEP_CHILDREN (they take its place)."""
+    named = [item.key for item in items]
+    wanted = set(named)
+    for key in named:
+        kids = tree.kids[key]
+        if kids and children == REFUSE:
+            raise HasChildrenError(key, tuple(kids))
+    if children == WITH_CHILDREN:
+        # An item under another named one goes with it.
+        return [key for key in named if not wanted.intersection(tree.ancestors(key))]
+    return named
+
+
+# --- moving ------------------------------------------------------------------------------------
+
+
+class Destination(NamedTuple):
+    """Where moved items go: a list (a section's top level, or an item's children) and the index
+    of the first; `new_section` when the section is to be created."""
+
+    section: str
+    parent: str | None
+    position: int
+    new_section: bool = False
+
+
+def _key(tree: Tree, key: str, what: str) -> str:
+    if key not in tree.items:
+        raise PaperNotFoundError(f"no item has the key '{key}'. Give an existing item's key as {what}")
+    return key
+
+
+def plan_move(
+    tree: Tree,
+    items: Sequence[Item],
+    *,
+    section: str | None = None,
+    parent: str | None = None,
+    top: bool = False,
+    before: str | None = None,
+    after: str | None = None,
+    new_section: bool = False,
+) -> Destination:
+    """Check a move against the catalogue and say where the items go (their list, after they have
+    left their old places, and the index of the first). Nothing changes here."""
+    if sum((section is not None, parent is not None, top)) > 1:
+        raise UsageError("give one destination: a section, a parent, or the top level")
+    if before is not None and after is not None:
+        raise UsageError("give one position: before an item or after one")
+    anchor = before if before is not None else after
+    if anchor is not None:
+        _key(tree, anchor, "the position")
+    moving = [item.key for item in items]
+    for key in moving:
+        for other in tree.ancestors(key):
+            if other in moving:
+                raise UsageError(
+                    f"'{key}' is under '{other}', which moves with its children. Name only '{other}'"
+                )
+    if parent is not None:
+        _key(tree, parent, "the parent")
+        for key in moving:
+            if key == parent or key in tree.ancestors(parent):
+                raise UsageError(
+                    f"'{parent}' is {'' if key == parent else 'under '}'{key}': an item cannot go under itself"
+                )
+        target: tuple[str, str | None] = (tree.section_of[parent], parent)
+    elif top:
+        first = moving[0]
+        target = (tree.section_of[first], None)
+    elif section is not None:
+        catalogue = Catalogue(None, (), tuple(Section(n, (), ()) for n in tree.sections), ())
+        wanted = " ".join(section.split())
+        if not wanted:
+            raise UsageError("the section name is empty. Give a section's name")
+        found = catalogue.section(wanted) if new_section else find_section(catalogue, wanted)
+        if found is None:
+            return Destination(wanted, None, 0, new_section=True)
+        target = (found.name, None)
+    elif anchor is not None:
+        target = (tree.section_of[anchor], tree.parent[anchor])
+    else:
+        raise UsageError("say where the items go: a section, a parent, or the top level")
+    if anchor in moving:
+        raise UsageError(f"'{anchor}' is one of the items that move. Give another item as the position")
+    entries = [key for key in tree.entries(*target) if key not in moving]
+    if anchor is not None:
+        if anchor not in entries:
+            where = f"under '{target[1]}'" if target[1] else f"at the top level of '{target[0]}'"
+            raise UsageError(f"'{anchor}' is not {where}. Give an item of the list the items go to")
+        index = entries.index(anchor) + (after is not None)
+    elif top:
+        ancestor = next(a for a in [moving[0], *tree.ancestors(moving[0])] if tree.parent[a] is None)
+        index = entries.index(ancestor) + 1 if ancestor in entries else len(entries)
+    else:
+        index = len(entries)
+    return Destination(target[0], target[1], index)
+
+
+# --- renaming ----------------------------------------------------------------------------------
+
+
+def check_new_key(tree: Tree, old: str, new: str) -> None:
+    """A key an item can be renamed to: valid, and not another item's."""
+    if not is_valid_key(new):
+        raise UsageError(
+            f"'{new}' is not a valid key. Use lowercase letters, digits and single hyphens, like 'flash-attention-2'"
+        )
+    if new != old and new in tree.items:
+        raise UsageError(f"the key '{new}' is taken by '{tree.items[new].title}'. Choose another key")

@@ -1,0 +1,157 @@
+"""rm, mv and rename hold for any hand-written layout: a property-based check.
+
+The catalogues are the hand-written styles of test_yamltext.py (indentation, list style, key order,
+quoting, comments between items, block scalars, CRLF), in two sections. Each command must change
+only the lines of the items it names (and blank separators), keep every other item exactly as it
+was, and a move there and back must give the original bytes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from papers import actions
+from papers.store.parse import parse_catalogue
+from test_yamltext import item_lines
+
+KEY_LINE = re.compile(r"[ -]*key: (item-[0-9-]+)\s*")
+SETTINGS = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@st.composite
+def catalogues(draw: st.DrawFn) -> str:
+    indent = draw(st.sampled_from([2, 4]))
+    indented_lists = draw(st.booleans())
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = ["# a hand-written list"] if draw(st.booleans()) else []
+    lines.append("sections:")
+    dash = " " * indent if indented_lists else ""
+    field = dash + " " * 2
+    item_dash = field + (" " * indent if indented_lists else "")
+    count = 0
+    for name in ("One", "Two"):
+        lines += [f"{dash}- name: {name}", f"{field}items:"]
+        for _ in range(draw(st.integers(1, 4))):
+            lines += draw(item_lines(f"item-{count}", item_dash, indent, indented_lists, 0))
+            count += 1
+    return newline.join(lines) + (newline if draw(st.booleans()) else "")
+
+
+def fields(text: str) -> dict[str, Any]:
+    cat = parse_catalogue(text)
+    return {item.key: item for item in cat.items}
+
+
+def removed_lines(before: str, after: str) -> list[str]:
+    """The lines `after` lacks; fails if `after` adds or changes any line (but a section's emptied
+    `items:`, which becomes `items: []`)."""
+    old, new = before.splitlines(), [line.replace("items: []", "items:") for line in after.splitlines()]
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    assert all(op in ("equal", "delete") for op, *_ in ops), "\n".join(
+        difflib.unified_diff(old, new, lineterm="")
+    )
+    return [line for op, i1, i2, _, _ in ops if op == "delete" for line in old[i1:i2]]
+
+
+@SETTINGS
+@given(text=catalogues(), picks=st.data())
+def test_rm_removes_only_the_item_and_its_attached_lines(
+    text: str, picks: st.DataObject, tmp_path: Path
+) -> None:
+    before = fields(text)
+    key = picks.draw(st.sampled_from(sorted(before)))
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    removed = actions.remove(path, [key], children="with")
+
+    after_text = path.read_bytes().decode()
+    after = fields(after_text)
+    assert set(after) == set(before) - set(removed.gone)
+    for other, item in after.items():
+        assert item == before[other]._replace(children=tuple(c for c in before[other].children if c != key))
+    gone = removed_lines(text, after_text)
+    keys_gone = {match[1] for line in gone if (match := KEY_LINE.fullmatch(line))}
+    assert keys_gone == set(removed.gone)
+
+
+@SETTINGS
+@given(text=catalogues(), picks=st.data())
+def test_mv_to_the_other_section_and_back_gives_the_same_bytes(
+    text: str, picks: st.DataObject, tmp_path: Path
+) -> None:
+    before = fields(text)
+    tops = [k for k, item in before.items() if item.parent is None]
+    key = picks.draw(st.sampled_from(tops))
+    item = before[key]
+    other = "Two" if item.section == "One" else "One"
+    siblings = [k for k in tops if before[k].section == item.section]
+    index = siblings.index(key)
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    actions.move(path, [key], section=other)
+
+    moved = fields(path.read_bytes().decode())
+    assert moved[key].section == other
+    for k, found in moved.items():
+        if k not in (key, *before[key].children) and before[k].section == found.section:
+            assert found == before[k]
+    if index > 0:
+        actions.move(path, [key], section=item.section, after=siblings[index - 1])
+    elif len(siblings) > 1:
+        actions.move(path, [key], section=item.section, before=siblings[1])
+    else:
+        actions.move(path, [key], section=item.section)
+    assert path.read_bytes().decode() == text
+
+
+@SETTINGS
+@given(text=catalogues(), picks=st.data())
+def test_mv_under_another_item_and_back_keeps_every_item(
+    text: str, picks: st.DataObject, tmp_path: Path
+) -> None:
+    before = fields(text)
+    tops = [k for k, item in before.items() if item.parent is None and not item.children]
+    assume(len(tops) >= 2)
+    key, parent = picks.draw(st.lists(st.sampled_from(tops), min_size=2, max_size=2, unique=True))
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    actions.move(path, [key], parent=parent)
+    under = fields(path.read_bytes().decode())
+    assert under[key].parent == parent and under[parent].children[-1] == key
+    assert under[key]._replace(section="", parent=None, depth=0) == before[key]._replace(section="", depth=0)
+
+    actions.move(path, [key], section=before[key].section)
+    back = fields(path.read_bytes().decode())
+    assert set(back) == set(before)
+    for k, found in back.items():
+        assert found._replace(children=()) == before[k]._replace(children=())
+        assert set(found.children) == set(before[k].children)
+
+
+@SETTINGS
+@given(text=catalogues(), picks=st.data())
+def test_rename_changes_only_the_key_line(text: str, picks: st.DataObject, tmp_path: Path) -> None:
+    before = fields(text)
+    key = picks.draw(st.sampled_from(sorted(before)))
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    actions.rename(path, key, "renamed")
+
+    after_text = path.read_bytes().decode()
+    old, new = text.splitlines(), after_text.splitlines()
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1] == changed[0][0].replace(f"key: {key}", "key: renamed")
+    after = fields(after_text)
+    assert after["renamed"]._replace(key=key) == before[key]
