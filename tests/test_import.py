@@ -232,8 +232,15 @@ def test_import_of_a_file_with_no_list_changes_nothing(
     before = catalogue_file.read_bytes()
     (isolated / "empty.md").write_text("\n\n")
     result = run("import", "empty.md")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: empty.md is empty: there is nothing to import. Give it a checklist (docs/markdown.md).\n"
+    )
+    assert catalogue_file.read_bytes() == before
+    (isolated / "title.md").write_text("# Only a title\n")
+    result = run("import", "title.md")
     assert result.exit_code == 0
-    assert result.stderr == "empty.md has no headings, checklist items or notes: nothing to import\n"
+    assert result.stderr == "title.md holds no section, item or note: nothing to import\n"
     assert catalogue_file.read_bytes() == before
 
 

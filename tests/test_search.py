@@ -331,3 +331,13 @@ def test_concurrent_searches_and_writes_keep_the_index_whole(catalogue_file: Pat
         (count,) = db.execute("SELECT count(*) FROM signatures").fetchone()
         (docs,) = db.execute("SELECT count(*) FROM docs").fetchone()
     assert count == docs == len(storage.load_catalogue(catalogue_file).items)
+
+
+@pytest.mark.parametrize("limit", ["0", "10001", "99999999999999999999"])
+def test_a_limit_out_of_range_is_a_usage_error_not_a_traceback(
+    run: Run, catalogue_file: Path, limit: str
+) -> None:
+    result = run("search", "attention", "-n", limit)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--limit' / '-n'")
+    assert len(result.stderr.splitlines()) == 1

@@ -76,10 +76,15 @@ def import_list(
 
     Headings become sections, checkbox lines items, other lines notes; an item already there is
     matched, never added twice, and a ticked item is never unticked. With `dry_run` nothing is
-    written. None if the text is blank. List items that cite a paper are items too, unless
+    written. None if the list holds no section, item or note (only a title). Blank text
+    is refused (UsageError). List items that cite a paper are items too, unless
     `only_checkboxes` (docs/markdown.md). Text that is not a checklist (a catalogue, prose with no
     heading or item) is refused with a `ChecklistError` naming `name`, and no file is touched.
     """
+    if not text.strip():  # an empty file is as much "no headings and no items" as prose is
+        raise UsageError(
+            f"{name} is empty: there is nothing to import. Give it a checklist (docs/markdown.md)"
+        )
     day = (today or dt.date.today()).isoformat()
     fmt = fmt or detect_format(text)
     check_list(text, name, fmt)

@@ -47,7 +47,9 @@ def search(
     section: SectionOpt = None,
     todo: TodoOpt = False,
     done: DoneOpt = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=10_000, help="At most this many results.")
+    ] = 20,
     json_: JsonOpt = False,
 ) -> None:
     """Search titles, authors, abstracts, notes and remarks; the best matches first.

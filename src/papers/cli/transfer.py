@@ -76,7 +76,7 @@ def import_list(
             path, source, dry_run=dry_run, only_checkboxes=only_checkboxes, fmt=format_, section=into
         )
     if report is None:
-        note(f"{source} has no headings, checklist items or notes: nothing to import")
+        note(f"{source} holds no section, item or note: nothing to import")
         return
     if dry_run:
         sys.stdout.write("".join(f"{printable(line, keep_layout=True)}\n" for line in report.changes))
