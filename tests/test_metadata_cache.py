@@ -110,3 +110,24 @@ def test_cached_ids_lists_every_record_old_style_ones_included(tmp_path: Path) -
     cache.put(recorded("astro-ph_0601001"))
     cache.put(recorded("id_1605.08386"))
     assert cache.cached_ids() == {"astro-ph/0601001", "1605.08386"}
+
+
+def test_a_cache_that_cannot_be_written_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from papers.errors import CacheError
+    from papers.sources import cache as cache_module
+
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "atomic_write_bytes", full_disk)
+    with pytest.raises(CacheError) as caught:
+        MetadataCache(tmp_path / "arxiv").put(recorded("id_1707.08567_s0"))
+    assert str(caught.value) == (
+        f"could not write the metadata cache at {tmp_path / 'arxiv'}: No space left on device. "
+        "Free some space, or point PAPERS_CACHE_DIR at a writable folder"
+    )
+    assert caught.value.exit_code == 1

@@ -112,3 +112,7 @@ class HasChildrenError(PapersError):
         )
         self.key = key
         self.children = children
+
+
+class CacheError(PapersError):
+    """papers' own cache folder could not be written (a full disk, a read-only folder): exit code 1."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
+from papers.errors import CacheError
 from papers.sources.arxiv.ids import ArxivId
 from papers.store.fileio import atomic_write_bytes
 from papers.store.paths import cache_dir
@@ -93,10 +94,7 @@ class MetadataCache:
 
     def put(self, meta: PaperMeta) -> Path:
         """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        dest = self.path(meta.arxiv_id)
-        atomic_write_bytes(dest, json.dumps(meta.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
-        return dest
+        return _write_record(self.path(meta.arxiv_id), meta.to_dict())
 
 
 class ScholarCache:
@@ -190,7 +188,17 @@ class ScholarCache:
         return self._write(asked, {"source": "s2", "asked": asked, "found": False})
 
     def _write(self, asked: str, data: dict[str, object]) -> Path:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        dest = self.path(asked)
+        return _write_record(self.path(asked), data)
+
+
+def _write_record(dest: Path, data: dict[str, object]) -> Path:
+    """One record, atomically; a cache that cannot be written (a full disk) is one clear error."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(dest, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        return dest
+    except OSError as err:
+        raise CacheError(
+            f"could not write the metadata cache at {dest.parent}: {err.strerror or err}. "
+            "Free some space, or point PAPERS_CACHE_DIR at a writable folder"
+        ) from None
+    return dest
