@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from papers import actions, render
-from papers.actions.tagging import Retagged
 from papers.cli.app import JsonOpt, catalogue_path, command, complete_key, note
 from papers.errors import UsageError
 from papers.model.schema import PRIORITIES
 from papers.text import cell_width, printable
+
+if TYPE_CHECKING:  # a listing loads this module: the editor comes only with a tag command
+    from papers.actions.tagging import Retagged
 
 
 def _report(done: Retagged, verb: str, already: str) -> None:

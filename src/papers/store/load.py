@@ -17,16 +17,19 @@ import marshal
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from papers.errors import CatalogueChangedError, CatalogueError, CatalogueNotFoundError
 from papers.model.catalogue import Catalogue, Item, Section
-from papers.store import fileio, journal
+from papers.store import fileio
 from papers.store.fileio import atomic_write_bytes
 from papers.store.lock import hold
 from papers.store.parse import Outline, Parsed, Place, collector_paused, parse
 from papers.store.paths import cache_dir, display_path
-from papers.store.yamledit.editor import Editor
+
+if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing never imports them
+    from papers.store import journal
+    from papers.store.yamledit.editor import Editor
 
 # The layout of a cache entry; the item and section fields are part of it, so a new schema field
 # turns every old entry into a miss instead of a misread.
@@ -244,6 +247,9 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     and nothing is written (`edit()` re-runs the edit instead). With `dry_run` the edits are made
     and checked in memory only: no lock is taken and nothing is written.
     """
+    from papers.store import journal
+    from papers.store.yamledit.editor import Editor
+
     if not dry_run:
         try:
             fileio.check_writable(path)
@@ -278,6 +284,8 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
     raises to refuse. The bytes must be a state from the journal (see below). Returns the change
     as journaled (None if the journal could not be written).
     """
+    from papers.store import journal
+
     try:
         fileio.check_writable(path)
     except OSError as err:
