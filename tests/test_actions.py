@@ -60,7 +60,9 @@ def test_import_list_merges_text_and_import_file_a_file(isolated: Path) -> None:
     assert not target.exists()
     report = actions.import_list(target, "## A\n- [ ] One\n")
     assert report is not None and report.added == 1
-    assert actions.import_list(target, "\n\n") is None
+    assert actions.import_list(target, "# Only a title\n") is None
+    with pytest.raises(UsageError, match="is empty: there is nothing to import"):
+        actions.import_list(target, "\n\n")
     report = actions.import_file(target, SEED, today=dt.date(2026, 1, 2))
     assert report is not None and report.added > 50
 
