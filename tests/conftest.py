@@ -6,6 +6,8 @@ import difflib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,3 +136,29 @@ def inserted_lines(before: str, after: str) -> list[str]:
         if op == "insert"
         for line in after.splitlines()[j1:j2]
     ]
+
+
+def at_once(*commands: list[str]) -> dict[str, dict[str, Any]]:
+    """Start `papers COMMAND` for each command as real processes all at once, require each to succeed,
+    then return `papers list --json` as {key: item}: what concurrency tests check nothing was lost."""
+    env = {**os.environ, "PAPERS_LOCK_TIMEOUT": "120"}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "papers", *command],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for command in commands
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    listing = subprocess.run(
+        [sys.executable, "-m", "papers", "list", "--json"],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    return {item["key"]: item for item in json.loads(listing.stdout)}

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, Run, listed
+from conftest import SHIPPED, Run, at_once, listed
 
 LAYERED = """\
 # my list
@@ -289,21 +285,7 @@ def test_ten_processes_moving_different_items_keep_every_move(catalogue_file: Pa
         "gqa",
         "whisper",
     ]
-    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "papers", "mv", key, "--section", "Some research papers"],
-            env=env,
-            stderr=subprocess.DEVNULL,
-        )
-        for key in keys
-    ]
-    for proc in procs:
-        assert proc.wait(timeout=60) == 0
-    out = subprocess.run(
-        [sys.executable, "-m", "papers", "list", "--json"], env=env, capture_output=True, check=True
-    )
-    items = {item["key"]: item for item in json.loads(out.stdout)}
+    items = at_once(*(["mv", key, "--section", "Some research papers"] for key in keys))
     assert {items[key]["section"] for key in keys} == {"Some research papers"}
     assert len(items) == len(listed_keys(SHIPPED))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, inserted_lines
+from conftest import Run, at_once, inserted_lines
 from papers.store.parse import Parsed, parse_catalogue
 
 COMMENTED = """\
@@ -290,18 +290,8 @@ def test_ten_processes_at_once_tick_ten_papers(catalogue_file: Path) -> None:
         "gqa",
         "whisper",
     ]
-    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "papers", "done", key], env=env, stderr=subprocess.DEVNULL)
-        for key in keys
-    ]
-    for proc in procs:
-        assert proc.wait(timeout=60) == 0
-    listed = subprocess.run(
-        [sys.executable, "-m", "papers", "list", "--done", "--json"], env=env, capture_output=True, check=True
-    )
-    done = {item["key"] for item in json.loads(listed.stdout)}
-    assert set(keys) <= done
+    items = at_once(*(["done", key] for key in keys))
+    assert {items[key]["status"] for key in keys} == {"done"}
 
 
 def test_an_unchanged_file_is_parsed_once(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import SHIPPED, Run, inserted_lines, listed
+from conftest import SHIPPED, Run, at_once, inserted_lines, listed
 
 MODELS = ["rnn", "lstm", "gru", "seq2seq"]
 
@@ -230,37 +227,5 @@ def test_revert_takes_back_a_tag(run: Run, catalogue_file: Path) -> None:
 
 def test_ten_processes_tagging_different_items_keep_every_change(catalogue_file: Path) -> None:
     keys = ["rnn", "lstm", "gru", "seq2seq", "gqa", "mamba", "bert", "gpt1", "alexnet", "vgg"]
-    env = {**os.environ, "PAPERS_LOCK_TIMEOUT": "120"}
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "papers", "tag", key, f"+t{n}"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for n, key in enumerate(keys)
-    ]
-    for process in processes:
-        _, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-    found = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "papers", "list", "--json"],
-            env=env,
-            capture_output=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    )
-    tags = {item["key"]: item["tags"] for item in found}
-    assert [tags[key] for key in keys] == [[f"t{n}"] for n in range(10)]
-    history = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "papers", "history", "--json"],
-            env=env,
-            capture_output=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    )
-    assert sorted(entry["number"] for entry in history) == list(range(1, 11))
+    items = at_once(*(["tag", key, f"+t{n}"] for n, key in enumerate(keys)))
+    assert [items[key]["tags"] for key in keys] == [[f"t{n}"] for n in range(10)]
