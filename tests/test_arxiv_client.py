@@ -30,8 +30,8 @@ from arxiv_server import (
     trickle_headers,
 )
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
+from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult
-from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
 from papers.sources.base import Doi, InvalidDoiError, Source, parse_doi, parse_paper_id
 from papers.sources.http import Transport
 from papers.sources.web import NotAPdfError, PageError, Web

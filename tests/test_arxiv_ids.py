@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from papers.errors import InvalidArxivIdError
-from papers.sources.arxiv.ids import OLD_ARCHIVES, ArxivId, arxiv_id_from_link, parse_arxiv_id
+from papers.model.arxiv_ids import OLD_ARCHIVES, ArxivId, arxiv_id_from_link, parse_arxiv_id
 
 TODAY = date(2026, 7, 15)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from papers.errors import ArxivRejectedError, FetchError
+from papers.model.arxiv_ids import parse_arxiv_id
 from papers.sources.arxiv.atom import Feed, PaperMeta, normalise_abstract, parse_feed
-from papers.sources.arxiv.ids import parse_arxiv_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ALL_RECORDED = sorted(FIXTURES.glob("*.xml"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SEED, Run, listed
-from papers.sources.arxiv.ids import arxiv_id_from_link
+from papers.model.arxiv_ids import arxiv_id_from_link
 
 # What markdown carries (docs/markdown.md); started_on, done_on, authors, remark, note and listed_as do not.
 TRAVELS = ("key", "title", "group", "section", "parent", "children", "arxiv", "year", "links")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from papers.model.arxiv_ids import ArxivId
 from papers.sources.arxiv.atom import PaperMeta, parse_feed
-from papers.sources.arxiv.ids import ArxivId
 from papers.sources.cache import MetadataCache, default_cache_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"

@@ -13,7 +13,7 @@ from arxiv_server import FakeClock
 from conftest import Run, listed
 from papers.actions import fetch as fetching
 from papers.errors import FetchError, PaperNotFoundError
-from papers.sources.arxiv.ids import ArxivId
+from papers.model.arxiv_ids import ArxivId
 from papers.sources.base import Doi
 from papers.sources.http import Transport
 from papers.sources.semanticscholar import FIELDS, ScholarRejectedError, SemanticScholar

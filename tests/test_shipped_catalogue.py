@@ -32,8 +32,8 @@ from conftest import (
     SHIPPED,
 )
 from papers import load_catalogue
+from papers.model.arxiv_ids import parse_arxiv_id
 from papers.model.keys import is_valid_key
-from papers.sources.arxiv.ids import parse_arxiv_id
 
 CHECK_LINE = re.compile(r"^(?P<indent> *)- \[(?P<tick>[ xX])\] (?P<text>.*?)\s*$")
 URL = re.compile(r"https?://[^\s)\]]+|(?<=\]\()\.{1,2}/[^\s)]+")

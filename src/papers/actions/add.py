@@ -120,7 +120,7 @@ def _add_fetched(
     notify: Notify | None,
 ) -> Added:
     from papers.actions import fetch as fetching
-    from papers.sources.arxiv.ids import ArxivId
+    from papers.model.arxiv_ids import ArxivId
 
     cat = storage.load_catalogue(path)
     core.plan_add(cat, "placeholder", section=section, parent=parent)  # where it goes: checked before asking
@@ -169,7 +169,7 @@ def _add_fetched(
 def _canonical_arxiv(text: str | None) -> str | None:
     if text is None:
         return None
-    from papers.sources.arxiv.ids import parse_arxiv_id
+    from papers.model.arxiv_ids import parse_arxiv_id
 
     return parse_arxiv_id(text).id
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from papers.errors import PaperNotFoundError, PapersError
 from papers.model import catalogue as core
+from papers.model.arxiv_ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
 from papers.model.catalogue import Catalogue, Item
 from papers.model.query import find_paper
-from papers.sources.arxiv.ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
 from papers.store import load as storage
 from papers.store.paths import cache_dir
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from papers.errors import PaperNotFoundError, PapersError
+from papers.model.arxiv_ids import ArxivId
 from papers.model.catalogue import Catalogue, Item
 from papers.model.query import doi_of
-from papers.sources.arxiv.ids import ArxivId
 from papers.sources.base import Doi, PaperId
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ import re
 
 from papers.errors import InvalidArxivIdError
 from papers.formats.shapes import one_line
-from papers.sources.arxiv.ids import arxiv_id_from_link, parse_arxiv_id
+from papers.model.arxiv_ids import arxiv_id_from_link, parse_arxiv_id
 
 # Link texts that name what a link is rather than the paper: dropped from titles.
 _LABEL_WORDS = "abs arxiv bib bibtex blog code colab demo doi github html journal link openreview paper pdf "

@@ -29,9 +29,9 @@ from papers.errors import ChecklistError
 from papers.formats.markdown_line import cites, item_text, parse_item
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line
 from papers.formats.types import Exported, ExportSource
+from papers.model.arxiv_ids import arxiv_id_from_link
 from papers.model.keys import is_valid_key, unique_key
 from papers.model.paper import strip_controls
-from papers.sources.arxiv.ids import arxiv_id_from_link
 
 # Items found before the first heading still need a section: the schema has no loose items.
 DEFAULT_SECTION = "Unsorted"

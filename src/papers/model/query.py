@@ -44,7 +44,7 @@ def find_items(catalogue: Catalogue, query: str) -> list[Item]:
     exact = catalogue.get(query) or catalogue.get(query.lower())
     if exact is not None:
         return [exact]
-    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred: only queries need the id grammar
+    from papers.model.arxiv_ids import arxiv_id_from_link  # deferred: only queries need the id grammar
 
     # Any form of an id finds the items holding it: 2005.14165v2, arXiv:2005.14165, an abs/pdf link.
     arxiv_id = arxiv_id_from_link(query)
@@ -157,7 +157,7 @@ def find_duplicate(
     The same paper: the same arXiv id (as `arxiv:` or in a link), the same DOI or link as `url`,
     or the same title in any case and spacing.
     """
-    from papers.sources.arxiv.ids import arxiv_id_from_link  # deferred, as in find_items
+    from papers.model.arxiv_ids import arxiv_id_from_link  # deferred, as in find_items
 
     wanted_title = " ".join(title.split()).casefold() if title else None
     doi = doi_of(url) if url else None

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from papers.errors import NotOnArxivError, PaperNotFoundError, PapersError, UsageError
+from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.model.paper import PaperMeta
-from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
 
 __all__ = ["Doi", "FetchResult", "PaperId", "PaperMeta", "Progress", "Source", "parse_doi", "parse_paper_id"]
 

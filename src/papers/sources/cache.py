@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from papers.errors import CacheError
-from papers.sources.arxiv.ids import ArxivId
+from papers.model.arxiv_ids import ArxivId
 from papers.store.fileio import atomic_write_bytes
 from papers.store.paths import cache_dir
 

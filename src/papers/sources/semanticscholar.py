@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from papers.errors import FetchError, PapersError
+from papers.model.arxiv_ids import ArxivId
 from papers.model.paper import InvalidRecordError, ScholarMeta
-from papers.sources.arxiv.ids import ArxivId
 from papers.sources.base import Doi, FetchResult, PaperId, Progress
 
 if TYPE_CHECKING:

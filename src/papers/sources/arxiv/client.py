@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from papers.errors import ArxivRejectedError, FetchError
+from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.model.paper import PaperMeta
 from papers.sources.arxiv.atom import parse_feed
-from papers.sources.arxiv.ids import ArxivId, parse_arxiv_id
 from papers.sources.base import FetchResult, PaperId, Progress, Source
 from papers.sources.http import MB, USER_AGENT, Response, Transport
 
