@@ -7,6 +7,10 @@ be off by tens of percent. Give two Python interpreters, each with a version of 
 command runs under both, interleaved with the floor of bench/startup.py, on copies of the same
 catalogues.
 
+Each command is also timed in CPU seconds (user + system, of the process and what it ran): on a
+loaded machine a process waits for a core, and that wait is in its wall time but not in its CPU
+time, so the CPU ratios move far less from run to run. Both are medians, as ratios.
+
 Usage: python bench/compare.py OLD_PYTHON NEW_PYTHON [--runs 11] [--items 10000]
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import tempfile
@@ -68,18 +73,32 @@ def main() -> None:
         for argv, job_env in jobs.values():  # warm-up: parse caches filled, bytecode compiled
             run_once(argv, job_env, rss_file)
         times: dict[str, list[float]] = {name: [] for name in jobs}
+        cpu: dict[str, list[float]] = {name: [] for name in jobs}
         for _ in range(max(args.runs, 5)):
             for name, (argv, job_env) in jobs.items():
+                before = _children_cpu()
                 times[name].append(run_once(argv, job_env, rss_file)[0])
+                cpu[name].append(_children_cpu() - before)
         med = {name: statistics.median(values) for name, values in times.items()}
-        print(f"{'command':40} {'old x floor':>12} {'new x floor':>12} {'new / old':>10}")
+        med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
+        print(f"{'':40} {'wall time':^36}  {'CPU time':^36}")
+        print(f"{'command':40}" + f" {'old x floor':>12} {'new x floor':>12} {'new / old':>10}" * 2)
         for name in jobs:
             if not name.startswith("old "):
                 continue
             label = name[4:]
-            old, new = med[name], med[f"new {label}"]
-            print(f"{label:40} {old / med['floor']:12.2f} {new / med['floor']:12.2f} {new / old:10.3f}")
+            row = f"{label:40}"
+            for m in (med, med_cpu):
+                old, new = m[name], m[f"new {label}"]
+                row += f" {old / m['floor']:12.2f} {new / m['floor']:12.2f} {new / old:10.3f}"
+            print(row)
         print(f"\nmedians of {max(args.runs, 5)} interleaved runs; warm parse caches")
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every child process waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 if __name__ == "__main__":
