@@ -44,6 +44,73 @@ def test_help_lists_every_command(run: Run) -> None:
     assert names == [*expected, "export", "tag", "tags", "prioritize", "open", "history", "revert", "path"]
 
 
+def test_the_table_of_commands_is_the_commands_the_modules_define() -> None:
+    """cli/commands.py names each command's module and the summary --help shows without building
+    the command: both must be what the modules define, or the table and the help have drifted."""
+    import importlib
+    import pkgutil
+
+    import papers.cli
+    from papers.cli import app
+    from papers.cli.commands import COMMANDS
+
+    for found in pkgutil.iter_modules(papers.cli.__path__):
+        importlib.import_module(f"papers.cli.{found.name}")
+    defined = importlib.import_module("papers.cli.app")._defined
+    assert {name: func.__module__ for name, (func, _, _) in defined.items()} == {
+        name: f"papers.cli.{module}" for name, (module, _) in COMMANDS.items()
+    }
+    group = typer.main.get_command(app)
+    for name, (_, summary) in COMMANDS.items():
+        assert summary == group.commands[name].get_short_help_str(limit=10_000), f"papers {name}"
+    for width in (40, 80, 100, 200):
+        ctx = typer.Context(group, info_name="papers", terminal_width=width, max_content_width=width)
+        from_table, built = ctx.make_formatter(), ctx.make_formatter()
+        group.format_commands(ctx, from_table)
+        super(type(group), group).format_commands(ctx, built)  # click's own, from the built commands
+        assert from_table.getvalue() == built.getvalue()
+        assert from_table.getvalue().count("\n  ") == len(COMMANDS)
+    with pytest.raises(TypeError):
+        group.commands["extra"] = group.commands["list"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        del group.commands["list"]  # type: ignore[attr-defined]
+
+
+def cli_modules_loaded_by(argv: list[str], catalogue: Path) -> set[str]:
+    """The modules of papers.cli a real `papers ...` process has imported when it ends."""
+    code = (
+        f"import sys; sys.argv = ['papers', *{argv!r}]\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "sys.stderr.write(' '.join(sorted(name for name in sys.modules if name.startswith('papers.cli'))))\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(catalogue), "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return set(result.stderr.split("\n")[-1].split())
+
+
+@pytest.mark.parametrize(
+    ("argv", "module"),
+    [
+        (["--help"], None),
+        (["list", "--todo"], "reading"),
+        (["tag", "bert", "+x"], "tagging"),
+        (["path"], "paths"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_a_command_imports_only_its_own_module(
+    argv: list[str], module: str | None, catalogue_file: Path
+) -> None:
+    shared = {"papers.cli", "papers.cli.app", "papers.cli.commands"}
+    assert cli_modules_loaded_by(argv, catalogue_file) == shared | (
+        {f"papers.cli.{module}"} if module else set()
+    )
+
+
 def test_version(run: Run) -> None:
     from papers import __version__
 

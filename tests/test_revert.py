@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,42 @@ def test_revert_of_the_import_that_created_the_catalogue_removes_it_and_a_second
     assert not target.exists()
     assert run("revert").exit_code == 0
     assert target.read_bytes() == created
+
+
+def test_a_change_made_from_python_is_journaled_as_the_call_never_as_sys_argv(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import actions
+
+    assert run("done", "gqa").exit_code == 0
+    monkeypatch.setattr(sys, "argv", ["notebook.py", "--port", "8888"])  # a script's own arguments
+    actions.mark("papers.yaml", ["mamba", "bert"], "reading")
+    actions.mark(catalogue_file, ["mamba"], "todo")
+    undone, started, by_cli = changes(run)
+    assert by_cli["command"] == "papers done gqa"  # the command line's words last only for its call
+    assert started["command"] == (
+        "python: papers.actions.mark.mark(path='papers.yaml', queries=['mamba', 'bert'], "
+        "status='reading', today=None, on=None)"
+    )
+    assert undone["command"].startswith(f"python: papers.actions.mark.mark(path='{catalogue_file}', ")
+    assert started["summary"] == "changed status, started_on of bert, mamba"
+
+
+def test_revert_from_python_is_refused_in_python_words(run: Run, catalogue_file: Path) -> None:
+    from papers import actions
+    from papers.errors import CatalogueError, RevertRefusedError
+
+    run("done", "gqa")
+    catalogue_file.write_bytes(catalogue_file.read_bytes() + b"# by hand\n")
+    with pytest.raises(RevertRefusedError) as refused:
+        actions.revert(catalogue_file)
+    assert isinstance(refused.value, CatalogueError)
+    assert str(refused.value) == (
+        f"papers.yaml was changed outside papers since change 1 ({refused.value.happened.split('(')[1]}"
+        ". Check the file, or revert with force=True, which discards those edits"
+    )
+    assert "--" not in str(refused.value)
+    assert actions.revert(catalogue_file, force=True).target.command == "papers done gqa"
 
 
 def test_revert_refuses_after_a_hand_edit_and_says_where_unless_forced(

@@ -32,6 +32,16 @@ class CatalogueNotFoundError(CatalogueError):
         self.how = how
 
 
+class RevertRefusedError(CatalogueError):
+    """A revert refused: the file was changed outside papers since the change to take back.
+    ``happened`` says where, without what to do: the caller names its own way to force it
+    (``force=True`` in Python, ``--force`` on the command line)."""
+
+    def __init__(self, happened: str) -> None:
+        super().__init__(f"{happened}. Check the file, or revert with force=True, which discards those edits")
+        self.happened = happened
+
+
 class OutputError(PapersError):
     """A file papers was asked to write (an export, a picture) could not be written."""
 

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from papers.errors import CatalogueError
+from papers.errors import RevertRefusedError
 from papers.store import journal
 from papers.store import load as storage
 from papers.store.journal import Entry, JournalError
@@ -41,8 +41,8 @@ def revert(path: str | os.PathLike[str], number: int | None = None, *, force: bo
     taking back that change and every later one.
 
     If the file was changed outside papers since that change (edited by hand, or by another
-    program), nothing is changed and CatalogueError says where, unless `force`: then those edits
-    are discarded too.
+    program), nothing is changed and RevertRefusedError (a CatalogueError) says where, unless
+    `force`: then those edits are discarded too.
     """
     catalogue = Path(path)
     undone: list[Entry] = []
@@ -94,9 +94,9 @@ def _refuse(path: Path, entry: Entry, found: str, found_data: bytes | None = Non
         what = _difference(expected, actual)
     except JournalError:
         what = "it is not what papers wrote"
-    raise CatalogueError(
+    raise RevertRefusedError(
         f"{display_path(path)} was changed outside papers since change {entry.number} ({what}): nothing "
-        "was changed. Check the file, or add --force to revert anyway, which discards those edits"
+        "was changed"
     )
 
 

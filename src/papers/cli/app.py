@@ -14,17 +14,17 @@ import inspect
 import os
 import sys
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from papers import __version__
-from papers.errors import CatalogueNotFoundError, PapersError, UsageError
-from papers.store import journal
-from papers.store import load as storage
+from papers.cli.commands import COMMANDS
+from papers.errors import CatalogueNotFoundError, PapersError, RevertRefusedError, UsageError
+from papers.store import origin
 from papers.store.paths import find_catalogue
 from papers.text import one_line, printable
 
@@ -35,7 +35,29 @@ _ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 
 class PapersGroup(TyperGroup):
     """The app's command group: whatever goes wrong, from parsing the arguments to the last line
-    printed, ends in one line on stderr and its exit code (2 usage, 130 interrupted)."""
+    printed, ends in one line on stderr and its exit code (2 usage, 130 interrupted).
+
+    Its commands are those of cli/commands.py's table, each built when first looked up (see
+    _Commands): a call imports and builds the one command it runs, and `papers --help` lists
+    them all from the table's summaries without building any."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names, in the table's order, none of them built
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """click's own listing of the commands (the same rows, cut to the same width), from the
+        table: a summary is the first sentence of the docstring, which click would show."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, TyperCommand(name=name, help=summary).get_short_help_str(limit))
+            for name, (_, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(  # type: ignore[override]
         self,
@@ -47,19 +69,19 @@ class PapersGroup(TyperGroup):
     ) -> Any:
         try:
             argv = list(sys.argv[1:] if args is None else args)
-            journal.command_line = argv  # what the journal records as the command
             undecodable = _undecodable(argv)
             if undecodable is None:
                 # args stays None when it was: typer then reads sys.argv itself (and expands globs on Windows).
                 given = None if args is None else argv
-                code = super().main(given, prog_name, complete_var, standalone_mode=False, **extra)
+                with origin.command_line(argv):  # what the journal records as the command
+                    code = super().main(given, prog_name, complete_var, standalone_mode=False, **extra)
             else:
                 error(f"the argument '{undecodable}' is not UTF-8 text. Type it as UTF-8")
                 code = 2
         except KeyboardInterrupt:
             code = interrupted()
         except _ClickUsageError as err:
-            named = next((arg for arg in argv if arg in self.commands), None)
+            named = next((arg for arg in argv if arg in COMMANDS), None)
             code = _usage_error(err, f"{prog_name or 'papers'} {named}" if named else prog_name or "papers")
         except _ClickException as err:  # e.g. a file option that cannot be opened
             error(err.format_message())  # type: ignore[attr-defined]
@@ -160,6 +182,8 @@ def _undecodable(argv: Sequence[str]) -> str | None:
 def worded(err: PapersError) -> str:
     """The error's message, with what the command line adds to a core message that says what to
     do: the options that do it (the core names no option; issue 8)."""
+    if isinstance(err, RevertRefusedError):
+        return f"{err.happened}. Check the file, or add --force to revert anyway, which discards those edits"
     if not isinstance(err, CatalogueNotFoundError):
         return str(err)
     return str(err) + {
@@ -194,16 +218,57 @@ def _with_file_option(func: F, option: Any = None) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_defined: dict[str, tuple[Callable[..., Any], Any, dict[str, Any]]] = {}
+_built: dict[str, Any] = {}  # name -> click command, built once per process
+
+
 def command(name: str, *, short_file: bool = True, **kwargs: Any) -> Callable[[F], F]:
-    """Register `func` as the command `name`: its PapersError become one line and an exit code
-    (a traceback with --debug), and it accepts `--file/-f` like every command (only `--file`
-    after the command with `short_file=False`, for a command whose arguments may be `-fast`)."""
+    """Define `func` as the command `name` (listed in cli/commands.py): its PapersError become one
+    line and an exit code (a traceback with --debug), and it accepts `--file/-f` like every command
+    (only `--file` after the command with `short_file=False`, for arguments that may be `-fast`).
+    `kwargs` are app.command()'s. The command is built only when it is looked up (PapersGroup)."""
 
     def register(func: F) -> F:
-        app.command(name, **kwargs)(_with_file_option(func, None if short_file else _LongFileOpt))
+        _defined[name] = (func, None if short_file else _LongFileOpt, kwargs)
         return func
 
     return register
+
+
+def _build(name: str) -> Any:
+    """The click command `name`: its module imported, then built by typer as app.command() would."""
+    if name not in _built:
+        __import__(f"papers.cli.{COMMANDS[name][0]}")  # not importlib: -X importtime shows this one
+        func, option, kwargs = _defined[name]
+        one = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+        one.command(name, **kwargs)(_with_file_option(func, option))
+        _built[name] = typer.main.get_command(one)
+    return _built[name]
+
+
+class _Commands(MutableMapping[str, Any]):
+    """PapersGroup.commands: cli/commands.py's names, each command built the first time it is
+    looked up (`commands[name]`, `.get(name)`); `in`, iteration and len build nothing."""
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in COMMANDS:
+            raise KeyError(name)
+        return _build(name)
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        raise TypeError("papers' commands are the table in papers/cli/commands.py")
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("papers' commands are the table in papers/cli/commands.py")
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
 
 
 def catalogue_path(*, must_exist: bool = True) -> Path:
@@ -218,6 +283,8 @@ def complete_key(incomplete: str, ctx: typer.Context | None = None) -> list[str]
     while node is not None and given is None:
         given = node.params.get("catalogue_file") or node.params.get("file")
         node = node.parent
+    from papers.store import load as storage
+
     try:
         keys = storage.load_catalogue(find_catalogue(given or state.file)).keys
     except PapersError:

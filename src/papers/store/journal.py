@@ -7,7 +7,8 @@ folder per catalogue (named by a digest of the file's real path):
     history/<digest>/entries.jsonl     one JSON object per change, oldest first
     history/<digest>/states/<d>.z      the file's bytes before and after changes (zlib), once per content
 
-A change keeps the time, the command line, a one-line summary and the digests of the file before
+A change keeps the time, the command (the command line as `store.origin` has it from the CLI;
+called from Python, the `papers.actions` function and its arguments), a one-line summary and the digests of the file before
 and after; the bytes themselves are stored by content, so a change whose before-state is the
 previous change's after-state stores one new state only. It is bounded: the last MAX_ENTRIES
 changes, and about MAX_BYTES of stored states. Recording is best effort: the journal is never
@@ -20,12 +21,13 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NamedTuple
 
 from papers.errors import PapersError
 from papers.model.catalogue import Catalogue
+from papers.store import origin
 from papers.store.fileio import real_path
 from papers.store.paths import cache_dir
 
@@ -33,9 +35,6 @@ MAX_ENTRIES = 100
 MAX_BYTES = 50 * 2**20
 ABSENT = "absent"
 """The digest of the state "no file": a change that created the catalogue starts from it."""
-
-command_line: Sequence[str] | None = None
-"""The command's arguments (without the program name), set by the command line; else sys.argv."""
 
 
 class JournalError(PapersError):
@@ -173,10 +172,34 @@ def _last(listing: Path) -> tuple[int, int, bool]:
 
 
 def _command() -> str:
+    """The command line that asked for the change, as the CLI passed it; from Python, the call."""
     import shlex
 
-    words = sys.argv[1:] if command_line is None else command_line
-    return shlex.join(["papers", *words])
+    words = origin.given()
+    return _python_call() if words is None else shlex.join(["papers", *words])
+
+
+def _python_call() -> str:
+    """The papers function a Python caller called first (`papers.actions.mark.mark`, say), with its
+    arguments as it holds them now: `python: papers.actions.mark.mark(path='papers.yaml', ...)`."""
+    import reprlib
+
+    frame: FrameType | None = sys._getframe()
+    first = sys._getframe()  # this very function, if nothing calls it from papers
+    while frame is not None:
+        if str(frame.f_globals.get("__name__", "")).startswith("papers."):
+            first = frame
+        frame = frame.f_back
+    code = first.f_code
+    count = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & 4) + bool(code.co_flags & 8)
+    shown = reprlib.Repr()  # long values cut short (keyword arguments only from Python 3.12)
+    shown.maxstring = shown.maxother = 160
+    values = {name: first.f_locals.get(name) for name in code.co_varnames[:count]}
+    arguments = ", ".join(
+        f"{name}={shown.repr(os.fspath(value) if isinstance(value, os.PathLike) else value)}"
+        for name, value in values.items()
+    )
+    return f"python: {first.f_globals['__name__']}.{code.co_qualname}({arguments})"
 
 
 def _store(states: Path, name: str, data: bytes | None) -> int:
