@@ -341,3 +341,156 @@ def test_a_limit_out_of_range_is_a_usage_error_not_a_traceback(
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: Invalid value for '--limit' / '-n'")
     assert len(result.stderr.splitlines()) == 1
+
+
+# --- keeping the index in step cheaply ------------------------------------------------------------
+
+
+class Builds:
+    """Counts what a search computes: the documents it (re)builds and the signatures it takes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.documents: list[str] = []
+        self.signatures = 0
+        build, sign = searching._Sources.document, searching._signature
+
+        def document(sources: Any, key: str) -> Any:
+            self.documents.append(key)
+            return build(sources, key)
+
+        def signature(*args: Any) -> bytes:
+            self.signatures += 1
+            return sign(*args)
+
+        monkeypatch.setattr(searching._Sources, "document", document)
+        monkeypatch.setattr(searching, "_signature", signature)
+
+    def take(self) -> tuple[list[str], int]:
+        taken = (sorted(self.documents), self.signatures)
+        self.documents, self.signatures = [], 0
+        return taken
+
+
+def rowids(catalogue_file: Path) -> dict[str, int]:
+    """Each key's row in the index: a document rebuilt gets a new one."""
+    with sqlite3.connect(searching.index_path(catalogue_file)) as db:
+        return dict(db.execute("SELECT key, rowid FROM signatures"))
+
+
+def age(folder: Path, seconds: int = 60) -> None:
+    """Make a folder look untouched for a while (a folder changed just now is not trusted)."""
+    stamp = os.stat(folder).st_mtime - seconds
+    os.utime(folder, (stamp, stamp))
+
+
+def test_a_search_after_one_done_rebuilds_that_document_alone(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    MetadataCache().put(record("1810.04805", "BERT", "Deep bidirectional transformers."))
+    age(MetadataCache().directory)
+    builds = Builds(monkeypatch)
+    assert keys(run, "bidirectional") == ["bert"]
+    papers = len(storage.load_catalogue(catalogue_file).items)
+    assert builds.take() == (sorted(storage.load_catalogue(catalogue_file).keys), papers)
+    before = rowids(catalogue_file)
+    assert keys(run, "bidirectional") == ["bert"]
+    assert builds.take() == ([], 0)  # nothing changed: not even a signature is computed
+    assert run("done", "bert").exit_code == 0
+    assert keys(run, "bidirectional", "--done") == ["bert"]
+    assert builds.take() == (["bert"], papers)
+    after = rowids(catalogue_file)
+    assert after.keys() == before.keys() and after["bert"] != before["bert"]
+    assert {k: v for k, v in after.items() if k != "bert"} == {k: v for k, v in before.items() if k != "bert"}
+    assert keys(run, "bidirectional", "--done") == ["bert"]
+    assert builds.take() == ([], 0)
+
+
+def test_a_note_edited_in_place_is_rebuilt_alone(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = catalogue_file.parent / "notes"
+    notes.mkdir()
+    (notes / "lstm.md").write_text("forget gates\n")
+    (notes / "rnn.md").write_text("loops\n")
+    builds = Builds(monkeypatch)
+    assert keys(run, "gates") == ["lstm"]
+    builds.take()
+    with (notes / "lstm.md").open("a") as note:  # in place: the folder does not change
+        note.write("and peepholes\n")
+    assert keys(run, "peepholes") == ["lstm"]
+    assert builds.take()[0] == ["lstm"]
+    (notes / "vgg.md").write_text("zebrafish\n")  # a new note: its paper's document alone
+    assert keys(run, "zebrafish") == ["vgg"]
+    assert builds.take()[0] == ["vgg"]
+
+
+@pytest.mark.parametrize("aged", [False, True], ids=["folder just written", "folder untouched for a while"])
+def test_a_record_fetched_again_is_rebuilt_alone(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, aged: bool
+) -> None:
+    cache = MetadataCache()
+    cache.put(record("1810.04805", "BERT", "Deep bidirectional transformers."))
+    cache.put(record("2305.13245", "GQA", "Grouped queries."))
+    if aged:
+        age(cache.directory)
+    builds = Builds(monkeypatch)
+    assert keys(run, "grouped") == ["gqa"]
+    builds.take()
+    cache.put(record("2305.13245", "GQA", "Grouped key-value heads."))  # as papers fetch --refresh writes it
+    assert keys(run, "grouped") == ["gqa"] and keys(run, "heads") == ["gqa"]
+    assert builds.take()[0] == ["gqa"]
+    if aged:
+        age(cache.directory)
+    assert run("done", "lstm").exit_code == 0  # a catalogue change, the records as they were
+    assert keys(run, "heads") == ["gqa"]
+    assert builds.take()[0] == ["lstm"]
+
+
+def test_a_folder_written_just_before_a_search_is_not_trusted(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A coarse clock: a record rewritten within the same tick leaves the folder's mtime as it was.
+    cache = MetadataCache()
+    cache.put(record("2305.13245", "GQA", "Grouped queries."))
+    assert keys(run, "grouped") == ["gqa"]
+    stamp = os.stat(cache.directory).st_mtime_ns
+    cache.put(record("2305.13245", "GQA", "Grouped key-value heads, a longer abstract."))
+    os.utime(cache.directory, ns=(stamp, stamp))
+    assert keys(run, "heads") == ["gqa"]
+
+
+def test_a_state_that_cannot_be_read_costs_only_the_signatures(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert keys(run, "gradient-based") == ["lenet"]
+    with sqlite3.connect(searching.index_path(catalogue_file)) as db:
+        db.execute("UPDATE meta SET value = ? WHERE name = 'state'", (b"\x00garbage",))
+    builds = Builds(monkeypatch)
+    result = run("search", "gradient-based")
+    assert result.exit_code == 0 and result.stdout.startswith("lenet\t") and result.stderr == ""
+    documents, signatures = builds.take()
+    assert documents == [] and signatures == len(storage.load_catalogue(catalogue_file).items)
+    assert keys(run, "gradient-based") == ["lenet"] and builds.take() == ([], 0)  # the state is saved again
+
+
+def test_a_catalogue_that_changes_while_it_is_loaded_has_no_digest(catalogue_file: Path) -> None:
+    before = searching._file_stamp(catalogue_file)
+    assert searching._digest(catalogue_file, before) is not None
+    catalogue_file.write_text(catalogue_file.read_text() + "\n")  # a new inode or size: another file
+    assert searching._digest(catalogue_file, before) is None
+    assert searching._digest(catalogue_file.parent / "gone.yaml", None) is None
+
+
+def test_the_record_folder_is_the_metadata_caches(catalogue_file: Path) -> None:
+    from papers.sources.cache import default_cache_dir
+
+    cat = storage.load_catalogue(catalogue_file)
+    assert searching._Sources(cat, catalogue_file).record_folder == default_cache_dir()
+
+
+def test_equal_scores_are_ordered_by_key_even_across_the_limit(run: Run, write_catalogue: Any) -> None:
+    items = "".join(f"      - key: {key}\n        title: Same words here\n" for key in ("d", "b", "c", "a"))
+    write_catalogue(f"sections:\n  - name: A\n    items:\n{items}")
+    assert keys(run, "same") == ["a", "b", "c", "d"]
+    assert keys(run, "same", "-n", "1") == ["a"]  # d has the first row, a the last
+    assert keys(run, "same", "-n", "3") == ["a", "b", "c"]

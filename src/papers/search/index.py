@@ -6,6 +6,10 @@ item's fields, the note's and the record's mtime and size), so `sync` rebuilds o
 a search after ticking one paper re-indexes that one item. The database is in WAL mode: searches
 read while another process writes, and writers take turns (`BEGIN IMMEDIATE`, a busy timeout).
 A file that is not a database, or a damaged one, is deleted and rebuilt with a warning.
+
+Beside the documents the index keeps one opaque `state` (the caller's fingerprint of the sources
+the documents were built from), written in the same transaction as the documents it describes, so
+the two never disagree: a caller that finds the same fingerprint again may skip the signatures.
 """
 
 from __future__ import annotations
@@ -143,11 +147,22 @@ class Index:
     def close(self) -> None:
         self.connection.close()
 
-    def sync(self, signatures: Mapping[str, str], build: Callable[[str], Document]) -> Synced:
-        """Make the index hold exactly the documents `signatures` names: (re)build those whose
-        signature changed (`build(key)`), drop the others. Nothing is written when all agree."""
+    def state(self) -> bytes | None:
+        """The `state` the last sync saved with the documents (None: none saved, or unreadable)."""
         try:
-            return self._sync(signatures, build)
+            row = self.connection.execute("SELECT value FROM meta WHERE name = 'state'").fetchone()
+        except sqlite3.DatabaseError:
+            return None  # the sync that follows finds the damage and rebuilds
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def sync(
+        self, signatures: Mapping[str, bytes], build: Callable[[str], Document], state: bytes | None = None
+    ) -> Synced:
+        """Make the index hold exactly the documents `signatures` names: (re)build those whose
+        signature changed (`build(key)`), drop the others, and save `state` with them. Nothing is
+        written when all agree and the state is the one saved."""
+        try:
+            return self._sync(signatures, build, state)
         except SearchUnavailableError:
             raise
         except sqlite3.DatabaseError as err:
@@ -155,10 +170,10 @@ class Index:
             self.close()
             self._delete()
             self.connection = self._opened()
-            result = self._sync(signatures, build)
+            result = self._sync(signatures, build, state)
             return result._replace(rebuilt=True)
 
-    def _stale(self, signatures: Mapping[str, str]) -> tuple[list[str], list[str], dict[str, int]]:
+    def _stale(self, signatures: Mapping[str, bytes]) -> tuple[list[str], list[str], dict[str, int]]:
         stored = {
             key: (rowid, sig) for key, rowid, sig in self.connection.execute("SELECT * FROM signatures")
         }
@@ -166,15 +181,20 @@ class Index:
         gone = [key for key in stored if key not in signatures]
         return changed, gone, {key: rowid for key, (rowid, _) in stored.items()}
 
-    def _sync(self, signatures: Mapping[str, str], build: Callable[[str], Document]) -> Synced:
-        changed, gone, _ = self._stale(signatures)
-        if not changed and not gone:
-            return Synced(0, 0, False)
-        empty = not self.connection.execute("SELECT 1 FROM signatures LIMIT 1").fetchone()
+    def _sync(
+        self, signatures: Mapping[str, bytes], build: Callable[[str], Document], state: bytes | None
+    ) -> Synced:
         db = self.connection
-        db.execute("BEGIN IMMEDIATE")  # one writer at a time; look again, another may have done it
+        version = db.execute("PRAGMA data_version").fetchone()
+        changed, gone, rowids = self._stale(signatures)
+        if not changed and not gone and self.state() == state:
+            return Synced(0, 0, False)
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time; look again if another wrote meanwhile
         try:
-            changed, gone, rowids = self._stale(signatures)
+            if db.execute("PRAGMA data_version").fetchone() != version:
+                changed, gone, rowids = self._stale(signatures)
+            empty = not rowids
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
             for key in [*gone, *changed]:
                 if key in rowids:
                     db.execute("DELETE FROM docs WHERE rowid = ?", (rowids[key],))
@@ -189,7 +209,7 @@ class Index:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return Synced(len(changed), len(gone), empty)
+        return Synced(len(changed), len(gone), empty and bool(changed))
 
     def search(
         self,
@@ -213,17 +233,33 @@ class Index:
         shown = [f"highlight(docs, 3, {marks})"] + [
             f"snippet(docs, {3 + i}, {marks}, '…', {_SNIPPET_WORDS})" for i in range(1, len(columns))
         ]
-        sql = (
-            f"SELECT key, bm25(docs, 0, 0, 0, {weights}) AS score, {', '.join(shown)} FROM docs "
-            f"WHERE {' AND '.join(where)} ORDER BY score, key LIMIT ?"
+        # Ranked by rowid, which reads no column: ordering every match by key reads each one's row,
+        # three times the cost of the ranking. Key only breaks ties, so when none straddles the cut
+        # the first `limit` are the same documents, put in (score, key) order below; else ask again.
+        ranked = (
+            f"SELECT rowid, bm25(docs, 0, 0, 0, {weights}) AS score FROM docs "
+            f"WHERE {' AND '.join(where)} ORDER BY score, {{}} LIMIT ?"
         )
+        detail = f"SELECT key, {', '.join(shown)} FROM docs WHERE docs MATCH ? AND rowid = ?"
+        db = self.connection
         try:
-            rows = self.connection.execute(sql, [*params, limit]).fetchall()
+            db.execute("BEGIN")  # one snapshot for both questions, whatever a writer does meanwhile
+            try:
+                rows = db.execute(ranked.format("rowid"), [*params, limit + 1]).fetchall()
+                if len(rows) > limit and rows[limit - 1][1] == rows[limit][1]:
+                    rows = db.execute(ranked.format("key"), [*params, limit]).fetchall()
+                shown_rows = []
+                for rowid, score in rows[:limit]:
+                    key, *texts = db.execute(detail, (expression, rowid)).fetchone()
+                    shown_rows.append((key, score, *texts))
+            finally:
+                db.execute("COMMIT")
         except sqlite3.OperationalError as err:
             raise UsageError(f"the search could not be read ({err}). Simplify it") from None
+        shown_rows.sort(key=lambda row: (row[1], row[0]))
         hits = []
         order = SNIPPET_ORDER if field in (None, "title") else (field,)
-        for key, score, *texts in rows:
+        for key, score, *texts in shown_rows:
             by_column = dict(zip(columns, texts, strict=True))
             matched = tuple(name for name in columns if MARK_START in by_column[name])
             source = next((name for name in order if name in matched), None)
