@@ -123,8 +123,9 @@ def log_terminal(events: Sequence[Any], *, width: int | None = None) -> str:
 
 def log_tsv(events: Sequence[Any]) -> str:
     """One event per line: date, done|started, key, title, section."""
+    sections = {name: one_line(name) for name in {e.item.section for e in events}}
     return "".join(
-        f"{e.day.isoformat()}\t{e.kind}\t{e.item.key}\t{one_line(e.item.title)}\t{one_line(e.item.section)}\n"
+        f"{e.day.isoformat()}\t{e.kind}\t{e.item.key}\t{one_line(e.item.title)}\t{sections[e.item.section]}\n"
         for e in events
     )
 

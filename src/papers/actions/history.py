@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from papers.model import history
-from papers.model.catalogue import Catalogue, find_section
+from papers.model.catalogue import Catalogue, Item, find_section
 from papers.store import load as storage
 
 
@@ -40,7 +42,12 @@ class StatsReport:
     catalogue: Catalogue
     section: str | None  # the one section the figures are about, or None for the whole list
     stats: history.Stats
-    calendar: history.Calendar
+    items: Sequence[Item] = field(repr=False)  # the items the figures are about
+
+    @cached_property
+    def calendar(self) -> history.Calendar:
+        """The last 52 weeks of these items, made when asked (`stats` without --calendar does not)."""
+        return history.calendar(self.items, self.stats.today)
 
 
 def reading_stats(
@@ -55,4 +62,4 @@ def reading_stats(
         sections = []  # the one section is the whole: its forecast is the total's
     else:
         name, items, sections = None, list(cat.items), [s.name for s in cat.sections]
-    return StatsReport(cat, name, history.stats(items, sections, day), history.calendar(items, day))
+    return StatsReport(cat, name, history.stats(items, sections, day), items)

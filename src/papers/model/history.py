@@ -19,7 +19,6 @@ Grouping items are headings, not papers: they count nowhere, as in `papers progr
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
@@ -37,6 +36,14 @@ def parse_day(text: str | None) -> Date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+class _Days(dict[str | None, Date | None]):
+    """`parse_day` remembered: a catalogue holds far fewer distinct days than dates."""
+
+    def __missing__(self, text: str | None) -> Date | None:
+        day = self[text] = parse_day(text)
+        return day
 
 
 def week_start(day: Date) -> Date:
@@ -66,17 +73,18 @@ class Event(NamedTuple):
 def events(items: Iterable[Item]) -> list[Event]:
     """Every start and finish the items record, newest first (finishes before starts on a day)."""
     found = []
+    days = _Days()
     for item in items:
         if not item.counts_in_progress:
             continue
-        started = parse_day(item.started_on)
+        started = days[item.started_on]
         if started is not None:
             found.append(Event(started, "started", item))
-        done = parse_day(item.done_on) if item.status == "done" else None
+        done = days[item.done_on] if item.status == "done" else None
         if done is not None:
             found.append(Event(done, "done", item))
-    order = {"done": 0, "started": 1}
-    return sorted(found, key=lambda e: (-e.day.toordinal(), order[e.kind]))
+    # Newest day first; on a day, "done" before "started" (reverse=True keeps the sort stable).
+    return sorted(found, key=lambda e: (e.day, e.kind == "done"), reverse=True)
 
 
 def log(items: Iterable[Item], *, since: Date | None = None, until: Date | None = None) -> list[Event]:
@@ -153,12 +161,13 @@ class Stats(NamedTuple):
         }
 
 
-def done_days(items: Iterable[Item]) -> Counter[Date]:
+def done_days(items: Iterable[Item], parsed: _Days | None = None) -> Counter[Date]:
     """Papers done per day (dated ones only)."""
+    day_of = _Days() if parsed is None else parsed
     days: Counter[Date] = Counter()
     for item in items:
         if item.counts_in_progress and item.status == "done":
-            day = parse_day(item.done_on)
+            day = day_of[item.done_on]
             if day is not None:
                 days[day] += 1
     return days
@@ -201,25 +210,40 @@ def forecast(name: str, left: int, done_recently: int, weeks: int, today: Date) 
     return Forecast(name, left, needed, today + dt.timedelta(weeks=needed))
 
 
+def median(values: Sequence[int]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None for none.
+    Here rather than `statistics.median`: importing `statistics` costs more than `papers stats`."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def stats(items: Sequence[Item], sections: Sequence[str], today: Date) -> Stats:
     """Every figure `papers stats` shows, for these items (the catalogue's, or one section's)."""
     papers = [item for item in items if item.counts_in_progress]
     done = [item for item in papers if item.status == "done"]
-    days = done_days(papers)
+    day_of = _Days()
+    days = done_days(done, day_of)
     undated = len(done) - sum(days.values())
     this_monday, this_first = week_start(today), month_start(today)
+    by_week: Counter[Date] = Counter()
+    by_month: Counter[Date] = Counter()
+    for day, n in days.items():  # each day once, not once for every period
+        by_week[week_start(day)] += n
+        by_month[month_start(day)] += n
     weeks = [
-        Period(start, sum(n for day, n in days.items() if week_start(day) == start))
+        Period(start, by_week[start])
         for start in (this_monday - dt.timedelta(weeks=back) for back in range(11, -1, -1))
     ]
     months = [
-        Period(start, sum(n for day, n in days.items() if month_start(day) == start))
-        for start in (months_back(today, back) for back in range(11, -1, -1))
+        Period(start, by_month[start]) for start in (months_back(today, back) for back in range(11, -1, -1))
     ]
-    current, longest, longest_end = streaks((week_start(day) for day in days if day <= today), today)
+    current, longest, longest_end = streaks({week_start(day) for day in days if day <= today}, today)
     durations = []
     for item in done:
-        started, finished = parse_day(item.started_on), parse_day(item.done_on)
+        started, finished = day_of[item.started_on], day_of[item.done_on]
         if started is not None and finished is not None and finished >= started:
             durations.append((finished - started).days)
     pace_12 = pace(days, today, 12)
@@ -242,7 +266,7 @@ def stats(items: Sequence[Item], sections: Sequence[str], today: Date) -> Stats:
         longest_streak_end=longest_end,
         pace_4=pace(days, today, 4),
         pace_12=pace_12,
-        median_days=statistics.median(durations) if durations else None,
+        median_days=median(durations),
         timed=len(durations),
         forecasts=forecasts,
     )
