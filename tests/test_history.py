@@ -158,3 +158,12 @@ def test_time_to_read_is_the_median_from_start_to_done() -> None:
         (10, "started", "c"),
         (10, "started", "d"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), [([], None), ([3], 3), ([4, 1], 2.5), ([5, 1, 3], 3), ([2, 9, 4, 4], 4.0)]
+)
+def test_median_is_the_middle_or_the_mean_of_the_two_middle_values(
+    values: list[int], expected: float | None
+) -> None:
+    assert history.median(values) == expected
