@@ -407,7 +407,7 @@ def test_items_before_any_heading_go_to_a_default_section() -> None:
 def test_fenced_code_is_kept_as_notes() -> None:
     catalogue = parse_checklist("## S\n```\n- [ ] not an item\n# not a heading\n```\n- [ ] real\n")
     (section,) = catalogue["sections"]
-    assert section["notes"] == ["```", "- [ ] not an item", "# not a heading", "```"]
+    assert section["notes"] == ["```\n- [ ] not an item\n# not a heading\n```"]  # one note, verbatim
     assert [item["title"] for item in section["items"]] == ["real"]
 
 
@@ -743,25 +743,25 @@ def test_merge_changes_neither_input(seed_text: str) -> None:
 
 def test_repeated_note_lines_are_kept_and_lines_already_there_are_not() -> None:
     text = (
-        "## Language models\n```\ncode\n```\n(TODO: add more)\n(TODO: add more)\n"
+        "## Language models\n```\ncode\n```\n(TODO: add more)\n(TODO: add more)\n```\ncode\n```\n"
         "- [ ] https://arxiv.org/abs/1706.03762\n"
     )
     result = merge(existing_catalogue(), parse_checklist(text))
-    notes = ["```", "code", "```", "(TODO: add more)", "(TODO: add more)"]
+    notes = ["```\ncode\n```", "(TODO: add more)", "(TODO: add more)", "```\ncode\n```"]
     assert result.section_notes == {"Language models": notes}
-    assert (result.kept_notes, result.added, result.matched) == (5, 0, 1)
+    assert (result.kept_notes, result.added, result.matched) == (8, 0, 1)  # lines: a block is 3
 
     has_them = existing_catalogue()
     has_them["sections"][0]["notes"] = notes
     assert merge(has_them, parse_checklist(text)).section_notes == {}
-    has_them["sections"][0]["notes"] = ["```", "code", "(TODO: add more)"]
+    has_them["sections"][0]["notes"] = ["```\ncode\n```", "(TODO: add more)"]
     again = merge(has_them, parse_checklist(text))
-    assert again.section_notes == {"Language models": ["```", "(TODO: add more)"]}
+    assert again.section_notes == {"Language models": ["(TODO: add more)", "```\ncode\n```"]}
 
 
 def test_a_new_section_keeps_every_note_line() -> None:
     result = merge(existing_catalogue(), parse_checklist("## Fresh\n```\nx\n```\n- [ ] One\n"))
-    assert [section["notes"] for section in result.new_sections] == [["```", "x", "```"]]
+    assert [section["notes"] for section in result.new_sections] == [["```\nx\n```"]]
 
 
 def test_a_section_named_twice_in_hand_made_input_is_created_once() -> None:

@@ -176,7 +176,7 @@ def test_other_markdown_dialects(run: Run, isolated: Path) -> None:
     assert items["Numbered child"]["parent"] == numbered["key"]
     text = (isolated / "papers.yaml").read_text()
     assert "notes:\n  - Some intro text before any heading.\n" in text
-    assert '      - "```"\n      - "- [ ] not an item inside a fence"\n      - "```"\n' in text
+    assert '      - "```\\n- [ ] not an item inside a fence\\n```"\n' in text  # one note, verbatim
     again = run("import", str(dialect))
     assert (
         again.stderr == "added 0 items, matched 4 existing items, kept 0 lines as notes (5 already there)\n"

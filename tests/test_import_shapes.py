@@ -243,3 +243,109 @@ def test_a_forced_format_that_does_not_fit_is_refused_and_writes_nothing(run: An
         "Error: list.md:2: not an arXiv id, a link or a DOI. Give one a line, or a markdown list.\n"
     )
     assert not (isolated / "papers.yaml").exists()
+
+
+# --- code fences are notes, verbatim, and travel through export and import unchanged -------------------
+
+FENCED = {
+    "indented in an item": (
+        "## Tools\n- [ ] A paper https://arxiv.org/abs/1706.03762\n  ```sh\n  pip install x\n\n"
+        "      indented twice\n  ```\n- [ ] Another\n",
+        "```sh\npip install x\n\n    indented twice\n```",
+    ),
+    "indented content and blank lines": (
+        "## Code\n```python\ndef f():\n    return 1\n\n\n        # deeper, after blanks\n```\n- [ ] After\n",
+        "```python\ndef f():\n    return 1\n\n\n        # deeper, after blanks\n```",
+    ),
+    "a fence in a nested item": (
+        "## S\n- [ ] Parent\n    - [ ] Child\n        ~~~\n        - [ ] not an item\n        ## not a heading\n"
+        "        ~~~\n- [ ] Next\n",
+        "~~~\n- [ ] not an item\n## not a heading\n~~~",
+    ),
+    "tildes around backticks": (
+        "## S\n~~~md\n```\nsections:\n```\n~~~\n- [ ] After\n",
+        "~~~md\n```\nsections:\n```\n~~~",
+    ),
+    "a longer fence around a shorter one": (
+        "## S\n`````\n````\n```\n````\n`````\n- [ ] After\n",
+        "`````\n````\n```\n````\n`````",
+    ),
+    "unclosed in an item, ended by the next item": (
+        "## S\n- [ ] A\n  ```\n  code\n\n- [ ] B\n## T\n- [ ] C\n",
+        "```\ncode\n```",
+    ),
+    "unclosed at the end of the list": (
+        "## S\n- [ ] A\n```\n- [ ] swallowed\n## swallowed too\n",
+        "```\n- [ ] swallowed\n## swallowed too\n```",
+    ),
+    "a closing fence indented 4 deeper is code": (
+        "## S\n```\n    ```\nstill code\n```\n- [ ] After\n",
+        "```\n    ```\nstill code\n```",
+    ),
+    "tabs, trailing spaces and a key comment": (
+        "## S\n```\n\tcode  \n- [ ] x <!-- key: x -->\n```\n- [ ] After\n",
+        "```\n\tcode  \n- [ ] x <!-- key: x -->\n```",
+    ),
+    "backticks in the info string open no fence": (
+        "## S\n```not `a` fence\n- [ ] An item\n",
+        "```not `a` fence",  # a line of text (inline code), and the item after it an item
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FENCED))
+def test_a_code_fence_is_one_verbatim_note_through_export_and_import(
+    name: str, run: Any, isolated: Path
+) -> None:
+    text, block = FENCED[name]
+    (isolated / "list.md").write_text(text)
+    assert run("--file", "a.yaml", "import", "list.md").exit_code == 0
+    notes = [note for s in json.loads(run("--file", "a.yaml", "export", "-t", "json").stdout)["sections"]
+             for note in s["notes"]]  # fmt: skip
+    assert notes == [block]
+    first = run("--file", "a.yaml", "export").stdout
+    assert f"\n{block}\n" in first
+    (isolated / "first.md").write_text(first)
+    assert run("--file", "b.yaml", "import", "first.md").exit_code == 0
+    assert run("--file", "b.yaml", "export").stdout == first
+    again = run("--file", "b.yaml", "import", "first.md")
+    assert again.stderr.startswith("added 0 items, matched ")
+
+
+def test_code_is_counted_and_shown_line_by_line(run: Any, isolated: Path) -> None:
+    (isolated / "list.md").write_text("## S\n```sh\npip install x\n\nx --help\n```\n- [ ] A\n")
+    result = run("import", "--dry-run", "list.md")
+    assert result.stdout == (
+        "section: S\nnote in S: ```sh\nnote in S: pip install x\nnote in S: \nnote in S: x --help\n"
+        "note in S: ```\nadd: [ ] a: A\n"
+    )
+    assert result.stderr == (
+        "would have added 1 item, matched 0 existing items, kept 5 lines as notes; nothing was written\n"
+    )
+
+
+def test_a_catalogue_shown_in_a_code_fence_is_not_a_catalogue(run: Any, isolated: Path) -> None:
+    (isolated / "list.md").write_text("## Format\n```yaml\nsections:\n  - name: x\n```\n- [ ] A\n")
+    assert run("import", "list.md").exit_code == 0
+    (isolated / "cat.md").write_text("## Format\nsections:\n  - name: x\n")
+    assert run("import", "cat.md").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## S\n" + "`" * 1_000_000 + "\n- [ ] A\n",
+        "## S\n```\n" + "x" * 1_000_000 + "\n```\n",
+        "## S\n" + "```\n" * 5001,
+        "## S\n" + "".join(f"{'  ' * depth}- [ ] d{depth}\n{'  ' * depth}  ```\n" for depth in range(64)),
+    ],
+    ids=["a 1 MB fence line", "a 1 MB line of code", "5,001 fence lines", "a fence at every depth"],
+)
+def test_hostile_fences_import_without_a_traceback(text: str, run: Any, isolated: Path) -> None:
+    (isolated / "list.md").write_text(text)
+    result = run("import", "list.md")
+    assert result.exit_code == 0, result.stderr
+    first = run("export").stdout
+    (isolated / "first.md").write_text(first)
+    assert run("--file", "b.yaml", "import", "first.md").exit_code == 0
+    assert run("--file", "b.yaml", "export").stdout == first

@@ -76,15 +76,15 @@ def import_checklist(
     out = report.changes
     if plan.title:
         out.append(f"title: {plan.title}")
-    out += [f"note: {note}" for note in plan.catalogue_notes]
+    out += _lines("note: ", plan.catalogue_notes)
     for name, notes in plan.section_notes.items():
-        out += [f"note in {name}: {note}" for note in notes]
+        out += _lines(f"note in {name}: ", notes)
     for addition in plan.additions:
         where = addition.section + (f", under {addition.parent_key}" if addition.parent_key else "")
         out += _describe(addition.item, f" (in {where})")
     for section in plan.new_sections:
         out.append(f"section: {section['name']}")
-        out += [f"note in {section['name']}: {note}" for note in section["notes"]]
+        out += _lines(f"note in {section['name']}: ", section["notes"])
         for item in section["items"]:
             out += _describe(item, "")
     if editor.is_empty:
@@ -152,7 +152,13 @@ def _notes_present(existing: dict[str, Any], imported: dict[str, Any]) -> int:
 
 
 def _common(ours: list[str], theirs: list[str]) -> int:
-    return sum((Counter(ours) & Counter(theirs)).values())
+    """The lines of the notes both have (counted: a note twice in both is two notes)."""
+    return sum((note.count("\n") + 1) * times for note, times in (Counter(ours) & Counter(theirs)).items())
+
+
+def _lines(prefix: str, notes: list[str]) -> list[str]:
+    """A change line for each line of the notes (a code block's lines each get one)."""
+    return [f"{prefix}{line}" for note in notes for line in note.split("\n")]
 
 
 def _describe(item: dict[str, Any], where: str, depth: int = 0) -> list[str]:

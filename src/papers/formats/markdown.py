@@ -40,9 +40,12 @@ UNTITLED_SECTION = "Untitled"
 _HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+# A code fence's opening line (CommonMark: three or more backticks with no backtick after them, or
+# tildes), at any indentation, as papers has always nested by it; its closing line is the same character
+# at least as many times, alone on its line (``_fence_end``).
+_FENCE = re.compile(r"^([ \t]*)(?:(`{3,})[^`]*|(~{3,}).*)$")
 # A papers catalogue: its top-level `sections:` line (docs/schema.md).
-_CATALOGUE_LINE = re.compile(r"^sections:[ \t]*(?:\[\][ \t]*)?(?:#.*)?$", re.MULTILINE)
+_CATALOGUE_LINE = re.compile(r"^sections:[ \t]*(?:\[\][ \t]*)?(?:#.*)?$")
 _GIVE_A_CHECKLIST = "Give a markdown checklist: `## Section` headings over `- [ ] paper` lines"
 
 # Items nested deeper than this are refused: no reading list needs them, and every tree walk
@@ -67,14 +70,17 @@ def check_checklist(text: str, label: str = "the list") -> None:
     """
     if "\0" in text:
         raise ChecklistError(f"{label} is not text (it holds NUL bytes). {_GIVE_A_CHECKLIST}")
-    if _CATALOGUE_LINE.search(text):
-        raise ChecklistError(
-            f"{label} is a papers catalogue (YAML), not a markdown checklist. "
-            "Import a checklist, such as one `papers export` wrote"
-        )
     depth: list[int] = []
     structure = False
+    too_deep: ChecklistError | None = None
     for line in _scan(text.splitlines()):
+        if line.kind == "text" and _CATALOGUE_LINE.match(line.text):  # not one inside a code fence
+            raise ChecklistError(
+                f"{label} is a papers catalogue (YAML), not a markdown checklist. "
+                "Import a checklist, such as one `papers export` wrote"
+            )
+        if too_deep is not None:
+            continue
         if line.kind == "heading":
             structure, depth = True, []
         elif line.item is not None or line.bullet is not None:
@@ -84,9 +90,11 @@ def check_checklist(text: str, label: str = "the list") -> None:
                 depth.pop()
             depth.append(indent)
             if len(depth) > MAX_DEPTH:
-                raise ChecklistError(
+                too_deep = ChecklistError(
                     f"{label}:{line.number}: an item is nested more than {MAX_DEPTH} levels deep. Indent it less"
                 )
+    if too_deep is not None:
+        raise too_deep
     if not structure and text.strip():
         raise ChecklistError(f"{label} has no headings and no checklist items. {_GIVE_A_CHECKLIST}")
 
@@ -261,7 +269,7 @@ parse = parse_checklist  # the importer the registry finds (formats.types.Import
 
 class _Line(NamedTuple):
     number: int
-    kind: str  # "fence" (inside, opening or closing a fenced block), "heading", "item" or "text"
+    kind: str  # "fence" (a whole fenced code block), "heading", "item", "bullet" or "text"
     text: str
     heading: tuple[int, str] | None = None  # a heading's level and text
     item: re.Match[str] | None = None  # an item's match of _ITEM
@@ -269,15 +277,21 @@ class _Line(NamedTuple):
 
 
 def _scan(lines: list[str]) -> Iterator[_Line]:
-    """Each non-blank line with its number and what kind of line it is."""
-    in_fence = False
-    for number, line in enumerate(lines, 1):
+    """Each non-blank line with its number and what kind of line it is; a fenced code block is one
+    line of kind "fence" whose text is the block, verbatim (``_fence_text``)."""
+    index, count = 0, len(lines)
+    while index < count:
+        line = lines[index]
+        number = index + 1
+        index += 1
         if not line.strip():
             continue
-        fence = _FENCE.match(line) is not None
-        if in_fence or fence:
-            in_fence = in_fence != fence
-            yield _Line(number, "fence", line)
+        if opening := _FENCE.match(line):
+            index, closed = _fence_end(lines, number - 1, opening)
+            text = _fence_text(lines[number - 1 : index], opening.group(1))
+            # A block its text leaves open is closed where it ends, so that written back before the
+            # items of its section, it does not swallow them.
+            yield _Line(number, "fence", text if closed else f"{text}\n{opening.group(2) or opening.group(3)}")
         elif heading := _heading(line):
             yield _Line(number, "heading", line, heading=heading)
         elif entry := _ITEM.match(line):
@@ -286,6 +300,48 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
             yield _Line(number, "bullet", line, bullet=bullet)
         else:
             yield _Line(number, "text", line)
+
+
+def _fence_end(lines: list[str], start: int, opening: re.Match[str]) -> tuple[int, bool]:
+    """The index of the line after the code block that opens on line ``start`` (0-based): after its
+    closing fence (the opening's character, at least as many, alone on the line and indented less
+    than 4 columns deeper than the opening), else at the first non-blank line indented less than the
+    opening (the list item holding the block has ended, as in CommonMark), else the end of the text;
+    and whether a closing fence ended it."""
+    mark = opening.group(2) or opening.group(3)
+    indent = _width(opening.group(1))
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        stripped = line.strip(" \t")
+        if not stripped:
+            continue
+        width = _width(line)
+        if width < indent:
+            return index, False
+        if (
+            width < indent + 4
+            and len(stripped) >= len(mark)
+            and stripped[0] == mark[0]
+            and stripped.count(mark[0]) == len(stripped)
+        ):
+            return index + 1, True
+    return len(lines), False
+
+
+def _fence_text(block: list[str], indent: str) -> str:
+    """A code block's lines as one note: verbatim, blank lines and indentation included, less the
+    indentation of its opening fence (that of the list item it sits in, which CommonMark removes from
+    the code too); blank lines at its end (before the next item, say) are not part of it."""
+    width = _width(indent)
+    return "\n".join(_dedent(line, width) for line in block).rstrip()
+
+
+def _dedent(line: str, width: int) -> str:
+    taken = index = 0
+    while index < len(line) and taken < width and line[index] in " \t":
+        taken += 4 - taken % 4 if line[index] == "\t" else 1
+        index += 1
+    return line[index:]
 
 
 def _heading(line: str) -> tuple[int, str] | None:

@@ -151,12 +151,17 @@ def _title_forms(item: ItemDict) -> list[str]:
     return [form for form in forms if form]
 
 
+def note_lines(notes: Sequence[str]) -> int:
+    """How many lines the notes hold (a code block is one note of several lines)."""
+    return sum(note.count("\n") + 1 for note in notes)
+
+
 def new_notes(imported: Sequence[str], existing: Sequence[str]) -> list[str]:
     """The imported note lines the existing ones do not already hold, in order.
 
-    Counted, not de-duplicated: a line the list has twice (the closing fence of a code block,
-    say) is kept twice, and is new only as often as the list has it more often than the catalogue.
-    So importing the same list again adds nothing, and a code block keeps every one of its lines.
+    Counted, not de-duplicated: a line the list has twice is kept twice, and is new only as often
+    as the list has it more often than the catalogue. So importing the same list again adds nothing.
+    A code block is one note of several lines (``formats.markdown``), kept whole.
     """
     have = Counter(existing)
     fresh: list[str] = []
@@ -208,8 +213,8 @@ def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
             place = _ExistingPlace(merger, str(target.get("name")), None)
         for item in section.get("items") or []:
             merger.visit(item, place)
-    kept = len(catalogue_notes) + sum(map(len, section_notes.values()))
-    kept += sum(len(section["notes"]) for section in new_sections)
+    kept = note_lines(catalogue_notes) + sum(map(note_lines, section_notes.values()))
+    kept += sum(note_lines(section["notes"]) for section in new_sections)
     return MergeResult(
         title=title,
         catalogue_notes=catalogue_notes,
