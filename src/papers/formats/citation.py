@@ -23,12 +23,23 @@ from papers.model.arxiv_ids import arxiv_id_from_link, parse_arxiv_id
 
 # Link texts that name what a link is rather than the paper: dropped from titles.
 _LABEL_WORDS = "abs arxiv bib bibtex blog code colab demo doi github html journal link openreview paper pdf "
-_LABEL_WORDS += "poster project proceedings repo site slides summary talk tweet twitter url video website"
+_LABEL_WORDS += "poster project proceedings repo site slides summary talk tweet twitter url video website "
+_LABEL_WORDS += "pytorch tensorflow keras jax implementation official unofficial notebook"
 LABELS = frozenset(_LABEL_WORDS.split(" "))
+# Venues a link's text names where it points (``[ICML, 17.07]``), as labels do.
+_VENUES = frozenset(
+    "aaai acl cvpr eccv emnlp iccv iclr icml ijcai jmlr naacl neurips nips tpami".split(" ")
+)
+# A label or venue with a date after it: ``arxiv, 14.12``, ``arXiv. 16.06``, ``ICML 2017``.
+_DATED_LABEL = re.compile(r"([a-z]+)(?:[\s,.;:]+[\d][\d./-]*)?")
+_BARE_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
 _PAPER_URL = re.compile(
     r"(?:arxiv\.org/|doi\.org/|openreview\.net/|aclanthology\.org/|aclweb\.org/anthology|"
     r"proceedings\.mlr\.press/|jmlr\.org/|papers\.nips\.cc/|proceedings\.neurips\.cc/|neurips\.cc/paper|"
     r"openaccess\.thecvf\.com/|cv-foundation\.org/openaccess|semanticscholar\.org/(?:paper|[0-9a-f]{4}/)|"
+    r"nature\.com/articles/|science\.org/doi/|sciencedirect\.com/science/article/|dl\.acm\.org/doi/|"
+    r"ieeexplore\.ieee\.org/(?:document|abstract|stamp)|link\.springer\.com/(?:article|chapter)/|"
+    r"ojs\.aaai\.org/|ijcai\.org/proceedings/|biorxiv\.org/content/|pnas\.org/doi/|"
     r"\.pdf(?:$|[?#&%]))",
     re.IGNORECASE,
 )
@@ -46,6 +57,8 @@ _NUMBERING = re.compile(r"^(?:\*\*\[?\d{1,4}[\].):]?\]?\*\*|\[?\d{1,4}[\].):]?\]
 _YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?![\d.])")
 _AUTHOR_YEAR = re.compile(r"\(([^()]*?(?:et al\.?|,)[^()]*?)((?:19|20)\d\d)\)\s*[:\-–—]")
 _DESCRIPTION = re.compile(r"\s(?:[-–—]|:)\s")
+# A date in parentheses that ends a title: ``(2011)``, ``(Jul 2012)``.
+_TITLE_DATE = re.compile(r"\s*\((?:[A-Za-z]{3,9}\.?\s+)?((?:19|20)\d\d)\)$")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}|[*_]{1,3}(?![\w*])|`")
 
 
@@ -85,6 +98,16 @@ def cites_paper(text: str, urls: list[str]) -> bool:
     return arxiv_in_text(text) is not None or doi_in_text(text) is not None
 
 
+def is_label(text: str) -> bool:
+    """Whether a link's text names what the link is rather than the paper: ``pdf``, ``[code]``,
+    ``**PyTorch**``, ``arxiv, 14.12``, ``[ICML, 17.07]``, or an arXiv id (``[2203.17275v1]``)."""
+    label = one_line(text.strip(" []*_`")).casefold()
+    if label in LABELS or _BARE_ARXIV_ID.fullmatch(label):
+        return True
+    dated = _DATED_LABEL.fullmatch(label)
+    return dated is not None and (dated.group(1) in LABELS or dated.group(1) in _VENUES)
+
+
 def plain(text: str) -> str:
     """The text without markdown emphasis and code marks, on one line."""
     return one_line(_EMPHASIS.sub("", text))
@@ -118,6 +141,8 @@ def citation_fields(words: str) -> tuple[str, list[str], int | None]:
     title = plain(_NUMBERING.sub("", plain(title))).strip(" .,;:")
     year_match = _YEAR.findall(_ARXIV_IN_TEXT.sub(" ", rest)) or _YEAR.findall(words)
     year = int(year_match[0]) if year_match else None
+    if dated := _TITLE_DATE.search(title):  # "AdaGrad (2011)", "Dropout I (Jul 2012)": a date, not words
+        title, year = title[: dated.start()].rstrip(" .,;:"), int(dated.group(1))
     return title, _authors(plain(authors)), year
 
 

@@ -246,16 +246,19 @@ def _pop_to(stack: list[tuple[int, ItemDict]], indent: int) -> None:
 def _with_continuation(
     first: str, number: int, lines: list[str], item_ends: dict[int, int] | None, consumed: set[int]
 ) -> str:
-    """An item's text with the lines indented under it that continue its paragraph (CommonMark's
-    view), which are marked ``consumed``; a checkbox item, a heading or a fence never continues one,
-    nor does a line indented no deeper than the item (CommonMark's lazy continuation). A checkbox
-    item (``item_ends`` None) is continued up to the next blank line or list line."""
+    """An item's text with the lines that continue its paragraph, which are marked ``consumed``: for
+    a list item (``item_ends``) the lines CommonMark puts in its paragraph, lazy continuation lines
+    (not indented) included, as a renderer shows them; a checkbox item (``item_ends`` None) only lines
+    indented deeper than it, up to the next blank line or list line. A checkbox item, a heading or a
+    fence never continues one."""
     end = len(lines) if item_ends is None else item_ends.get(number - 1, number)
     parts = [first]
     own = _width(lines[number - 1])
     for index in range(number, end):
         line = lines[index]
-        if _ITEM.match(line) or _heading(line) or _FENCE.match(line) or _width(line) <= own:
+        if _ITEM.match(line) or _heading(line) or _FENCE.match(line):
+            break
+        if item_ends is None and _width(line) <= own:
             break
         if item_ends is None and (not line.strip() or _BULLET.match(line)):
             break

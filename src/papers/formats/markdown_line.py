@@ -17,6 +17,7 @@ from papers.formats.citation import (
     citation_fields,
     cites_paper,
     doi_in_text,
+    is_label,
 )
 from papers.formats.shapes import ItemDict, one_line, unique
 from papers.model.keys import is_valid_key
@@ -136,8 +137,7 @@ def _split_links(text: str, *, drop_labels: bool = True) -> tuple[str, list[str]
 def _is_title_text(text: str) -> bool:
     """Whether a link's text is words of the title: not the ``link`` marker export writes, nor a
     label such as ``pdf``, ``[pdf]`` or ``code``."""
-    label = text.strip(" []*_`").casefold()
-    return text != EXTRA_LINK_TEXT and label not in LABELS
+    return text != EXTRA_LINK_TEXT and not is_label(text)
 
 
 def _trim_bare_url(url: str) -> tuple[str, str]:
