@@ -75,6 +75,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # A dead local port: a test that forgets the arxiv_server fixture fails instead of reaching arXiv.
     monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("PAPERS_S2_URL", "http://127.0.0.1:9/graph/v1")
+    monkeypatch.setenv("PAPERS_GITHUB_RAW_URL", "http://127.0.0.1:9/raw")
+    monkeypatch.setenv("PAPERS_GIST_RAW_URL", "http://127.0.0.1:9/gist")
     monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
     monkeypatch.setenv("PAPERS_FILE", str(tmp_path / "papers.yaml"))
     monkeypatch.chdir(tmp_path)

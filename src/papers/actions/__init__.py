@@ -11,7 +11,7 @@ what happened as plain data; the command line only renders it. Errors a user can
     result = actions.mark(path, ["flashattention"], "done")   # like `papers done flashattention`
     todo = actions.list_items(path, todo=True).items          # like `papers list --todo`
 
-`mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list`, `export` /
+`mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list` / `import_url`, `export` /
 `write_export`, `list_items`, `show`, `progress`, `tag` / `prioritize` / `tag_counts`, `list_changes` and
 `revert` are here; fetching metadata is in `papers.actions.fetch` (Semantic Scholar's in
 `papers.actions.scholar`), finding the id of an item in `papers.actions.resolve`.
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
         export,
         import_file,
         import_list,
+        import_url,
+        is_url,
         read_list,
         write_export,
     )
@@ -63,6 +65,8 @@ _HOMES = {
             "export",
             "import_file",
             "import_list",
+            "import_url",
+            "is_url",
         ],
         "transfer",
     ),
@@ -90,6 +94,8 @@ __all__ = [
     "export",
     "import_file",
     "import_list",
+    "import_url",
+    "is_url",
     "list_changes",
     "list_items",
     "mark",

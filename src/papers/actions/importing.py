@@ -109,12 +109,15 @@ def import_checklist(
 
 
 def detect_format(text: str) -> ImportFormat:
-    """The format of an imported list, from its content: BibTeX if it holds an ``@type{`` entry,
-    a plain list if every line is an arXiv id, a link or a DOI, else markdown."""
+    """The format of an imported list, from its content: BibTeX if it holds an ``@type{`` entry
+    and no markdown heading (a README's citation block does not make it BibTeX), a plain list if
+    every line is an arXiv id, a link or a DOI, else markdown."""
+    import re
+
     from papers.formats.bibtex_read import looks_like_bibtex
     from papers.formats.links import looks_like_links
 
-    if looks_like_bibtex(text):
+    if looks_like_bibtex(text) and not re.search(r"^ {0,3}#{1,6}[ \t]", text, re.MULTILINE):
         return ImportFormat.bibtex
     if looks_like_links(text):
         return ImportFormat.links

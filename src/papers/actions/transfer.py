@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
-from typing import BinaryIO
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO
+from urllib.parse import urlsplit
 
 from papers.actions.importing import ImportReport, check_list, detect_format, import_checklist
-from papers.errors import UsageError
+from papers.errors import ChecklistError, UsageError
 from papers.formats.registry import ExportFormat, ImportFormat
 from papers.formats.types import Exported
 from papers.model.query import select
 from papers.store import fileio
 from papers.store import load as storage
+
+if TYPE_CHECKING:
+    from papers.sources.http import Transport
 
 # A reading list is a few hundred kilobytes; the bound is the one arXiv responses get.
 MAX_LIST_BYTES = 20 * 1024 * 1024
@@ -32,6 +37,8 @@ __all__ = [
     "export",
     "import_file",
     "import_list",
+    "import_url",
+    "is_url",
     "read_list",
     "write_export",
 ]
@@ -130,6 +137,70 @@ def import_file(
         fmt=fmt,
         section=section,
     )
+
+
+def is_url(source: str) -> bool:
+    """Whether `papers import` is given a web address rather than a file."""
+    return source[:8].casefold().startswith(("http://", "https://"))
+
+
+def import_url(
+    path: str | os.PathLike[str],
+    url: str,
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    only_checkboxes: bool = False,
+    fmt: ImportFormat | None = None,
+    section: str | None = None,
+    notify: Callable[[str], None] | None = None,
+    transport: Transport | None = None,
+) -> ImportReport | None:
+    """`import_list` of the list at `url`, fetched through the polite transport (its deadline, its
+    size cap: MAX_LIST_BYTES): a GitHub file's or gist's page is read as its raw file. Nothing is
+    written unless the whole list arrived and reads as a list: a server that cannot be reached is a
+    `FetchError` (exit 3); a refusal (404) a `PageError`, an answer that is no list (a web page,
+    binary, not UTF-8, too big, a catalogue) a `NotAListError` (both exit 1). The format comes from
+    the content, the address (`.bib`, `.md`) or the Content-Type breaking a tie."""
+    from papers.sources.http import Transport
+    from papers.sources.web import NotAListError, Web
+
+    own = transport is None
+    http = Transport(notify=notify) if transport is None else transport
+    try:
+        fetched = Web(http).list_text(url, MAX_LIST_BYTES)
+    finally:
+        if own:
+            http.close()
+    text = fetched.text
+    if not text.strip():
+        raise NotAListError(f"{url} is empty: there is nothing to import. Give the address of a list")
+    fmt = fmt or _format_hint(fetched.url, fetched.content_type) or detect_format(text)
+    try:
+        check_list(text, url, fmt)
+    except ChecklistError as err:
+        raise NotAListError(str(err)) from None
+    name = PurePosixPath(urlsplit(fetched.url).path).stem or "Imported"
+    return import_list(
+        path,
+        text,
+        dry_run=dry_run,
+        today=today,
+        name=url,
+        only_checkboxes=only_checkboxes,
+        fmt=fmt,
+        section=section or (name if fmt is not ImportFormat.markdown else None),
+    )
+
+
+def _format_hint(url: str, content_type: str) -> ImportFormat | None:
+    """The format an address or a media type names: `.bib` or BibTeX's types, `.md` or markdown's."""
+    suffix = PurePosixPath(urlsplit(url).path).suffix.casefold()
+    if suffix == ".bib" or content_type in ("application/x-bibtex", "text/x-bibtex"):
+        return ImportFormat.bibtex
+    if suffix in (".md", ".markdown") or content_type == "text/markdown":
+        return ImportFormat.markdown
+    return None
 
 
 def export(

@@ -27,7 +27,12 @@ from papers.text import printable
 @command("import")
 def import_list(
     source: Annotated[
-        str, typer.Argument(metavar="LIST.md", help="A markdown checklist; - reads standard input.")
+        str,
+        typer.Argument(
+            metavar="LIST",
+            help="A markdown list, a BibTeX file or a file of ids and links; - reads standard input; "
+            "a web address (a GitHub file's page, a gist, any https URL) is fetched.",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Print what would change and write nothing.")
@@ -56,11 +61,24 @@ def import_list(
     Headings become sections (nested ones named by their path, like Topic / 2015), checkbox
     lines and list items that cite a paper (an arXiv, DOI, proceedings or PDF link, or an
     arXiv id) items (indented ones their children), other lines section notes. A BibTeX
-    file, or a file of arXiv ids, links or DOIs one a line, is read as such. An item already in the catalogue is matched, never added twice,
-    and a ticked item is never unticked. See docs/markdown.md.
+    file, or a file of arXiv ids, links or DOIs one a line, is read as such. A web address is
+    fetched first (a GitHub page as its raw file). An item already in the catalogue is matched,
+    never added twice, and a ticked item is never unticked. See docs/markdown.md.
+
+    Example: papers import https://github.com/OWNER/REPO/blob/main/README.md
     """
     path = catalogue_path(must_exist=False)
-    if source == "-":
+    if actions.is_url(source):
+        report = actions.import_url(
+            path,
+            source,
+            dry_run=dry_run,
+            only_checkboxes=only_checkboxes,
+            fmt=format_,
+            section=into,
+            notify=note,
+        )
+    elif source == "-":
         text = actions.read_list(sys.stdin.buffer, "standard input")
         report = actions.import_list(
             path,

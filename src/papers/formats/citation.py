@@ -28,7 +28,22 @@ _LABEL_WORDS += "pytorch tensorflow keras jax implementation official unofficial
 LABELS = frozenset(_LABEL_WORDS.split(" "))
 # Venues a link's text names where it points (``[ICML, 17.07]``), as labels do.
 _VENUES = frozenset(
-    "aaai acl cvpr eccv emnlp iccv iclr icml ijcai jmlr naacl neurips nips tpami".split(" ")
+    {
+        "aaai",
+        "acl",
+        "cvpr",
+        "eccv",
+        "emnlp",
+        "iccv",
+        "iclr",
+        "icml",
+        "ijcai",
+        "jmlr",
+        "naacl",
+        "neurips",
+        "nips",
+    }
+    | {"tpami"}
 )
 # A label or venue with a date after it: ``arxiv, 14.12``, ``arXiv. 16.06``, ``ICML 2017``.
 _DATED_LABEL = re.compile(r"([a-z]+)(?:[\s,.;:]+[\d][\d./-]*)?")

@@ -294,7 +294,9 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
             text = _fence_text(lines[number - 1 : index], opening.group(1))
             # A block its text leaves open is closed where it ends, so that written back before the
             # items of its section, it does not swallow them.
-            yield _Line(number, "fence", text if closed else f"{text}\n{opening.group(2) or opening.group(3)}")
+            yield _Line(
+                number, "fence", text if closed else f"{text}\n{opening.group(2) or opening.group(3)}"
+            )
         elif heading := _heading(line):
             yield _Line(number, "heading", line, heading=heading)
         elif entry := _ITEM.match(line):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from papers.formats.citation import (
-    LABELS,
     arxiv_in_text,
     arxiv_of_url,
     citation_fields,

@@ -56,6 +56,10 @@ class _Retryable(Exception):
         self.status = status
 
 
+class BodyTooLargeError(FetchError):
+    """A body larger than the caller accepts (a FetchError, exit 3, unless the caller words it)."""
+
+
 class Response:
     """What a source sees of an answer: status, headers, and a body read within the limits."""
 
@@ -101,7 +105,7 @@ class Response:
                 size += len(piece)
                 if size > limit:
                     what = "expands to" if inflater is not None else "is"
-                    raise FetchError(
+                    raise BodyTooLargeError(
                         f"{self.site} sent a response papers cannot read: it {what} more than "
                         f"the {_size(limit)} papers accepts"
                     )
@@ -115,7 +119,7 @@ class Response:
         """The body, at most ``limit`` bytes: refused above it, or with ``truncate`` cut there."""
         length = self.content_length
         if length is not None and length > limit and not truncate:
-            raise FetchError(
+            raise BodyTooLargeError(
                 f"{self.site} sent a response papers cannot read: "
                 f"{length} bytes is more than the {_size(limit)} papers accepts"
             )

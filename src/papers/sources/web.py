@@ -1,20 +1,26 @@
-"""Web pages and files that are not an API: a page's title, a paper's PDF.
+"""Web pages and files that are not an API: a page's title, a paper's PDF, a reading list's text.
 
-Both follow a redirect to another host (a DOI resolver, a CDN), saying so through the
+All follow a redirect to another host (a DOI resolver, a CDN), saying so through the
 transport's ``notify``. What a server answers is checked: a "PDF" that is an HTML page (a
-login wall) is refused and not kept, and a title loses any control characters it carried.
+login wall) is refused and not kept, a title loses any control characters it carried, and a
+list must be UTF-8 text within the size given (``Web.list_text``). A GitHub page's address is
+read as its raw file's (``raw_address``): the hosts are ``$PAPERS_GITHUB_RAW_URL`` and
+``$PAPERS_GIST_RAW_URL`` when set (tests, a mirror).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from papers.errors import FetchError, PapersError
 from papers.model.paper import strip_controls
-from papers.sources.http import MB, Response, Transport
+from papers.sources.http import MB, BodyTooLargeError, Response, Transport
 from papers.store.fileio import atomic_writer
 
 Progress = Callable[[int, int | None], None]
@@ -30,6 +36,22 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _PDF_HEADER_WITHIN = 1024
 
 
+GITHUB_RAW_ENV = "PAPERS_GITHUB_RAW_URL"
+GIST_RAW_ENV = "PAPERS_GIST_RAW_URL"
+_GITHUB_RAW = "https://raw.githubusercontent.com"
+_GIST_RAW = "https://gist.githubusercontent.com"
+# Media types no reading list comes as: refused before their body is read.
+_BINARY_TYPES = (
+    "image/",
+    "audio/",
+    "video/",
+    "font/",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+)
+
+
 class PageError(PapersError):
     """The server answered, but not with the page or file: 404, 403, ... (exit 1, retrying will not help)."""
 
@@ -38,8 +60,47 @@ class NotAPdfError(PapersError):
     """What was downloaded is not a PDF, typically a login page (exit 1: asking again gets the same page)."""
 
 
+class NotAListError(PapersError):
+    """What an address sent is not a list papers can import: a web page, binary data, not UTF-8, too
+    big (exit 1: asking again gets the same answer)."""
+
+
+@dataclass(frozen=True)
+class FetchedList:
+    """A list's text as fetched, and what the answer says of its format (for ``formats`` to weigh)."""
+
+    text: str
+    url: str  # the address it was fetched from at last (raw, after redirects)
+    content_type: str
+
+
+def raw_address(url: str) -> str:
+    """Where a list's own text is: a GitHub file's page (``github.com/O/R/blob/REF/PATH``, also ``raw/``)
+    -> its raw file; a repository (``github.com/O/R``, ``.../tree/REF``) -> its README.md; a gist's page
+    -> its raw text (its latest revision). Any other address is itself. The query and the fragment of a GitHub page go."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    path = [part for part in parts.path.split("/") if part]
+    if host in ("github.com", "www.github.com") and len(path) >= 2:
+        owner, repo = path[0], path[1].removesuffix(".git")
+        base = (os.environ.get(GITHUB_RAW_ENV) or _GITHUB_RAW).rstrip("/")
+        if len(path) >= 5 and path[2] in ("blob", "raw"):
+            return f"{base}/{owner}/{repo}/{'/'.join(path[3:])}"
+        if len(path) == 2:
+            return f"{base}/{owner}/{repo}/HEAD/README.md"
+        if len(path) >= 4 and path[2] == "tree":
+            return f"{base}/{owner}/{repo}/{'/'.join(path[3:])}/README.md"
+    if host == "gist.github.com" and len(path) == 2:  # a revision's page is asked as it is (HTML: refused)
+        base = (os.environ.get(GIST_RAW_ENV) or _GIST_RAW).rstrip("/")
+        return f"{base}/{path[0]}/{path[1]}/raw"
+    return url
+
+
 class Web:
-    """Page titles and file downloads over the shared transport."""
+    """Page titles, file downloads and lists' text over the shared transport."""
 
     def __init__(
         self, transport: Transport, *, max_download_bytes: int = 500 * MB, download_budget: float = 120.0
@@ -97,6 +158,41 @@ class Web:
             return dest
 
         return self.transport.get(url, save, cross_host=True, budget=self.download_budget)
+
+    def list_text(self, url: str, limit: int) -> FetchedList:
+        """The text at ``url`` (a GitHub page's raw file, see ``raw_address``): UTF-8, at most
+        ``limit`` bytes, not a web page or binary data (else ``NotAListError``); ``PageError`` if
+        the server answers 404 or another refusal, ``FetchError`` if it cannot be reached."""
+        address = raw_address(url)
+
+        def text(response: Response) -> FetchedList:
+            _raise_for_status(response, url)
+            kind = response.content_type
+            if "html" in kind:
+                raise NotAListError(
+                    f"{url} is a web page ({kind}), not a list. Give the address of the raw file"
+                )
+            if kind.startswith(_BINARY_TYPES):
+                raise NotAListError(f"{url} is not text ({kind}). Give the address of a markdown list")
+            try:
+                body = response.read(limit)
+            except BodyTooLargeError:
+                raise NotAListError(
+                    f"{url} is larger than {f'{limit // MB} MB' if limit >= MB else f'{limit} bytes'}: "
+                    "too big for a reading list. "
+                    "Give the address of a markdown list"
+                ) from None
+            if b"\0" in body:
+                raise NotAListError(
+                    f"{url} is not text (it holds NUL bytes). Give the address of a markdown list"
+                )
+            try:
+                decoded = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise NotAListError(f"{url} is not UTF-8 text. Give the address of a markdown list") from None
+            return FetchedList(decoded.removeprefix("\ufeff"), response.url, kind)
+
+        return self.transport.get(address, text, cross_host=True)
 
 
 def _raise_for_status(response: Response, url: str) -> None:
