@@ -13,8 +13,8 @@ what happened as plain data; the command line only renders it. Errors a user can
 
 `mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list` / `import_url`, `export` /
 `write_export`, `list_items`, `show`, `progress`, `tag` / `prioritize` / `tag_counts`, `list_changes` and
-`revert` are here; fetching metadata is in `papers.actions.fetch` (Semantic Scholar's in
-`papers.actions.scholar`), finding the id of an item in `papers.actions.resolve`.
+`revert` are here; fetching metadata from every source (sources/registry.py) is in
+`papers.actions.fetch`, finding the id of an item in `papers.actions.resolve`.
 
 Each name is imported when first used, so a command pays only for the use case it runs.
 """

@@ -140,7 +140,7 @@ def _add_fetched(
         # The record first (into the cache; no item holds the id, so nothing is written), so that
         # a paper listed under the same title without its id is refused too; the add reads the cache.
         first = fetching.run_fetch(
-            path, fetching.Plan(ids=[paper_id]), refresh=False, cache=cache, notify=notify
+            path, fetching.arxiv_plan([paper_id]), refresh=False, cache=cache, notify=notify
         )
         if first.errors:
             raise first.errors[0]

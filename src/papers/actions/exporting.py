@@ -44,7 +44,7 @@ class _CachedRecords:
         return Record(arxiv_id.id, self._cache.get(arxiv_id.id))
 
     def _published(self, item: Item) -> Record | None:
-        from papers.actions.scholar import item_doi
+        from papers.sources.base import item_doi
         from papers.sources.cache import ScholarCache
 
         doi = item_doi(item)

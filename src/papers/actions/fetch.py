@@ -8,25 +8,36 @@ leaves it untouched and a partial one stores exactly what arrived.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from papers.errors import PaperNotFoundError, PapersError
 from papers.model import catalogue as core
-from papers.model.arxiv_ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
+from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.model.catalogue import Catalogue, Item
 from papers.model.query import find_paper
+from papers.sources.base import item_arxiv_id
 from papers.store import load as storage
 from papers.store.paths import cache_dir
 
 if TYPE_CHECKING:
-    from papers.actions.scholar import ScholarFetched
-    from papers.model.paper import PaperMeta
-    from papers.sources.base import PaperId, Progress
+    from papers.model.paper import NewVersion, PaperMeta
+    from papers.sources.base import Batch, Found, PaperId, Progress, Source
     from papers.sources.cache import MetadataCache
     from papers.sources.http import Transport
+
+__all__ = [
+    "AddOptions",
+    "Plan",
+    "Report",
+    "arxiv_plan",
+    "fetch_and_add",
+    "item_arxiv_id",
+    "plan_fetch",
+    "run_fetch",
+]
 
 Notify = Callable[[str], None]
 
@@ -48,39 +59,34 @@ def looks_like_arxiv(text: str) -> bool:
     return _ID_LIKE.search(text.strip()) is not None
 
 
-def item_arxiv_id(item: Item) -> ArxivId | None:
-    """The item's arXiv id: its `arxiv` field, else the first arXiv link among its url and links."""
-    if item.arxiv:
-        try:
-            return parse_arxiv_id(item.arxiv)
-        except PapersError:
-            return None
-    for link in (item.url, *item.links):
-        found = arxiv_id_from_link(link) if link else None
-        if found is not None:
-            return ArxivId(found.id)
-    return None
-
-
 def title_is_missing(item: Item) -> bool:
     """An item whose title is only its link (as `papers import` makes from a bare URL)."""
     return item.title.startswith(("http://", "https://")) or not item.title.strip()
 
 
+def cache_root(cache: MetadataCache | None = None) -> Path:
+    """The folder holding each source's cache folder (``arxiv/``, ``s2/``): the parent of ``cache``'s."""
+    return cache.directory.parent if cache is not None else cache_dir()
+
+
 @dataclass
 class Plan:
-    """What one `papers fetch` will ask for."""
+    """What one `papers fetch` will ask for: ids by source name (in the registry's order, each in the
+    order the user named them), items whose title comes from their web page, and items named that
+    nothing can be fetched for."""
 
-    ids: list[ArxivId] = field(default_factory=list)  # in the order the user named them
-    s2: list[PaperId] = field(default_factory=list)  # asked of Semantic Scholar (arXiv ids and DOIs)
-    pages: list[Item] = field(default_factory=list)  # items whose title comes from their web page
-    unfetchable: list[PapersError] = field(
-        default_factory=list
-    )  # items named that nothing can be fetched for
+    asks: dict[str, list[PaperId]] = field(default_factory=dict)
+    pages: list[Item] = field(default_factory=list)
+    unfetchable: list[PapersError] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.ids or self.pages or self.s2)
+        return not (self.size or self.pages)
+
+    @property
+    def size(self) -> int:
+        """How many ids are asked of all sources together (cached ones included)."""
+        return sum(map(len, self.asks.values()))
 
 
 def plan_fetch(
@@ -89,66 +95,66 @@ def plan_fetch(
     *,
     fetch_all: bool,
     refresh: bool,
-    cache: MetadataCache,
+    cache: MetadataCache | None = None,
     source: str | None = None,
 ) -> Plan:
-    """Resolve every target before any request: malformed ids and unknown queries fail here.
+    """Resolve every target before any request: malformed ids, unknown queries and an unknown
+    ``source`` (UnknownSourceError, naming the choices of sources/registry.py) fail here.
 
-    `--all` takes the items whose paper is not cached or not yet written onto the item; an
-    item already enriched from a cached record costs nothing, so a second run is as fast as a list.
-    ``source``: "arxiv", "s2" (every arXiv id and DOI), "all" (both), or None: arXiv for what
-    it has, Semantic Scholar for the papers with a DOI and no arXiv id.
+    ``source``: a source's name (only it is asked, for every item it applies to), "all" (every
+    source, for every item it applies to), or None: each item asked of the first source that
+    applies (arXiv for what it has, Semantic Scholar for papers with a DOI and no arXiv id).
+    `--all` takes the items each source's ``select`` keeps: those not cached, or not yet written
+    onto the item, so a second run is as fast as a list.
     """
-    from papers.actions.scholar import item_doi
+    from papers.sources import registry
 
-    plan = Plan()
-    use_arxiv, s2_all = source in (None, "arxiv", "all"), source in ("s2", "all")
-    use_s2 = source != "arxiv"
+    sources, chosen = registry.choose(source)
+    root = cache_root(cache)
+    plan = Plan(asks={s.name: [] for s in sources})
+
+    def asked(item: Item) -> list[tuple[Source[Any], PaperId]]:
+        applies = [(s, paper_id) for s in sources if (paper_id := s.paper_id(item)) is not None]
+        return applies if chosen else applies[:1]
+
     if fetch_all:
-        cached = set() if refresh else cache.cached_ids()
+        candidates: dict[str, list[tuple[Item, PaperId]]] = {s.name: [] for s in sources}
         for item in catalogue.items:
-            arxiv_id = item_arxiv_id(item)
-            doi = None if arxiv_id is not None else item_doi(item)
-            stale = refresh or not (item.authors and item.year)
-            if arxiv_id is not None and use_arxiv and (stale or arxiv_id.id not in cached):
-                plan.ids.append(arxiv_id)
-            either: PaperId | None = arxiv_id or doi
-            if s2_all and either is not None:
-                plan.s2.append(either)
-            elif use_s2 and doi is not None and stale:
-                plan.s2.append(doi)
+            for s, paper_id in asked(item):
+                candidates[s.name].append((item, paper_id))
+        for s in sources:
+            plan.asks[s.name] = s.select(
+                candidates[s.name], root / s.namespace, refresh=refresh, chosen=chosen
+            )
     for target in targets:
         if looks_like_arxiv(target) and catalogue.get(target) is None:
             named = parse_arxiv_id(target)
-            if use_arxiv:
-                plan.ids.append(named)
-            if s2_all:
-                plan.s2.append(ArxivId(named.id))
+            handling = [s for s in sources if s.handles(named)]
+            for s in handling if chosen else handling[:1]:
+                plan.asks[s.name].append(named)
             continue
         for item in _items_named(catalogue, target):
-            arxiv_id = item_arxiv_id(item)
-            doi = None if arxiv_id is not None else item_doi(item)
-            if arxiv_id is not None:
-                if use_arxiv:
-                    plan.ids.append(arxiv_id)
-                if s2_all:
-                    plan.s2.append(arxiv_id)
-            elif doi is not None and use_s2:
-                plan.s2.append(doi)
-            elif title_is_missing(item) and _web_link(item):
+            applies = asked(item)
+            for s, paper_id in applies:
+                plan.asks[s.name].append(paper_id)
+            if applies:
+                continue
+            if title_is_missing(item) and _web_link(item):
                 plan.pages.append(item)
             else:
-                plan.unfetchable.append(
-                    NothingToFetchError(
-                        f"{item.key} has no arXiv id or arXiv link"
-                        + ("" if _web_link(item) else " and no link")
-                        + ", so there is nothing to fetch. Add `arxiv: ID` to it in papers.yaml"
-                        + ("" if source == "arxiv" else " (or `doi: DOI`)")
-                    )
-                )
-    plan.ids = list(dict.fromkeys(plan.ids))
-    plan.s2 = list(dict.fromkeys(plan.s2))
+                plan.unfetchable.append(_nothing_to_fetch(item, sources))
+    plan.asks = {name: list(dict.fromkeys(ids)) for name, ids in plan.asks.items() if ids}
     return plan
+
+
+def _nothing_to_fetch(item: Item, sources: Sequence[Source[Any]]) -> NothingToFetchError:
+    first, *others = dict.fromkeys(field for s in sources for field in s.reads)
+    return NothingToFetchError(
+        f"{item.key} has no arXiv id or arXiv link"
+        + ("" if _web_link(item) else " and no link")
+        + f", so there is nothing to fetch. Add {first} to it in papers.yaml"
+        + "".join(f" (or {other})" for other in others)
+    )
 
 
 def _items_named(catalogue: Catalogue, target: str) -> list[Item]:
@@ -169,37 +175,29 @@ def _web_link(item: Item) -> str | None:
     return next((link for link in candidates if link and link.startswith(("http://", "https://"))), None)
 
 
-def enrichment(item: Item, meta: PaperMeta) -> dict[str, Any]:
-    """The fields of `item` that arXiv's metadata improves; the reader's own wording is kept."""
-    fields: dict[str, Any] = {}
-    if item.title != meta.title and meta.title:
-        fields["title"] = meta.title
-        if item.listed_as is None:
-            fields["listed_as"] = item.title
-    if item.arxiv != meta.arxiv_id:
-        fields["arxiv"] = meta.arxiv_id
-    if tuple(item.authors) != tuple(meta.authors):
-        fields["authors"] = list(meta.authors)
-    if item.year != meta.year:
-        fields["year"] = meta.year
-    return fields
-
-
-@dataclass
-class Fetched:
-    meta: PaperMeta
-    from_cache: bool
-    keys: list[str] = field(default_factory=list)  # items that hold this paper
-
-
 @dataclass
 class Report:
-    fetched: list[Fetched] = field(default_factory=list)
+    """What a fetch did: each source's records (in the registry's order, with the items holding
+    each and the versions that appeared after one was read), the fields written, the items added
+    and titled, and the errors."""
+
+    found: list[tuple[Source[Any], list[Found[Any]]]] = field(default_factory=list)
     updated: dict[str, list[str]] = field(default_factory=dict)  # key -> fields changed
     added: list[str] = field(default_factory=list)
     titled: dict[str, str] = field(default_factory=dict)  # key -> title from its web page
     errors: list[PapersError] = field(default_factory=list)
-    scholar: list[ScholarFetched] = field(default_factory=list)  # Semantic Scholar's records
+
+    @property
+    def since_read(self) -> list[tuple[str, NewVersion]]:
+        """(key, version) for each done item a newer version of its paper appeared after (model/paper.py)."""
+        return [
+            (key, news) for _, found in self.found for record in found for key, news in record.news.items()
+        ]
+
+    @property
+    def fetched(self) -> list[Found[PaperMeta]]:
+        """arXiv's records: the papers `fetch --add` and `papers add ID` add."""
+        return next((found for s, found in self.found if s.name == "arxiv"), [])
 
     @property
     def exit_code(self) -> int:
@@ -224,50 +222,45 @@ def run_fetch(
     plan: Plan,
     *,
     refresh: bool,
-    cache: MetadataCache,
+    cache: MetadataCache | None = None,
     add: AddOptions | None = None,
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> Report:
-    """Fetch what the cache lacks, store it, then edit the catalogue once under its lock.
+    """Fetch what each source's cache lacks, store it, then edit the catalogue once under its lock.
 
     Only records that passed their checks are cached; the whole run is bounded by the sum of
-    its requests' budgets (arXiv: 30 s and the 3 s spacing per 100 ids; 30 s per page).
+    its requests' budgets (arXiv: 30 s and the 3 s spacing per 100 ids; Semantic Scholar: 30 s
+    and 1 s per 500; 30 s per page).
     """
-    report = Report()
-    metas: dict[ArxivId, PaperMeta] = {}
-    cached_ids: set[ArxivId] = set()
-    if not refresh:
-        for arxiv_id in plan.ids:
-            hit = cache.get(arxiv_id.id)
-            if hit is not None and (arxiv_id.version is None or hit.version == arxiv_id.version):
-                metas[arxiv_id] = hit
-                cached_ids.add(arxiv_id)
-    wanted = [i for i in plan.ids if i not in metas]
-    page_titles: dict[str, str] = {}
-    from papers.actions import scholar
-    from papers.sources.cache import ScholarCache
+    from papers.sources.registry import SOURCES
 
-    s2_cache = ScholarCache(cache.directory.parent / "s2")
-    s2_run, s2_wanted = scholar.from_cache(plan.s2, s2_cache, refresh=refresh)
-    if wanted or plan.pages or s2_wanted:
-        from papers.sources.arxiv.client import ArxivClient
+    root = cache_root(cache)
+    report = Report()
+    batches: list[tuple[Source[Any], Batch[Any]]] = [
+        (s, s.from_cache(plan.asks[s.name], root / s.namespace, refresh=refresh))
+        for s in SOURCES
+        if plan.asks.get(s.name)
+    ]
+    page_titles: dict[str, str] = {}
+    asking = [(s, batch) for s, batch in batches if batch.wanted]
+    if asking or plan.pages:
         from papers.sources.web import Web
 
         with default_transport(notify) as transport:
-            arxiv = ArxivClient(transport=transport)
-            web = Web(transport)
+            # Every source's pacing holds for every request (a page may be on a source's host); the
+            # sources asked come last, so a host two of them share is named after the one asked.
+            for s in reversed(SOURCES):
+                if all(s is not other for other, _ in asking):
+                    s.connect(transport)
+            clients = [(s, batch, s.connect(transport)) for s, batch in asking]
             transport.limit_command(
-                arxiv.budget_for(len(wanted)) + transport.give_up_after * len(plan.pages)
-                + scholar.budget_for(len(s2_wanted), transport)
-            )  # fmt: skip
-            if wanted:
-                result = arxiv.fetch(wanted, progress=progress)
-                for found_id, meta in result.found.items():
-                    assert isinstance(found_id, ArxivId)
-                    cache.put(meta)
-                    metas[found_id] = meta
-                report.errors.extend(result.errors())
+                sum(client.budget_for(len(batch.wanted)) for _, batch, client in clients)
+                + transport.give_up_after * len(plan.pages)
+            )
+            for s, batch, client in clients:
+                s.store(batch, client.fetch(batch.wanted, progress=progress), root / s.namespace)
+            web = Web(transport)
             for item in plan.pages:
                 link = _web_link(item)
                 assert link is not None
@@ -278,12 +271,10 @@ def run_fetch(
                     continue
                 if title:
                     page_titles[item.key] = title
-            if s2_wanted:
-                scholar.fetch_scholar(s2_run, s2_wanted, s2_cache, transport, progress)
-    report.errors.extend(s2_run.errors)
-    report.scholar = list(s2_run.fetched.values())
-    report.fetched = [Fetched(meta, arxiv_id in cached_ids) for arxiv_id, meta in metas.items()]
-    if metas or page_titles or report.scholar:
+    for s, batch in batches:
+        report.found.append((s, list(batch.found.values())))
+    report.errors = [err for _, batch in batches for err in batch.errors] + report.errors
+    if any(found for _, found in report.found) or page_titles:
         _apply(path, report, page_titles, add)
     return report
 
@@ -302,47 +293,46 @@ def fetch_and_add(
     Papers already in the catalogue are enriched, not duplicated: their keys are in
     ``report.fetched[i].keys`` and not in ``report.added``. Malformed ids raise before any request.
     """
-    from papers.sources.cache import MetadataCache
-
-    plan = Plan(ids=list(dict.fromkeys(i if isinstance(i, ArxivId) else parse_arxiv_id(i) for i in ids)))
+    plan = arxiv_plan(i if isinstance(i, ArxivId) else parse_arxiv_id(i) for i in ids)
     return run_fetch(
-        path, plan, refresh=False, cache=cache or MetadataCache(), add=AddOptions(section or "", parent),
-        notify=notify,
-    )  # fmt: skip
+        path, plan, refresh=False, cache=cache, add=AddOptions(section or "", parent), notify=notify
+    )
+
+
+def arxiv_plan(ids: Iterable[ArxivId]) -> Plan:
+    """A plan that asks arXiv for these ids, as `papers add ID` and `papers pdf` do."""
+    return Plan(asks={"arxiv": list(dict.fromkeys(ids))})
 
 
 def _apply(path: Path, report: Report, page_titles: dict[str, str], add: AddOptions | None) -> None:
     with storage.editing(path) as editor:
         cat = editor.catalogue
-        by_id: dict[str, list[Item]] = {}
-        for item in cat.items:
-            arxiv_id = item_arxiv_id(item)
-            if arxiv_id is not None:
-                by_id.setdefault(arxiv_id.id, []).append(item)
-        changes: list[core.Change] = []
-        for fetched in report.fetched:
-            holders = by_id.get(fetched.meta.arxiv_id, [])
-            fetched.keys = [item.key for item in holders]
-            for item in holders:
-                fields = enrichment(item, fetched.meta)
-                if fields:
-                    changes.append(core.Change(item.key, fields, ", ".join(fields)))
-                    report.updated[item.key] = list(fields)
-        from papers.actions.scholar import scholar_changes
-
-        for key, fields in scholar_changes(cat, report.scholar, item_arxiv_id).items():
-            changes.append(core.Change(key, fields, ", ".join(fields)))
+        pending: dict[str, dict[str, Any]] = {}
+        for s, found in report.found:
+            for key, fields in s.changes(cat, found).items():
+                # An earlier source in the registry is the truth for a field both would write.
+                held = pending.setdefault(key, {})
+                held.update({name: value for name, value in fields.items() if name not in held})
+        for key, fields in pending.items():
             report.updated[key] = list(fields)
-        editor.apply(changes)
-        for fetched in report.fetched:
-            if not fetched.keys and add is not None:
+        editor.apply([core.Change(key, fields, ", ".join(fields)) for key, fields in pending.items()])
+        for s, found in report.found:
+            for record in found:
+                for key in record.keys:
+                    news = s.since_read(cat[key], record.meta)
+                    if news is not None:
+                        record.news[key] = news
+                made = s.new_item(record.meta) if not record.keys and add is not None else None
+                if made is None or add is None:
+                    continue
+                title = made.pop("title")
+                placed = {name: made.pop(name) for name in ("arxiv", "url") if name in made}
                 new = core.plan_add(
-                    editor.catalogue, fetched.meta.title, section=add.section, parent=add.parent,
-                    arxiv=fetched.meta.arxiv_id,
+                    editor.catalogue, title, section=add.section, parent=add.parent, **placed
                 )  # fmt: skip
-                new.fields.update(authors=list(fetched.meta.authors), year=fetched.meta.year)
+                new.fields.update(made)
                 editor.add_item(new)
-                fetched.keys = [new.fields["key"]]
+                record.keys = [new.fields["key"]]
                 report.added.append(new.fields["key"])
         for key, title in page_titles.items():
             item = editor.catalogue[key]
@@ -369,7 +359,7 @@ def metadata_for(
         return None
     meta = cache.get(arxiv_id.id)
     if meta is None:
-        report = run_fetch(path, Plan(ids=[arxiv_id]), refresh=False, cache=cache, notify=notify)
+        report = run_fetch(path, arxiv_plan([arxiv_id]), refresh=False, cache=cache, notify=notify)
         if report.errors:
             raise report.errors[0]
         meta = report.fetched[0].meta

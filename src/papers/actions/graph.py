@@ -78,7 +78,7 @@ class Graph:
 def paper_id(item: Item) -> str | None:
     """The id an item is matched by: ``arxiv:ID`` or ``doi:DOI`` (as references are cached)."""
     from papers.actions.fetch import item_arxiv_id
-    from papers.actions.scholar import item_doi
+    from papers.sources.base import item_doi
 
     arxiv_id = item_arxiv_id(item)
     if arxiv_id is not None:

@@ -64,7 +64,7 @@ class Resolution:
 def unresolved(catalogue: Catalogue, targets: Sequence[str], *, every: bool) -> list[Item]:
     """The items to look up: those named (or all, with ``every``) that have no arXiv id, no DOI, and are papers."""
     from papers.actions.fetch import item_arxiv_id
-    from papers.actions.scholar import item_doi
+    from papers.sources.base import item_doi
 
     named = (
         list(catalogue.items)

@@ -39,7 +39,12 @@ def fetch(
         typer.Option("--all", help="Every item with an arXiv id or link whose metadata is not cached yet."),
     ] = False,
     refresh: Annotated[
-        bool, typer.Option("--refresh", help="Ask arXiv again even when the cache has it.")
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Ask again even when the cache has it, and say which done papers have a newer arXiv "
+            "version than the one read (see papers list --updated).",
+        ),
     ] = False,
     add: Annotated[
         bool, typer.Option("--add", help="Add papers no item holds yet, titled from arXiv (needs --section).")
@@ -79,28 +84,28 @@ def fetch(
     Example: papers fetch --all --source s2
     """
     from papers.actions import fetch as fetching
-    from papers.sources.cache import MetadataCache
+    from papers.sources.registry import SOURCES, UnknownSourceError
 
     if not targets and not fetch_all:
         raise UsageError("give at least one id or query, or --all. See papers fetch --help")
-    if source is not None and source not in ("arxiv", "s2", "all"):
-        raise UsageError(f"--source is arxiv, s2 or all, not {source!r}")
     if add and section is None and parent is None:
         raise UsageError("--add needs --section (or --parent) to know where the new paper goes")
     path = catalogue_path()
-    cache = MetadataCache()
-    plan = fetching.plan_fetch(
-        storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, cache=cache,
-        source=source,
-    )  # fmt: skip
+    try:
+        plan = fetching.plan_fetch(
+            storage.load_catalogue(path), targets or [], fetch_all=fetch_all, refresh=refresh, source=source
+        )
+    except UnknownSourceError as unknown:
+        raise UsageError(f"--source is {unknown.either}, not {unknown.name!r}") from None
     for problem in plan.unfetchable:
         error(str(problem))
     if fetch_all and not targets and plan.empty:
         note("nothing to fetch: every item with an arXiv id has its metadata (--refresh asks arXiv again)")
-    with render.progress_bar("asking arXiv", enabled=len(plan.ids) + len(plan.s2) > 100) as progress:
+    asking = " and ".join(s.label for s in SOURCES if s.name in plan.asks)
+    with render.progress_bar(f"asking {asking}", enabled=plan.size > 100) as progress:
         report = fetching.run_fetch(
-            path, plan, refresh=refresh, cache=cache, notify=note,
-            add=fetching.AddOptions(section or "", parent) if add else None, progress=progress,
+            path, plan, refresh=refresh, notify=note, progress=progress,
+            add=fetching.AddOptions(section or "", parent) if add else None,
         )  # fmt: skip
     _print_fetch_report(report, json_, hint=not add)
     for err in report.errors:
@@ -117,27 +122,35 @@ def _print_fetch_report(report: Any, json_: bool, *, hint: bool) -> None:
         note(f"added {key}")
     for key, title in report.titled.items():
         note(f"titled {key}: {title}")
-    for fetched in report.fetched if hint else ():
-        if not fetched.keys:
-            arxiv_id = fetched.meta.arxiv_id
-            note(
-                f"not in the catalogue: {arxiv_id}. To add it: papers fetch {arxiv_id} --add --section SECTION"
-            )
-    rows = [(f.meta, f.keys, f.from_cache) for f in report.fetched]
-    scholar = [(f.meta, f.keys, f.from_cache) for f in report.scholar]
+    for source, found in report.found if hint else ():
+        for record in found:
+            made = source.new_item(record.meta) if not record.keys else None
+            if made and made.get("arxiv"):
+                paper = made["arxiv"]
+                note(
+                    f"not in the catalogue: {paper}. To add it: papers fetch {paper} --add --section SECTION"
+                )
+    for key, news in report.since_read:
+        note(f"{news} ({key})")
     if json_:
         payload = [
-            {**meta.to_dict(), "year": meta.year, "items": keys, "from_cache": cached}
-            for meta, keys, cached in rows
-        ] + [{**meta.to_dict(), "items": keys, "from_cache": cached} for meta, keys, cached in scholar]
+            {
+                **f.meta.to_dict(), "year": f.meta.year, "items": f.keys, "from_cache": f.from_cache,
+                "since_read": [{"item": key, **news.to_dict()} for key, news in f.news.items()],
+            }
+            for _, found in report.found
+            for f in found
+        ]  # fmt: skip
         sys.stdout.write(render.to_json(payload) + "\n")
     elif render.is_terminal(sys.stdout):
-        if rows:
-            render.console().print(render.fetched_table(rows))
-        if scholar:
-            render.console().print(render.fetched_table(scholar, "Semantic Scholar"))
+        for source, found in report.found:
+            if found:
+                rows = [(f.meta, f.keys, f.from_cache) for f in found]
+                render.console().print(render.fetched_table(rows, source.label))
     else:
-        sys.stdout.write(render.fetched_tsv([*rows, *scholar]))
+        sys.stdout.write(
+            render.fetched_tsv([(f.meta, f.keys, f.from_cache) for _, found in report.found for f in found])
+        )
 
 
 @command("pdf")

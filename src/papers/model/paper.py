@@ -178,3 +178,35 @@ class ScholarMeta:
             if isinstance(values.get(name), list):
                 values[name] = tuple(values[name])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A version of a paper that appeared after its item was marked done: ``v3 appeared 2019-01-04``."""
+
+    paper: str  # the paper's id, as its source spells it: 1711.05101
+    version: int
+    appeared: str  # YYYY-MM-DD
+    read_on: str  # the item's done_on
+
+    def __str__(self) -> str:
+        return f"{self.paper}: v{self.version} appeared {self.appeared}, after you read it on {self.read_on}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def version_since_read(meta: PaperMeta, status: str, done_on: str | None) -> NewVersion | None:
+    """The rule of `papers list --updated` and `papers fetch --refresh`: a done paper was read before its
+    latest version when the record is of version 2 or later (the number in arXiv's entry id,
+    ``.../abs/2205.14135v2``) and that version's date (the entry's ``updated``: the latest version's
+    submission when no version was asked for; ``published`` is v1's) is a later day than ``done_on``.
+
+    A paper done without a day, or whose record is its first version, has nothing to report; so has
+    an item pinned to a version (``arxiv: 2205.14135v1``), whose record is that version."""
+    if status != "done" or not done_on or meta.version is None or meta.version < 2:
+        return None
+    appeared = meta.updated[:10]
+    if not appeared or appeared <= done_on:
+        return None
+    return NewVersion(meta.arxiv_id, meta.version, appeared, done_on)

@@ -9,6 +9,11 @@ The endpoint is ``$PAPERS_S2_URL`` (the tests' local server), else Semantic Scho
 
 Errors are read from both ``error`` (4xx) and ``message`` (429, 5xx) keys. httpx is never
 imported here: the Transport is handed in.
+
+``Scholar`` is the ``Source`` `papers fetch` uses. arXiv stays the source of truth for arXiv
+papers (versions, abstracts): a record is written onto an item only when the item has no arXiv
+id (LSTM, AlexNet, SGD), and then gives its title, authors, year and venue. For every item its
+references are cached (``s2/``), which is all the citation graph (actions/graph.py) needs.
 """
 
 from __future__ import annotations
@@ -16,15 +21,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from papers.errors import FetchError, PapersError
+from papers.errors import FetchError, PaperNotFoundError, PapersError
 from papers.model.arxiv_ids import ArxivId
 from papers.model.paper import InvalidRecordError, ScholarMeta
-from papers.sources.base import Doi, FetchResult, PaperId, Progress
+from papers.sources.base import Batch, Doi, FetchResult, Found, PaperId, Progress, item_arxiv_id, item_doi
 
 if TYPE_CHECKING:
+    from papers.model.catalogue import Catalogue, Item
     from papers.sources.http import Response, Transport
 
 DEFAULT_ENDPOINT = "https://api.semanticscholar.org/graph/v1"
@@ -228,8 +235,125 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-if TYPE_CHECKING:  # mypy checks that SemanticScholar implements the Source protocol
-    from papers.sources.base import Source
+def scholar_enrichment(item: Item, meta: ScholarMeta) -> dict[str, Any]:
+    """The fields a Semantic Scholar record improves on an item that is not on arXiv; your wording is kept."""
+    fields: dict[str, Any] = {}
+    if meta.title and item.title != meta.title:
+        fields["title"] = meta.title
+        if item.listed_as is None:
+            fields["listed_as"] = item.title
+    if meta.authors and tuple(item.authors) != meta.authors:
+        fields["authors"] = list(meta.authors)
+    if meta.year is not None and item.year != meta.year:
+        fields["year"] = meta.year
+    if meta.venue and item.venue != meta.venue:
+        fields["venue"] = meta.venue
+    if meta.doi and item.doi is None and item_doi(item) is None:
+        fields["doi"] = meta.doi
+    return fields
 
-    def _is_a_source(client: SemanticScholar) -> Source[ScholarMeta]:
+
+def _versionless(paper_id: PaperId) -> PaperId:
+    return ArxivId(paper_id.id) if isinstance(paper_id, ArxivId) else paper_id
+
+
+def _shown(paper_id: PaperId) -> str:
+    return f"arXiv:{paper_id.id}" if isinstance(paper_id, ArxivId) else str(paper_id)
+
+
+class Scholar:
+    """Semantic Scholar as a source of `papers fetch`: every arXiv id and DOI when chosen
+    (`--source s2|all`), else only the papers arXiv cannot answer (a DOI and no arXiv id)."""
+
+    name = "s2"
+    label = "Semantic Scholar"
+    namespace = "s2"
+    reads: tuple[str, ...] = ("`arxiv: ID`", "`doi: DOI`")
+
+    def paper_id(self, item: Item) -> PaperId | None:
+        return item_arxiv_id(item) or item_doi(item)
+
+    def handles(self, paper_id: PaperId) -> bool:
+        return isinstance(paper_id, ArxivId | Doi)
+
+    def select(
+        self, candidates: Sequence[tuple[Item, PaperId]], directory: Path, *, refresh: bool, chosen: bool
+    ) -> list[PaperId]:
+        """Chosen: every paper (its references are the point; the cache answers what it has). Else
+        only items that lack what a record would give them (authors, year)."""
+        return [
+            paper_id for item, paper_id in candidates if chosen or refresh or not (item.authors and item.year)
+        ]
+
+    def from_cache(self, ids: Sequence[PaperId], directory: Path, *, refresh: bool) -> Batch[ScholarMeta]:
+        """What the cache answers; an id known to be unknown is not asked again (until ``refresh``)."""
+        from papers.sources.cache import ScholarCache
+
+        cache = ScholarCache(directory)
+        batch: Batch[ScholarMeta] = Batch()
+        for paper_id in dict.fromkeys(map(_versionless, ids)):
+            key = s2_id(paper_id)
+            if not refresh:
+                hit = cache.get(key)
+                if hit is not None:
+                    batch.found[paper_id] = Found(hit, True)
+                    continue
+                if cache.known_missing(key):
+                    batch.errors.append(
+                        PaperNotFoundError(f"not found on Semantic Scholar: {_shown(paper_id)}")
+                    )
+                    continue
+            batch.wanted.append(paper_id)
+        return batch
+
+    def connect(self, transport: Transport) -> SemanticScholar:
+        return SemanticScholar(transport)
+
+    def store(self, batch: Batch[ScholarMeta], result: FetchResult[ScholarMeta], directory: Path) -> None:
+        """Cache every record and every unknown id; a failed request's one error is said once."""
+        from papers.sources.cache import ScholarCache
+
+        cache = ScholarCache(directory)
+        for paper_id, meta in result.found.items():
+            cache.put(meta)
+            batch.found[paper_id] = Found(meta, False)
+        for paper_id in result.missing:
+            cache.put_missing(s2_id(paper_id))
+        seen: set[int] = set()
+        for err in result.errors():
+            if id(err) not in seen:
+                seen.add(id(err))
+                batch.errors.append(err)
+
+    def changes(self, catalogue: Catalogue, found: Sequence[Found[ScholarMeta]]) -> dict[str, dict[str, Any]]:
+        """Title, authors, year and venue for items not on arXiv; every record learns which items hold
+        it (``keys``), arXiv items included."""
+        by_key = {record.meta.asked: record for record in found}
+        changes: dict[str, dict[str, Any]] = {}
+        for item in catalogue.items:
+            arxiv_id = item_arxiv_id(item)
+            paper_id: PaperId | None = arxiv_id or item_doi(item)
+            record = by_key.get(s2_id(paper_id)) if paper_id is not None else None
+            if record is None:
+                continue
+            record.keys.append(item.key)
+            fields = scholar_enrichment(item, record.meta) if arxiv_id is None else {}
+            if fields:
+                changes[item.key] = fields
+        return changes
+
+    def new_item(self, meta: ScholarMeta) -> dict[str, Any] | None:
+        return None  # `fetch --add` adds arXiv papers only
+
+    def since_read(self, item: Item, meta: ScholarMeta) -> None:
+        return None  # arXiv is the source of truth for versions
+
+
+if TYPE_CHECKING:  # mypy checks that both classes implement their protocols
+    from papers.sources.base import Client, Source
+
+    def _is_a_client(client: SemanticScholar) -> Client[ScholarMeta]:
         return client
+
+    def _is_a_source(source: Scholar) -> Source[ScholarMeta]:
+        return source

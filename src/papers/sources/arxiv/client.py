@@ -1,4 +1,4 @@
-"""arXiv's API as a ``Source``: batched queries over the shared transport, answered with ``PaperMeta``.
+"""arXiv's API client (a ``Client``, used by the ``Source`` in source.py): batched queries over the shared transport.
 
 How the ``arxiv`` package is used, and why not more of it
 -------------------------------------------------------
@@ -37,7 +37,7 @@ from papers.errors import ArxivRejectedError, FetchError
 from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.model.paper import PaperMeta
 from papers.sources.arxiv.atom import parse_feed
-from papers.sources.base import FetchResult, PaperId, Progress, Source
+from papers.sources.base import Client, FetchResult, PaperId, Progress
 from papers.sources.http import MB, USER_AGENT, Response, Transport
 
 __all__ = [
@@ -75,7 +75,7 @@ def site_url(url: str) -> str:
 
 
 class ArxivClient:
-    """Fetches arXiv metadata in batches, politely and boundedly; a ``Source``."""
+    """Fetches arXiv metadata in batches, politely and boundedly; a ``Client``."""
 
     name = "arXiv"
 
@@ -209,7 +209,7 @@ def _match(
     result.missing.extend(i for i in chunk if i not in result.found and i not in result.failed)
 
 
-if TYPE_CHECKING:  # mypy checks that ArxivClient implements the Source protocol
+if TYPE_CHECKING:  # mypy checks that ArxivClient implements the Client protocol
 
-    def _is_a_source(client: ArxivClient) -> Source[PaperMeta]:
+    def _is_a_client(client: ArxivClient) -> Client[PaperMeta]:
         return client
