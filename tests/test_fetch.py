@@ -594,3 +594,87 @@ def test_a_server_that_hangs_up_is_one_line_exit_3(run: Run, write_catalogue, ar
     assert result.stderr.startswith("Error: could not reach arXiv: Server disconnected")  # its host
     assert result.stderr.endswith("(tried 4 times).\n")
     assert result.stderr.count("\n") == 1  # and no server traceback in it
+
+
+def revised(arxiv_id: str, title: str, published: str, version: int, updated: str) -> bytes:
+    """An entry for a paper at a later version, as arXiv sends it: the number in <id>, its date in <updated>."""
+    entry = new_entry(arxiv_id, title, ["Tri Dao", "Daniel Y. Fu"], published)
+    entry = entry.replace(f"<updated>{published}<".encode(), f"<updated>{updated}<".encode())
+    return entry.replace(f"{arxiv_id}v1".encode(), f"{arxiv_id}v{version}".encode())
+
+
+FLASH = "FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness"
+FLASH_V2 = "2205.14135: v2 appeared 2022-06-23, after you read it on 2022-06-01 (flashattention)\n"
+
+
+def test_refresh_reports_a_version_that_appeared_after_the_paper_was_read(
+    run: Run, catalogue_file: Path, arxiv: ArxivServer
+) -> None:
+    arxiv.entries["2205.14135"] = revised(
+        "2205.14135", FLASH, "2022-05-27T17:53:09Z", 2, "2022-06-23T17:20:55Z"
+    )
+    assert run("done", "flashattention", "--on", "2022-06-01").exit_code == 0
+    result = run("fetch", "flashattention", "--refresh", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert FLASH_V2 in result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["version"] == 2
+    assert row["since_read"] == [
+        {"item": "flashattention", "paper": "2205.14135", "version": 2, "appeared": "2022-06-23", "read_on": "2022-06-01"}
+    ]  # fmt: skip
+    # Read on the day v2 appeared (or later): nothing to say.
+    assert run("done", "flashattention", "--on", "2022-06-23").exit_code == 0
+    again = run("fetch", "flashattention", "--refresh", "--json")
+    assert "appeared" not in again.stderr
+    assert json.loads(again.stdout)[0]["since_read"] == []
+    assert len(arxiv.api_requests) == 2
+
+
+def test_a_first_version_dated_after_the_reading_is_not_a_new_version(
+    run: Run, catalogue_file: Path, arxiv: ArxivServer
+) -> None:
+    # arXiv's new API sometimes sends a v1 whose <updated> is later than <published> (FACTS.md §1.3).
+    arxiv.entries["2205.14135"] = revised(
+        "2205.14135", FLASH, "2022-05-27T17:53:09Z", 1, "2022-06-23T17:20:55Z"
+    )
+    assert run("done", "flashattention", "--on", "2022-06-01").exit_code == 0
+    result = run("fetch", "flashattention", "--refresh")
+    assert result.exit_code == 0
+    assert "appeared" not in result.stderr
+    assert run("list", "--updated", "--json").stdout == "[]\n"
+
+
+def test_list_updated_lists_done_papers_read_before_their_latest_version(
+    run: Run, catalogue_file: Path, arxiv: ArxivServer
+) -> None:
+    arxiv.entries["2205.14135"] = revised(
+        "2205.14135", FLASH, "2022-05-27T17:53:09Z", 2, "2022-06-23T17:20:55Z"
+    )
+    arxiv.entries["1711.05101"] = revised(
+        "1711.05101",
+        "Decoupled Weight Decay Regularization",
+        "2017-11-14T12:00:00Z",
+        3,
+        "2019-01-04T21:15:51Z",
+    )  # adamw: done in the shipped list, but on no day
+    assert run("list", "--updated").stderr == "nothing to list with these filters\n"  # nothing cached yet
+    assert run("done", "flashattention", "gpt3", "--on", "2022-06-01").exit_code == 0
+    assert run("fetch", "flashattention", "gpt3", "adamw").exit_code == 0
+    assert len(arxiv.api_requests) == 1
+    result = run("list", "--updated", "--json")
+    assert result.exit_code == 0
+    (row,) = json.loads(result.stdout)  # gpt3's record is v1; adamw has no day
+    assert (row["key"], row["status"], row["done_on"]) == ("flashattention", "done", "2022-06-01")
+    assert row["since_read"] == {
+        "paper": "2205.14135",
+        "version": 2,
+        "appeared": "2022-06-23",
+        "read_on": "2022-06-01",
+    }
+    piped = run("list", "--updated")
+    assert [line.split("\t")[1] for line in piped.stdout.splitlines()] == ["flashattention"]
+    assert piped.stderr == FLASH_V2
+    assert run("list", "--updated", "--section", "models").stderr == "nothing to list with these filters\n"
+    assert len(arxiv.api_requests) == 1  # the cache only
+    assert run("undo", "flashattention").exit_code == 0
+    assert run("list", "--updated", "--json").stdout == "[]\n"

@@ -139,3 +139,95 @@ def test_a_whole_section_name_wins_over_longer_names_it_starts(run: Run, write_c
     assert [item["key"] for item in items_of(run("list", "--section", "models o", "--json").stdout)] == [
         "vit"
     ]
+
+
+SORTABLE = """sections:
+  - name: First
+    items:
+      - key: zeta
+        title: zeta, the parent
+        year: 2020
+        children:
+          - key: omega
+            title: Omega child
+            year: 2021
+          - key: alpha-child
+            title: alpha child
+            year: 2019
+      - key: beta
+        title: Beta paper
+        arxiv: "1502.03167"
+      - key: gamma
+        title: gamma paper
+        year: 2018
+      - key: delta
+        title: Delta, no year
+  - name: Second
+    items:
+      - key: early
+        title: Early
+        year: 1990
+"""
+
+
+def keys_sorted(run: Run, *args: str) -> list[str]:
+    result = run("list", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return [str(item["key"]) for item in items_of(result.stdout)]
+
+
+def test_sort_year_title_and_added_order_each_section_and_keep_children_under_their_parent(
+    run: Run, write_catalogue
+) -> None:
+    from papers.model.paper import PaperMeta
+    from papers.sources.cache import MetadataCache
+
+    write_catalogue(SORTABLE)
+    published = "2015-02-11T01:44:18Z"  # beta has no year of its own: its cached record's counts
+    MetadataCache().put(
+        PaperMeta(
+            arxiv_id="1502.03167", version=3, title="Batch Normalization", authors=("A. Author",), abstract="",
+            published=published, updated="2015-03-02T20:44:12Z", primary_category="cs.LG", categories=("cs.LG",),
+            doi=None, journal_ref=None, comment=None,
+            pdf_url="https://arxiv.org/pdf/1502.03167v3", abs_url="https://arxiv.org/abs/1502.03167v3",
+        )
+    )  # fmt: skip
+    file_order = ["zeta", "omega", "alpha-child", "beta", "gamma", "delta", "early"]
+    assert keys_sorted(run) == file_order
+    assert keys_sorted(run, "--sort", "added") == file_order
+    # Sections stay in the file's order; zeta's children stay under it, oldest first; no year last.
+    assert keys_sorted(run, "--sort", "year") == [
+        "beta",
+        "gamma",
+        "zeta",
+        "alpha-child",
+        "omega",
+        "delta",
+        "early",
+    ]
+    assert keys_sorted(run, "--sort", "title") == [
+        "beta",
+        "delta",
+        "gamma",
+        "zeta",
+        "alpha-child",
+        "omega",
+        "early",
+    ]
+    # A child whose parent is filtered out is ordered among the papers shown.
+    write_catalogue(SORTABLE.replace("        year: 2020\n", "        year: 2020\n        status: done\n", 1))
+    assert keys_sorted(run, "--todo", "--sort", "year") == [
+        "beta",
+        "gamma",
+        "alpha-child",
+        "omega",
+        "delta",
+        "early",
+    ]
+
+
+def test_an_unknown_sort_is_a_usage_error_naming_the_choices(run: Run, catalogue_file: Path) -> None:
+    result = run("list", "--sort", "newest")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: cannot sort by 'newest'. Use --sort priority, year, added or title.\n"
+    assert result.stdout == ""

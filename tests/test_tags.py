@@ -169,8 +169,10 @@ def test_list_sort_priority_orders_within_each_section(run: Run, catalogue_file:
     sections = [item["section"] for item in json.loads(result.stdout)]
     assert sections == sorted(sections, key=sections.index)  # sections stay in the file's order
     assert keys.index("bert") < keys.index("gpt1") < keys.index("gru")
-    result = run("list", "--sort", "title")
-    assert (result.exit_code, result.stderr) == (2, "Error: cannot sort by 'title'. Use --sort priority.\n")
+    result = run("list", "--sort", "colour")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: cannot sort by 'colour'. Use --sort priority, year, added or title.\n"
+    )  # fmt: skip
 
 
 def test_add_priority(run: Run, catalogue_file: Path) -> None:

@@ -8,26 +8,35 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papers.model import catalogue
 from papers.model.catalogue import Catalogue, Item, Tally
-from papers.model.query import find_paper, select
+from papers.model.query import find_paper, select, sorted_in_place
 from papers.store import load as storage
 
 if TYPE_CHECKING:
-    from papers.model.paper import PaperMeta
+    from papers.model.paper import NewVersion, PaperMeta
     from papers.notes import NotePreview
+
+SORTS = ("priority", "year", "added", "title")
+"""What `papers list --sort` orders by (the file's order when none is given)."""
+
+
+class UnknownSortError(ValueError):
+    """A sort that is not one of SORTS."""
 
 
 @dataclass(frozen=True)
 class Listing:
-    """The items a listing shows, in catalogue order, and the catalogue they come from."""
+    """The items a listing shows, in catalogue order (or the order asked), and the catalogue they
+    come from; with ``updated``, the newer version each was read before, by key."""
 
     catalogue: Catalogue
     items: list[Item]
+    since_read: dict[str, NewVersion] = field(default_factory=dict)
 
 
 def list_items(
@@ -41,21 +50,70 @@ def list_items(
     reading: bool = False,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    updated: bool = False,
 ) -> Listing:
     """The items `papers list` shows: all of them, only those not done (`todo`), only the done ones
     (`done`), only those being read (`reading`), in the one section `section` names (its name or the
     start of it, any case), carrying every tag of `tags`; with `since`/`until`, only those done on
-    those days (both included); with `sort="priority"`, each section's high priority first, then low last."""
+    those days (both included); with `updated`, only done papers whose cached record has a version
+    that appeared after the day they were done (the rule: model/paper.py `version_since_read`).
+
+    `sort`, one of SORTS (else UnknownSortError): "priority", each section's high priority first, low
+    last; "year", oldest first (the item's `year`, else its cached record's; none last); "title",
+    alphabetically, in any case; "added", the order papers were added in, which is the file's
+    (`papers add` appends; the schema has no added date). Year, title and added sort each section's
+    papers where they stand: children stay under their parent, ordered among themselves."""
     from papers.model import tags as tagging
 
+    if sort is not None and sort not in SORTS:
+        raise UnknownSortError(sort)
     cat = storage.load_catalogue(Path(path))
     first, last = (day.isoformat() if day else None for day in (since, until))
     items = select(cat, todo=todo, done=done, section=section, reading=reading, since=first, until=last)
     if tags:
         items = tagging.with_tags(items, tags)
+    news: dict[str, NewVersion] = {}
+    if updated:
+        news = {item.key: found for item in items if (found := _since_read(item)) is not None}
+        items = [item for item in items if item.key in news]
     if sort == "priority":
         items = tagging.by_priority(cat, items)
-    return Listing(cat, items)
+    elif sort == "year":
+        items = sorted_in_place(cat, items, _year)
+    elif sort == "title":
+        items = sorted_in_place(cat, items, lambda item: item.title.casefold())
+    elif sort == "added":
+        items = sorted_in_place(cat, items, lambda item: 0)
+    return Listing(cat, items, news)
+
+
+def _cached(item: Item) -> list[tuple[Any, Any]]:
+    """The records every source cached for ``item``, in the registry's order (never the network)."""
+    from papers.sources.registry import SOURCES
+    from papers.store.paths import cache_dir
+
+    root = cache_dir()
+    records = []
+    for source in SOURCES:
+        paper_id = source.paper_id(item)
+        if paper_id is not None:
+            batch = source.from_cache([paper_id], root / source.namespace, refresh=False)
+            records += [(source, found.meta) for found in batch.found.values()]
+    return records
+
+
+def _since_read(item: Item) -> NewVersion | None:
+    if item.status != "done" or not item.done_on:
+        return None
+    return next((n for s, meta in _cached(item) if (n := s.since_read(item, meta)) is not None), None)
+
+
+def _year(item: Item) -> tuple[bool, int]:
+    """Oldest first, papers with no year last: the item's `year`, else its cached record's."""
+    found = item.year
+    if found is None:
+        found = next((meta.year for _, meta in _cached(item) if meta.year), None)
+    return (found is None, found or 0)
 
 
 @dataclass(frozen=True)

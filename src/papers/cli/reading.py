@@ -47,12 +47,22 @@ def list_papers(
         str | None,
         typer.Option(
             "--sort",
-            help="priority: each section's high-priority papers first, low last.",
+            help="Within each section: priority (high first, low last), year (oldest first, from the item "
+            "or its cached record), title (any case) or added (the file's order). Children stay under "
+            "their parent, except with priority.",
             show_default=False,
         ),
     ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    updated: Annotated[
+        bool,
+        typer.Option(
+            "--updated",
+            help="Only done papers with a newer arXiv version than the one read: its cached record's "
+            "latest version appeared after the day the paper was done (papers fetch --refresh updates it).",
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """List the catalogue by section: status, key, title, arXiv id.
@@ -60,11 +70,14 @@ def list_papers(
     In a terminal the list is aligned and coloured, fitted to its width, and ends with
     a legend of the marks: ✓ done, ▸ reading, · todo, ✎ has a note. Piped, it is
     tab-separated (status, key, title, arxiv, section, note), one item per line.
-    --since and --until keep the papers done on those days. Example: `papers list --since 2026-11-01`.
+    --since and --until keep the papers done on those days. Example: `papers list --since 2026-11-01`,
+    `papers list --section normalization --sort year`.
     """
+    from papers.actions.queries import SORTS
+
     check_status_filter(todo, done)
-    if sort not in (None, "priority"):
-        raise UsageError(f"cannot sort by '{sort}'. Use --sort priority")
+    if sort is not None and sort not in SORTS:
+        raise UsageError(f"cannot sort by '{sort}'. Use --sort {', '.join(SORTS[:-1])} or {SORTS[-1]}")
     if reading and (todo or done):
         raise UsageError(f"--reading and --{'todo' if todo else 'done'} exclude each other. Use one of them")
     first, last = parse_day(since), parse_day(until)
@@ -78,9 +91,15 @@ def list_papers(
         reading=reading,
         since=first,
         until=last,
+        updated=updated,
     )
     out = sys.stdout
-    if json_:
+    if json_ and updated:
+        rows = [
+            {**item.to_json(), "since_read": listing.since_read[item.key].to_dict()} for item in listing.items
+        ]
+        out.write(render.to_json(rows) + "\n")
+    elif json_:
         out.write(render.render_list_json(listing.items) + "\n")
     elif not listing.items:
         empty = not listing.catalogue.items
@@ -91,6 +110,9 @@ def list_papers(
         )
     else:
         out.write(render.render_list_tsv(listing.items))
+    for item in () if json_ else listing.items:
+        if item.key in listing.since_read:
+            note(f"{listing.since_read[item.key]} ({item.key})")
 
 
 def _change_status(queries: list[str], status: str, verb: str, on: dt.date | None = None) -> None:

@@ -228,3 +228,32 @@ def title_similarity(a: str, b: str) -> float:
     if not left or not right:
         return 0.0
     return SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+def sorted_in_place(catalogue: Catalogue, items: Iterable[Item], key: Callable[[Item], Any]) -> list[Item]:
+    """``items`` ordered by ``key`` where they stand: sections keep the file's order, and within a
+    section each paper's shown children (or, when it is hidden, its shown descendants) stay under
+    it and are ordered among themselves; ties keep the file's order. So a sorted list reads as the
+    tree it is, never a child under a paper it does not belong to."""
+    shown = list(items)
+    keys = {item.key for item in shown}
+
+    def shown_parent(item: Item) -> str | None:
+        parent = item.parent
+        while parent is not None and parent not in keys:
+            parent = catalogue[parent].parent
+        return parent
+
+    under: dict[tuple[str, str | None], list[Item]] = {}
+    for item in shown:
+        under.setdefault((item.section, shown_parent(item)), []).append(item)
+    for group in under.values():
+        group.sort(key=key)
+    ordered: list[Item] = []
+    for section in dict.fromkeys(s.name for s in catalogue.sections):
+        stack = list(reversed(under.get((section, None), [])))
+        while stack:
+            item = stack.pop()
+            ordered.append(item)
+            stack.extend(reversed(under.get((section, item.key), [])))
+    return ordered
