@@ -160,6 +160,9 @@ RESOLVABLE = [
      ("Yann LeCun", "L. Bottou", "Yoshua Bengio", "P. Haffner"), "Proceedings of the IEEE"),
 ]  # fmt: skip
 PUBLISHED = {"1406.1078": "2014-06-03T17:47:08Z", "1409.3215": "2014-09-10T19:55:35Z"}
+# Papers the stand-in answers at a later version: id -> (version, that version's date), as arXiv's
+# entry gives them (the number in <id>, the date in <updated>; <published> stays v1's).
+REVISED = {"1711.05101": (3, "2019-01-04T21:15:51Z")}
 
 
 def stand_in_entries(catalogue: Path) -> dict[str, bytes]:
@@ -176,7 +179,12 @@ def stand_in_entries(catalogue: Path) -> dict[str, bytes]:
             year = item.get("year") or 2000 + int(item["arxiv"][:2])
             published = PUBLISHED.get(item["arxiv"], f"{year}-{item['arxiv'][2:4]}-15T12:00:00Z")
             authors = AUTHORS.get(item["arxiv"], ["A. Author"])
-            entries[item["arxiv"]] = new_entry(item["arxiv"], item["title"], authors, published)
+            entry = new_entry(item["arxiv"], item["title"], authors, published)
+            if item["arxiv"] in REVISED:
+                version, updated = REVISED[item["arxiv"]]
+                entry = entry.replace(f"<updated>{published}<".encode(), f"<updated>{updated}<".encode())
+                entry = entry.replace(f"{item['arxiv']}v1".encode(), f"{item['arxiv']}v{version}".encode())
+            entries[item["arxiv"]] = entry
     return entries
 
 
