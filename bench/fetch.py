@@ -1,9 +1,11 @@
-"""Benchmark of `papers fetch --all` on a generated 1,000-item catalogue, against a local stand-in
-for arXiv's API on 127.0.0.1 (no request leaves the machine).
+"""Benchmark of `papers fetch --all` on a generated 1,000-item catalogue, against local stand-ins
+for arXiv's API and Semantic Scholar's batch endpoint on 127.0.0.1 (no request leaves the machine).
 
 Prints: requests made (target <= 10), wall time of the first run minus the 3 s gaps arXiv's terms
 require between requests, and the cached second run (target: 0 requests, at most 1.5x the time of
-`papers list` measured in the same run). Medians of interleaved runs for the cached figures.
+`papers list` measured in the same run). Then `fetch --all --source s2` (issue 11: at most 2
+requests for 1,000 items, 0 when cached), counted at the stand-in. Medians of interleaved runs for
+the cached figures.
 
 Usage: python bench/fetch.py [--items 1000] [--runs 7]
 """
@@ -11,6 +13,7 @@ Usage: python bench/fetch.py [--items 1000] [--runs 7]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -52,10 +55,21 @@ ENTRY = """  <entry>
 
 
 class Handler(BaseHTTPRequestHandler):
-    requests = 0
+    requests = 0  # to arXiv's stand-in (GET /api/query)
+    posts = 0  # to Semantic Scholar's (POST /graph/v1/paper/batch)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def do_POST(self) -> None:
+        Handler.posts += 1
+        asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["ids"]
+        body = json.dumps([_s2_record(i) for i in asked]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_GET(self) -> None:
         Handler.requests += 1
@@ -67,6 +81,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _s2_record(asked: str) -> dict[str, object]:
+    """Semantic Scholar's shape (fixtures/semanticscholar/), 20 references each."""
+    arxiv_id = asked.removeprefix("ARXIV:")
+    return {
+        "paperId": f"{abs(hash(asked)):040x}"[:40], "externalIds": {"ArXiv": arxiv_id},
+        "title": f"Benchmark paper {arxiv_id}", "year": 2020,
+        "authors": [{"authorId": "1", "name": "Ada Lovelace"}], "venue": "", "publicationDate": "2020-01-02",
+        "abstract": None, "citationCount": 3,
+        "references": [{"paperId": None, "externalIds": {"ArXiv": f"2001.{n:05d}"}} for n in range(20)],
+    }  # fmt: skip
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
@@ -94,6 +120,7 @@ def main() -> None:
             "PAPERS_FILE": str(catalogue),
             "PAPERS_CACHE_DIR": str(tmp / "cache"),
             "PAPERS_ARXIV_URL": f"http://127.0.0.1:{server.server_address[1]}/api/query",
+            "PAPERS_S2_URL": f"http://127.0.0.1:{server.server_address[1]}/graph/v1",
         }
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: compiled modules are cached
         papers = [sys.executable, "-m", "papers"]
@@ -107,6 +134,15 @@ def main() -> None:
             cached.append(timed([*papers, "fetch", "--all"], env))
             listing.append(timed([*papers, "list"], env))
         cached_requests = Handler.requests
+        s2 = [*papers, "fetch", "--all", "--source", "s2"]
+        s2_first = timed(s2, env)
+        s2_first_requests, Handler.posts = Handler.posts, 0
+        s2_cached: list[float] = []
+        s2_listing: list[float] = []
+        for _ in range(args.runs):
+            s2_cached.append(timed(s2, env))
+            s2_listing.append(timed([*papers, "list"], env))
+        s2_cached_requests = Handler.posts
     server.shutdown()
     ratio = statistics.median(cached) / statistics.median(listing)
     print(f"catalogue: {args.items} items with arXiv ids (generated), local stand-in server")
@@ -118,6 +154,13 @@ def main() -> None:
     print(
         f"cached fetch --all: median {statistics.median(cached) * 1000:.0f} ms = {ratio:.2f}x `papers list` "
         f"(median {statistics.median(listing) * 1000:.0f} ms; target <= 1.5x)"
+    )
+    s2_ratio = statistics.median(s2_cached) / statistics.median(s2_listing)
+    print(f"first fetch --all --source s2: {s2_first_requests} requests (target <= 2), {s2_first:.2f} s wall")
+    print(f"cached fetch --all --source s2: {s2_cached_requests} requests over {args.runs} runs (target 0)")
+    print(
+        f"cached fetch --all --source s2: median {statistics.median(s2_cached) * 1000:.0f} ms = {s2_ratio:.2f}x "
+        f"`papers list` (median {statistics.median(s2_listing) * 1000:.0f} ms)"
     )
 
 
