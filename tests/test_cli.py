@@ -33,6 +33,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "rm",
         "mv",
         "rename",
+        "edit",
         "fetch",
         "pdf",
         "resolve",

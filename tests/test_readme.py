@@ -16,7 +16,8 @@ Conventions (README.md, "Development", says the same for writers):
 - A command runs in-process (so coverage counts it) as in a 100-column terminal with NO_COLOR set: stdout
   and stderr say they are a terminal and are line-buffered, as Python makes them there. A command piped
   into `head -N` or `tail -N` gets a pipe for stdout instead (so TSV), and the harness applies the filter.
-  Nothing else of a shell is understood. Nothing reaches past 127.0.0.1, and the arXiv client gets the
+  A command may start with `EDITOR=...` or `VISUAL=...` (shell-quoted), set for that command only, as a
+  shell does; nothing else of a shell is understood. Nothing reaches past 127.0.0.1, and the arXiv client gets the
   injected clock, so the 3 s spacing costs no time.
 - What is compared is what the terminal shows at the end (carriage returns and erased lines applied, as
   for rich's transient progress bars; trailing spaces, which no one sees, dropped; the piped part exact),
@@ -60,6 +61,8 @@ TODAY_AT = re.compile(rf"\b{README_DATE} \d\d:\d\d\b")
 # PAPERS_README_DUMP=FILE writes what every example printed, to paste from when the README changes.
 DUMP = Path(os.environ["PAPERS_README_DUMP"]) if os.environ.get("PAPERS_README_DUMP") else None
 NOT_RUN = re.compile(r"^<!-- not run: .+ -->$")
+# What a command may set for itself before `papers` (the editor `papers edit` runs).
+ASSIGNMENT = re.compile(r"(EDITOR|VISUAL)=(.*)", re.DOTALL)
 FRESH = "<!-- run from an empty folder -->"
 
 # Examples known to be false today, each with the helper whose slice makes it true. xfail_strict is on:
@@ -119,7 +122,7 @@ def examples(document: Path) -> list[Example]:
         fresh = block.marker == FRESH
         for offset, text in enumerate(block.lines):
             if text.startswith("$ "):
-                assert text.startswith("$ papers "), (
+                assert _without_assignments(text[2:]).startswith("papers "), (
                     f"{document.name}:{block.line + offset + 1}: only `papers` commands are run; "
                     "mark the block `<!-- not run: WHY -->` if it is not meant to be"
                 )
@@ -130,6 +133,13 @@ def examples(document: Path) -> list[Example]:
     for example in found:  # a blank line before the next `$ ` only separates the two
         example.expected = example.expected.rstrip("\n") + "\n" if example.expected.strip() else ""
     return found
+
+
+def _without_assignments(command: str) -> str:
+    """The command after any `EDITOR=...` or `VISUAL=...` it starts with."""
+    while match := re.match(r"(?:EDITOR|VISUAL)=(?:'[^']*'|\"[^\"]*\"|\S+) +", command):
+        command = command[match.end() :]
+    return command
 
 
 ALL = [example for document in DOCUMENTS for example in examples(document)]
@@ -209,6 +219,10 @@ class Sandbox:
 
     def run(self, command: str) -> str:
         words = shlex.split(command, comments=True)
+        assignments = {}
+        while (assigned := ASSIGNMENT.fullmatch(words[0])) is not None:
+            assignments[assigned[1]] = assigned[2]
+            words = words[1:]
         piped = words[words.index("|") + 1 :] if "|" in words else None
         argv = words[: words.index("|")] if piped else words
         assert argv[0] == "papers"
@@ -227,6 +241,8 @@ class Sandbox:
             "SEMANTIC_SCHOLAR_API_KEY",
         ):  # fmt: skip
             self.monkeypatch.delenv(name, raising=False)
+        for name, value in assignments.items():
+            self.monkeypatch.setenv(name, value)
         code, screen, stdout = invoke(argv[1:], stdout_is_terminal=piped is None)
         if piped:
             lines = stdout.splitlines(keepends=True)

@@ -126,3 +126,18 @@ class HasChildrenError(PapersError):
 
 class CacheError(PapersError):
     """papers' own cache folder could not be written (a full disk, a read-only folder): exit code 1."""
+
+
+class InvalidEditError(PapersError):
+    """An item's text, as `papers edit` gives it back, is not valid YAML or breaks a rule of the
+    schema (exit code 1). ``line`` is the 1-based line of that text the problem is on (None: the
+    text as a whole); ``problem`` says what is wrong and what to do, as the parser words it."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {problem}" if line is not None else problem)
+        self.problem = problem
+        self.line = line
+
+
+class EditConflictError(PapersError):
+    """The item's own lines changed in the file while it was being edited: nothing was written."""

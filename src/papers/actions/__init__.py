@@ -12,9 +12,10 @@ what happened as plain data; the command line only renders it. Errors a user can
     todo = actions.list_items(path, todo=True).items          # like `papers list --todo`
 
 `mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list` / `import_url`, `export` /
-`write_export`, `list_items`, `show`, `progress`, `tag` / `prioritize` / `tag_counts`, `list_changes` and
-`revert` are here; fetching metadata from every source (sources/registry.py) is in
-`papers.actions.fetch`, finding the id of an item in `papers.actions.resolve`.
+`write_export`, `list_items`, `show`, `progress`, `tag` / `prioritize` / `tag_counts`, `item_text` /
+`replace_item_text` (one item as YAML text, like `papers edit`), `list_changes` and `revert` are
+here; fetching metadata from every source (sources/registry.py) is in `papers.actions.fetch`,
+finding the id of an item in `papers.actions.resolve`.
 
 Each name is imported when first used, so a command pays only for the use case it runs.
 """
@@ -27,6 +28,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from papers.actions.add import Added, add_paper
     from papers.actions.changes import Reverted, list_changes, revert
+    from papers.actions.editing import (
+        Edited,
+        Opened,
+        is_blank,
+        item_text,
+        normalised,
+        replace_item_text,
+    )
     from papers.actions.mark import Marked, MarkResult, mark
     from papers.actions.notes import NoteResult, start_note
     from papers.actions.opening import Target, open_target
@@ -50,6 +59,9 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(["Added", "add_paper"], "add"),
     **dict.fromkeys(["Reverted", "list_changes", "revert"], "changes"),
+    **dict.fromkeys(
+        ["Edited", "Opened", "is_blank", "item_text", "normalised", "replace_item_text"], "editing"
+    ),
     **dict.fromkeys(["Retagged", "prioritize", "tag", "tag_counts"], "tagging"),
     **dict.fromkeys(["Target", "open_target"], "opening"),
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
@@ -76,6 +88,7 @@ __all__ = [
     "MAX_LIST_BYTES",
     "Added",
     "Details",
+    "Edited",
     "ExportFormat",
     "Exported",
     "ImportReport",
@@ -84,6 +97,7 @@ __all__ = [
     "Marked",
     "Moved",
     "NoteResult",
+    "Opened",
     "Removed",
     "Renamed",
     "Retagged",
@@ -95,17 +109,21 @@ __all__ = [
     "import_file",
     "import_list",
     "import_url",
+    "is_blank",
     "is_url",
+    "item_text",
     "list_changes",
     "list_items",
     "mark",
     "move",
+    "normalised",
     "open_target",
     "prioritize",
     "progress",
     "read_list",
     "remove",
     "rename",
+    "replace_item_text",
     "revert",
     "show",
     "start_note",

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "the top level of their section; --before or --after an item puts them there.",
     ),
     "rename": ("reshape", "Give a paper another key."),
+    "edit": ("editing", "Edit a paper's fields as YAML in your editor ($VISUAL, else $EDITOR, else vi)."),
     "fetch": (
         "metadata",
         "Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.",
