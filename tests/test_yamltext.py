@@ -211,3 +211,25 @@ def test_an_edit_of_a_crlf_file_writes_crlf_only() -> None:
     assert editor.text.startswith(text)
     editor.set_fields("a", {"status": None, "authors": None})
     assert editor.text == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789+-._eEiInNfFaAxXob ١２:#,'\"é", max_size=8))
+def test_a_scalar_reads_back_as_the_same_text_in_any_yaml_reader(text: str) -> None:
+    """What yaml_scalar writes plain is never a number, a boolean or null to another reader: the fast
+    path that decides most titles without float() (issue 10's import speed) must agree with it."""
+    import yaml
+
+    from papers.store.yamledit.emit import yaml_scalar
+
+    assume(text == text.strip() and text)
+    assert yaml.safe_load(f"k: {yaml_scalar(text)}") == {"k": text}
+
+
+@pytest.mark.parametrize(
+    "text", ["Night", "Attention", "1_000", "_1", "١٢", "inf", ".NaN", "+.5", "0x1f", "-", "1:30", "-1:0.5"]
+)
+def test_numbers_in_any_form_are_quoted_and_words_are_not(text: str) -> None:
+    from papers.store.yamledit.emit import yaml_scalar
+
+    assert yaml_scalar(text) == (text if text[0] in "NA" else json.dumps(text, ensure_ascii=False))

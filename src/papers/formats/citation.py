@@ -79,7 +79,7 @@ _EMPHASIS = re.compile(r"(?<![\w*])[*_]{1,3}|[*_]{1,3}(?![\w*])|`")
 
 def arxiv_of_url(url: str) -> str | None:
     """The versionless arXiv id a link points at, also when junk follows it (``.pdf&embed``)."""
-    if "://" not in url:
+    if "://" not in url or "arxiv" not in url.casefold():  # every arXiv link names it: no parse needed
         return None
     found = arxiv_id_from_link(url.strip())
     if found:
@@ -89,6 +89,8 @@ def arxiv_of_url(url: str) -> str | None:
 
 def arxiv_in_text(text: str) -> str | None:
     """An ``arXiv:1502.04623`` written in the text, versionless; else None."""
+    if "arxiv" not in text.casefold():
+        return None
     return _valid(_ARXIV_IN_TEXT.search(text))
 
 
@@ -102,6 +104,8 @@ def _valid(found: re.Match[str] | None) -> str | None:
 
 
 def doi_in_text(text: str) -> str | None:
+    if "10." not in text:  # every DOI starts so
+        return None
     found = _DOI_IN_TEXT.search(text)
     return found.group(1).rstrip(".") if found else None
 

@@ -70,10 +70,14 @@ def check_checklist(text: str, label: str = "the list") -> None:
     """
     if "\0" in text:
         raise ChecklistError(f"{label} is not text (it holds NUL bytes). {_GIVE_A_CHECKLIST}")
+    _check_scanned(list(_scan(text.splitlines())), label, bool(text.strip()))
+
+
+def _check_scanned(scanned: list[_Line], label: str, has_text: bool) -> None:
     depth: list[int] = []
     structure = False
     too_deep: ChecklistError | None = None
-    for line in _scan(text.splitlines()):
+    for line in scanned:
         if line.kind == "text" and _CATALOGUE_LINE.match(line.text):  # not one inside a code fence
             raise ChecklistError(
                 f"{label} is a papers catalogue (YAML), not a markdown checklist. "
@@ -95,7 +99,7 @@ def check_checklist(text: str, label: str = "the list") -> None:
                 )
     if too_deep is not None:
         raise too_deep
-    if not structure and text.strip():
+    if not structure and has_text:
         raise ChecklistError(f"{label} has no headings and no checklist items. {_GIVE_A_CHECKLIST}")
 
 
@@ -117,16 +121,28 @@ def parse_checklist(
     Control characters (ESC, C0 but tab, C1) are stripped from every line: nothing imported can
     drive a terminal. Text ``check_checklist`` refuses raises its ``ChecklistError``.
     """
-    check_checklist(text, label)
-    lines = [strip_controls(line) for line in text.splitlines()]
+    if "\0" in text:
+        raise ChecklistError(f"{label} is not text (it holds NUL bytes). {_GIVE_A_CHECKLIST}")
+    lines = text.splitlines()
+    if len(strip_controls(text)) != len(text):  # one pass over the text, most often the only one
+        lines = [strip_controls(line) for line in lines]
+    # One scan serves the checks, the title and the walk below.
+    scanned = list(_scan(lines))
+    _check_scanned(scanned, label, bool(text.strip()))
     from papers.formats.markdown_blocks import Blocks, read_blocks
 
     # Checkbox lines are blanked for the parser: they are read by hand as always (and most lines of a
-    # checklist are such lines, so a 10,000-item export costs the parser nothing).
-    rest = ["" if _ITEM.match(line) else line for line in lines]
-    # Nothing left but headings: no parser (nor its import) is needed.
-    blocks = read_blocks(rest) if any(line.strip() and not _heading(line) for line in rest) else Blocks()
-    title = _list_title(lines)
+    # checklist are such lines, so a 10,000-item export costs the parser nothing). Nothing left but
+    # headings: no parser (nor its import) is needed.
+    if any(line.kind not in ("item", "heading") for line in scanned):
+        rest = list(lines)
+        for line in scanned:
+            if line.kind == "item":
+                rest[line.number - 1] = ""
+        blocks = read_blocks(rest)
+    else:
+        blocks = Blocks()
+    title = _list_title(scanned)
     catalogue: CatalogueDict = {"title": title, "notes": [], "sections": []}
     by_name: dict[str, SectionDict] = {}
     headings: list[tuple[int, str]] = []
@@ -151,7 +167,7 @@ def parse_checklist(
             current, pending_heading = section_named(pending_heading), None
         return current
 
-    for line in _scan(lines):
+    for line in scanned:
         if line.number in consumed:
             continue
         if line.heading is not None:
@@ -253,13 +269,15 @@ def _with_continuation(
     fence never continues one."""
     end = len(lines) if item_ends is None else item_ends.get(number - 1, number)
     parts = [first]
-    own = _width(lines[number - 1])
+    own: int | None = None
     for index in range(number, end):
         line = lines[index]
         if _ITEM.match(line) or _heading(line) or _FENCE.match(line):
             break
-        if item_ends is None and _width(line) <= own:
-            break
+        if item_ends is None:
+            own = _width(lines[number - 1]) if own is None else own
+            if _width(line) <= own:
+                break
         if item_ends is None and (not line.strip() or _BULLET.match(line)):
             break
         consumed.add(index + 1)
@@ -369,12 +387,12 @@ def _indent(entry: re.Match[str]) -> int:
     return len(entry.group(1).expandtabs(4))
 
 
-def _list_title(lines: list[str]) -> str | None:
+def _list_title(scanned: list[_Line]) -> str | None:
     """The text of a lone level-1 heading on the first non-blank line, if there is one."""
     level_one: list[str] = []
     first_is_heading = False
     seen_text = False
-    for line in _scan(lines):
+    for line in scanned:
         if line.heading is not None and line.heading[0] == 1:
             level_one.append(one_line(line.heading[1]))
             first_is_heading = first_is_heading or not seen_text

@@ -81,6 +81,8 @@ class _Merger:
 
     def find(self, item: ItemDict) -> int | None:
         """The first unmatched existing item with the same arXiv id, a shared URL, the key, or the title."""
+        if not self.items:  # into an empty catalogue: nothing to look up
+            return None
         candidates: list[int] = []
         if item.get("arxiv"):
             candidates += self.by_arxiv.get(str(item["arxiv"]), [])

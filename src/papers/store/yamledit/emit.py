@@ -18,6 +18,8 @@ from papers.store.yamledit.outline import FIELD_START, FieldLines, scalar_end
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
 # YAML's printable set (1.1 §5.1), less what json.dumps has already escaped.
 _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters that YAML reads as flow syntax, quotes, tags, anchors ... anywhere in a plain scalar.
+_FLOW_OR_QUOTE = re.compile("[{}\\[\\]\"'`|>\t&*!%@,]")
 _YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 
 
@@ -37,7 +39,7 @@ def yaml_scalar(value: Any) -> str:
         and not text.endswith(":")
         and not text.startswith("[")
         and text.lower() not in _YAML_SPECIAL_WORDS
-        and not any(c in text for c in "{}[]\"'`|>\t&*!%@,")
+        and _FLOW_OR_QUOTE.search(text) is None
         and not _looks_numeric(text)
     )
     if plain_ok or ISO_DATE.fullmatch(text):
@@ -52,12 +54,19 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def _looks_numeric(text: str) -> bool:
+    first = text[:1]
+    # What float() or YAML's numbers accept starts so (a digit of any script, a sign, a point, an
+    # underscore, inf or nan): most titles are decided here without float() raising.
+    if not (first.isdecimal() or first in "+-._iInN"):
+        return False
     try:
         float(text.replace("_", ""))
     except ValueError:
         return (
             text.lower() in (".inf", "-.inf", ".nan")
             or re.fullmatch(r"[-+]?0[xob][0-9a-f_]+", text, re.I) is not None
+            # YAML 1.1's base-60 numbers: another reader takes a plain 1:30 for 90
+            or re.fullmatch(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?", text) is not None
         )
     return True
 
@@ -133,9 +142,12 @@ def field_lines(lead: str, indent: str, name: str, value: Any) -> list[str]:
     return [f"{lead}{name}: {yaml_scalar(value)}\n"]
 
 
+_RANKS = {name: rank for rank, name in enumerate(FIELD_ORDER)}
+
+
 def field_rank(name: str) -> int:
     """Where a field goes among an item's fields (unknown names last)."""
-    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+    return _RANKS.get(name, len(FIELD_ORDER))
 
 
 def item_lines(
