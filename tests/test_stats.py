@@ -214,3 +214,47 @@ def test_svg_needs_calendar(run: Run, dated: Path) -> None:
         2,
         "Error: --svg and --html save the calendar. Add --calendar.\n",
     )
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+def test_stats_in_a_narrow_terminal_fit_it(
+    run: Run, write_catalogue: Callable[[str], Path], columns: int
+) -> None:
+    write_catalogue(
+        "sections:\n  - name: A section with a rather long name for a narrow terminal\n    items:\n"
+        f'      - key: a1\n        title: Paper a1\n        status: done\n        done_on: "{ago(1)}"\n'
+        "      - key: a2\n        title: Paper a2\n        status: todo\n"
+    )
+    result = run("stats", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": str(columns)})
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= columns
+    assert lines[:2] == ["1 of 2 papers done", "This week 1, this month 1, this year 1"]
+    streak = "Streak: 1 week now, the longest 1 week (weeks with at least one paper done)"
+    assert streak not in lines and streak in " ".join(line.strip() for line in lines)  # wrapped
+    heading = lines.index("Left at the 12-week pace (0.08 a week)")  # the pace said once
+    total, section = lines[heading + 1 : heading + 3]
+    assert total.startswith("  Total ") and total.endswith("  1 left, about 12 weeks")
+    assert section.startswith("  A section") and section.endswith("…  1 left, about 12 weeks")
+    assert total.index("1 left") == section.index("1 left")
+
+
+def test_stats_in_a_wide_terminal_say_the_pace_on_every_estimate(run: Run, dated: Path) -> None:
+    result = run("stats", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "150"})
+    assert "  Total  3 left, about 9 weeks at 0.33 a week" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("columns", "weeks"), [(40, 36), (56, 52), (150, 52)])
+def test_a_calendar_in_a_narrow_terminal_shows_the_latest_weeks_that_fit(
+    run: Run, dated: Path, columns: int, weeks: int
+) -> None:
+    result = run("stats", "--calendar", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": str(columns)})
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= columns
+    assert max(len(line) - 4 for line in lines[1:8]) == weeks
+    assert lines[1 + TODAY.weekday()][4:].rstrip()[-1] == "░"  # today is still the last column
+    total, key = "    4 papers done in the last 52 weeks", "less · ░ ▒ ▓ █ more (4+)"
+    if columns >= 4 + len(total) + 4 + len(key):
+        assert lines[-1] == f"{total}    {key}"
+    else:
+        assert lines[lines.index(total) + 1] == f"    {key}"
+    assert (lines[-1] == f"    (the last {weeks} weeks shown)") == (weeks < 52)

@@ -9,10 +9,11 @@ only adds green. The SVG is drawn by hand (no library): plain rectangles with a 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from html import escape
 from typing import Any
 
-from papers.model.history import level
+from papers.model.history import CALENDAR_WEEKS, level
 
 SHADES = "·░▒▓█"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -38,11 +39,18 @@ def legend(calendar: Any) -> str:
     return f"{total} paper{'' if total == 1 else 's'} done in the last 52 weeks"
 
 
-def calendar_terminal(calendar: Any, *, colour: bool) -> str:
+def calendar_terminal(calendar: Any, *, colour: bool, width: int | None = None) -> str:
+    """The heatmap, a column a week; a terminal narrower than 52 weeks shows the latest that fit
+    (and says so), and the scale goes under the total when the two do not fit on one line."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
     weeks = calendar.weeks()
+    shown = max(min(len(weeks), width - 4), 1)
+    first = calendar.first + dt.timedelta(weeks=len(weeks) - shown)
+    weeks = weeks[len(weeks) - shown :]
     header = [" "] * (len(weeks) + 3)
-    for column, name in _month_labels(weeks, calendar.first):
-        header[column : column + 3] = list(name)
+    for column, name in _month_labels(weeks, first):
+        if 4 + column + 3 <= width:  # a label on the last columns may not fit beside them
+            header[column : column + 3] = list(name)
     lines = ["    " + "".join(header).rstrip()]
 
     def cell(count: int) -> str:
@@ -54,7 +62,14 @@ def calendar_terminal(calendar: Any, *, colour: bool) -> str:
         cells = "".join(" " if day is None else cell(calendar.counts.get(day, 0)) for day in days)
         lines.append(f"{_DAY_LABELS[row]:<4}{cells}".rstrip())
     scale = " ".join(cell(n) for n in range(5))
-    lines += ["", f"    {legend(calendar)}    less {scale} more (4+)"]
+    total, key = legend(calendar), f"less {scale} more (4+)"
+    plain_key = f"less {' '.join(SHADES)} more (4+)"  # its width: colour codes take no cell
+    if 4 + len(total) + 4 + len(plain_key) <= width:
+        lines += ["", f"    {total}    {key}"]
+    else:
+        lines += ["", f"    {total}", f"    {key}"]
+    if shown < CALENDAR_WEEKS:
+        lines.append(f"    (the last {shown} weeks shown)")
     return "\n".join(lines) + "\n"
 
 
@@ -86,7 +101,7 @@ def calendar_svg(calendar: Any, title: str = "papers: reading calendar") -> str:
     weeks = calendar.weeks()
     step = CELL + GAP
     width = LEFT + len(weeks) * step + 24  # room for a month label on the last column
-    height = TOP + 7 * step + 40
+    height = TOP + 7 * step + 30  # the legend line, and below it the margin above the grid
     font = 'font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="10" fill="#57606a"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

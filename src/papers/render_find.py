@@ -164,11 +164,22 @@ def _bar(n: int, most: int, room: int = 30) -> str:
     return "█" * max(1, round(n * room / most)) + f" {n}" if n else "·"
 
 
-def stats_terminal(stats: Any, section: str | None) -> str:
+def _wrapped(line: str, width: int) -> list[str]:
+    """A sentence of the report on lines of at most `width` cells, the rest indented."""
+    if len(line) <= width:
+        return [line]
+    import textwrap
+
+    return textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False) or [line]
+
+
+def stats_terminal(stats: Any, section: str | None, *, width: int | None = None) -> str:
     """The figures as a short report: totals, streaks, pace, time to read, what is left, then the
-    last 12 weeks and months as bars."""
+    last 12 weeks and months as bars. In a narrow terminal the sentences wrap, what is left drops
+    the pace it repeats (then clips the names), and the bars are shorter."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
     s = stats
-    lines = [
+    sentences = [
         (f"{one_line(section)}: " if section else "")
         + f"{s.done} of {_papers(s.papers)} done"
         + (f" ({s.undated} without a date: counted as done, in no week or month)" if s.undated else ""),
@@ -182,25 +193,38 @@ def stats_terminal(stats: Any, section: str | None) -> str:
             if s.median_days is not None
             else "no paper has both a start and a done date yet"
         ),
-        "",
-        "Left at the 12-week pace",
     ]
+    lines = [part for sentence in sentences for part in _wrapped(sentence, width)]
     forecasts = s.forecasts if section is None else s.forecasts[:1]
     names = [one_line(section) if section and f.name == "Total" else one_line(f.name) for f in forecasts]
-    name_width = max(map(len, names), default=0)
-    for name, forecast in zip(names, forecasts, strict=True):
+    pace = _rate(s.pace_12)
+    wide, narrow = [], []  # the pace on every estimate, as it reads best; or once, in the heading
+    for forecast in forecasts:
         if forecast.left == 0:
-            text = "nothing left"
+            wide.append("nothing left")
+            narrow.append("nothing left")
         elif forecast.weeks is None:
-            text = f"{forecast.left} left, no estimate (nothing done in the last 12 weeks)"
+            wide.append(f"{forecast.left} left, no estimate (nothing done in the last 12 weeks)")
+            narrow.append(f"{forecast.left} left, no estimate")
         else:
-            text = f"{forecast.left} left, about {_weeks(forecast.weeks)} at {_rate(s.pace_12)} a week"
-        lines.append(f"  {name.ljust(name_width)}  {text}")
+            wide.append(f"{forecast.left} left, about {_weeks(forecast.weeks)} at {pace} a week")
+            narrow.append(f"{forecast.left} left, about {_weeks(forecast.weeks)}")
+    name_width = max(map(cell_width, names), default=0)
+    if 4 + name_width + max(map(len, wide), default=0) <= width:
+        texts, heading = wide, "Left at the 12-week pace"
+    else:
+        texts, heading = narrow, f"Left at the 12-week pace ({pace} a week)"
+        name_width = max(min(name_width, width - 4 - max(map(len, texts), default=0)), 8)
+    lines += ["", *_wrapped(heading, width)]
+    for name, text in zip(names, texts, strict=True):
+        shown = clip(name, name_width)
+        lines.append(f"  {shown}{' ' * (name_width - cell_width(shown))}  {text}")
     most = max((p.done for p in (*s.weeks, *s.months)), default=0) or 1
+    room = max(min(30, width - 14 - len(str(most)) - 1), 5)  # "  2026-11     " and " N" around the bar
     lines += ["", "Last 12 weeks (from Monday)"]
-    lines += [f"  {p.start.isoformat()}  {_bar(p.done, most)}" for p in s.weeks]
+    lines += [f"  {p.start.isoformat()}  {_bar(p.done, most, room)}" for p in s.weeks]
     lines += ["", "Last 12 months"]
-    lines += [f"  {p.start.isoformat()[:7]}     {_bar(p.done, most)}" for p in s.months]
+    lines += [f"  {p.start.isoformat()[:7]}     {_bar(p.done, most, room)}" for p in s.months]
     return "\n".join(lines) + "\n"
 
 
