@@ -494,3 +494,25 @@ def test_equal_scores_are_ordered_by_key_even_across_the_limit(run: Run, write_c
     assert keys(run, "same") == ["a", "b", "c", "d"]
     assert keys(run, "same", "-n", "1") == ["a"]  # d has the first row, a the last
     assert keys(run, "same", "-n", "3") == ["a", "b", "c"]
+
+
+def test_a_warm_search_reads_no_record_and_needs_neither_yaml_nor_rich(catalogue_file: Path) -> None:
+    code = (
+        "import sys; sys.argv = ['papers', 'search', 'attention']\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    MetadataCache().put(record("2305.13245", "GQA", "Grouped queries."))
+    age(MetadataCache().directory)
+
+    def modules() -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return set(done.stderr.split("\n")[-1].split())
+
+    assert "papers.sources.cache" in modules()  # the first search reads every record
+    assert modules() & {"yaml", "rich", "json", "papers.sources.cache", "papers.actions.fetch"} == set()
