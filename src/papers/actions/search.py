@@ -139,17 +139,18 @@ class _State(NamedTuple):
     folder: tuple[int, int] | None  # the metadata folder's inode and mtime
     looked: int  # when the folder was looked at (ns since the epoch)
     notes: tuple[tuple[str, str, Stamp], ...]  # (key, note file, stamp) of each item with a note
-    record_blob: bytes  # each record an item uses -> its stamp, marshalled: read only when needed
+    record_blob: bytes  # the folder's names and each used record's stamp, marshalled: read if needed
 
     def dump(self) -> bytes:
         return marshal.dumps((_STATE_FORMAT, *self))
 
-    def records(self) -> dict[str, Stamp]:
+    def records(self) -> tuple[frozenset[str], dict[str, Stamp]] | None:
+        """The metadata folder's names and the stamp of each record an item used, as last seen."""
         try:
-            records = marshal.loads(self.record_blob)
+            names, stamps = marshal.loads(self.record_blob)
         except (ValueError, EOFError, TypeError):
-            return {}
-        return records if isinstance(records, dict) else {}
+            return None
+        return (names, stamps) if isinstance(names, frozenset) and isinstance(stamps, dict) else None
 
     @classmethod
     def load(cls, blob: bytes | None) -> _State | None:
@@ -178,19 +179,22 @@ def sync(index: Index, cat: Catalogue, catalogue_file: Path, *, digest: str | No
         and previous.folder == folder
         and (folder is None or folder[1] < previous.looked - _RACY_NS)
     )
+    known: dict[str, Stamp] = {}
     if previous is not None and trusted:
         if digest is not None and previous.digest == digest and previous.notes == notes:
             return Synced(0, 0, False)  # the sources are as the index was built from
-        known = previous.records()  # the folder is unchanged: so is every record in it
-    else:
-        known = {}
+        seen = previous.records()
+        if seen is not None:  # the folder is unchanged: so are its names and every record in it
+            sources.record_names, known = seen
     records, record_of = sources.record_stamps(known)
     note_of = {key: stamp for key, _, stamp in notes}
     signatures = {
         item.key: _signature(item, note_of.get(item.key), record_of.get(item.key)) for item in cat.items
     }
     state = (
-        _State(digest, folder, looked, notes, marshal.dumps(records)).dump() if digest is not None else None
+        _State(digest, folder, looked, notes, marshal.dumps((sources.record_names, records))).dump()
+        if digest is not None
+        else None
     )
     return index.sync(signatures, sources.document, state)
 
@@ -230,7 +234,6 @@ class _Sources:
         # for a search that reads no record (tests check the two agree).
         self.record_folder = cache_dir() / "arxiv"
         self._note_names = _listing(self.folder / "notes")
-        self._records: frozenset[str] | None = None  # the metadata folder's names, read when needed
 
     @cached_property
     def metadata(self) -> MetadataCache:
@@ -238,11 +241,10 @@ class _Sources:
 
         return MetadataCache(self.record_folder)
 
-    @property
-    def _record_names(self) -> frozenset[str]:
-        if self._records is None:
-            self._records = _listing(self.record_folder)
-        return self._records
+    @cached_property
+    def record_names(self) -> frozenset[str]:
+        """The metadata folder's file names (read once; sync hands in the last ones when it can)."""
+        return _listing(self.record_folder)
 
     def note_file(self, item: Item) -> Path | None:
         """The item's note: the file its `note:` names, else notes/KEY.md, if it is there."""
@@ -260,7 +262,7 @@ class _Sources:
         if arxiv_id is None:
             return None
         record = self.metadata.path(arxiv_id.id)
-        return record if record.name in self._record_names else None
+        return record if record.name in self.record_names else None
 
     def record_name(self, item: Item) -> str | None:
         """The file name of the item's record, if the metadata folder holds one.
@@ -269,7 +271,7 @@ class _Sources:
         under that name can only have been written for that id, so the parse is skipped."""
         if item.arxiv and _PLAIN_ARXIV.fullmatch(item.arxiv):
             name = f"{item.arxiv}.json"
-            return name if name in self._record_names else None
+            return name if name in self.record_names else None
         record = self.record_file(item)
         return record.name if record is not None else None
 
@@ -307,8 +309,8 @@ class _Sources:
 
     def document(self, key: str) -> Document:
         item = self.cat[key]
-        record = self.record_file(item)
-        meta = self.metadata.get(self._arxiv(item)) if record is not None else None
+        has_record = (item.arxiv or item.url or item.links) and self.record_name(item) is not None
+        meta = self.metadata.get(self._arxiv(item)) if has_record else None
         authors = meta.authors if meta is not None and meta.authors else item.authors
         note = self.note_file(item)
         return Document(
@@ -325,6 +327,8 @@ class _Sources:
 
     @staticmethod
     def _arxiv(item: Item) -> str:
+        if item.arxiv and _PLAIN_ARXIV.fullmatch(item.arxiv):
+            return item.arxiv  # as record_name: already the id
         from papers.actions.fetch import item_arxiv_id
 
         found = item_arxiv_id(item)

@@ -173,31 +173,31 @@ class Index:
             result = self._sync(signatures, build, state)
             return result._replace(rebuilt=True)
 
-    def _stale(self, signatures: Mapping[str, bytes]) -> tuple[list[str], list[str], dict[str, int]]:
-        stored = {
-            key: (rowid, sig) for key, rowid, sig in self.connection.execute("SELECT * FROM signatures")
-        }
-        changed = [key for key, sig in signatures.items() if stored.get(key, (0, None))[1] != sig]
+    def _stale(self, signatures: Mapping[str, bytes]) -> tuple[list[str], list[str], bool]:
+        """The keys whose signature changed (or that are new), those gone, and whether none is stored."""
+        stored = dict(self.connection.execute("SELECT key, signature FROM signatures"))
+        changed = [key for key, sig in signatures.items() if stored.get(key) != sig]
         gone = [key for key in stored if key not in signatures]
-        return changed, gone, {key: rowid for key, (rowid, _) in stored.items()}
+        return changed, gone, not stored
 
     def _sync(
         self, signatures: Mapping[str, bytes], build: Callable[[str], Document], state: bytes | None
     ) -> Synced:
         db = self.connection
         version = db.execute("PRAGMA data_version").fetchone()
-        changed, gone, rowids = self._stale(signatures)
+        changed, gone, empty = self._stale(signatures)
         if not changed and not gone and self.state() == state:
             return Synced(0, 0, False)
         db.execute("BEGIN IMMEDIATE")  # one writer at a time; look again if another wrote meanwhile
         try:
             if db.execute("PRAGMA data_version").fetchone() != version:
-                changed, gone, rowids = self._stale(signatures)
-            empty = not rowids
+                changed, gone, empty = self._stale(signatures)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
-            for key in [*gone, *changed]:
-                if key in rowids:
-                    db.execute("DELETE FROM docs WHERE rowid = ?", (rowids[key],))
+            if not empty:  # the rows of what is rebuilt or gone (none to look up in a new index)
+                for key in [*gone, *changed]:
+                    row = db.execute("SELECT rowid FROM signatures WHERE key = ?", (key,)).fetchone()
+                    if row is not None:
+                        db.execute("DELETE FROM docs WHERE rowid = ?", row)
             db.executemany("DELETE FROM signatures WHERE key = ?", ((key,) for key in gone))
             for key in changed:
                 document = Document(*(value.translate(_STRIP) for value in build(key)))
