@@ -139,18 +139,18 @@ class _State(NamedTuple):
     folder: tuple[int, int] | None  # the metadata folder's inode and mtime
     looked: int  # when the folder was looked at (ns since the epoch)
     notes: tuple[tuple[str, str, Stamp], ...]  # (key, note file, stamp) of each item with a note
-    record_blob: bytes  # the folder's names and each used record's stamp, marshalled: read if needed
+    record_blob: bytes  # each record an item used -> its stamp, marshalled: read only when needed
 
     def dump(self) -> bytes:
         return marshal.dumps((_STATE_FORMAT, *self))
 
-    def records(self) -> tuple[frozenset[str], dict[str, Stamp]] | None:
-        """The metadata folder's names and the stamp of each record an item used, as last seen."""
+    def records(self) -> dict[str, Stamp]:
+        """The stamp of each record an item used, as last seen."""
         try:
-            names, stamps = marshal.loads(self.record_blob)
+            stamps = marshal.loads(self.record_blob)
         except (ValueError, EOFError, TypeError):
-            return None
-        return (names, stamps) if isinstance(names, frozenset) and isinstance(stamps, dict) else None
+            return {}
+        return stamps if isinstance(stamps, dict) else {}
 
     @classmethod
     def load(cls, blob: bytes | None) -> _State | None:
@@ -179,22 +179,17 @@ def sync(index: Index, cat: Catalogue, catalogue_file: Path, *, digest: str | No
         and previous.folder == folder
         and (folder is None or folder[1] < previous.looked - _RACY_NS)
     )
-    known: dict[str, Stamp] = {}
     if previous is not None and trusted:
         if digest is not None and previous.digest == digest and previous.notes == notes:
             return Synced(0, 0, False)  # the sources are as the index was built from
-        seen = previous.records()
-        if seen is not None:  # the folder is unchanged: so are its names and every record in it
-            sources.record_names, known = seen
-    records, record_of = sources.record_stamps(known)
+        sources.known = previous.records()  # the folder is unchanged: so is every record in it
+    records, record_of = sources.record_stamps()
     note_of = {key: stamp for key, _, stamp in notes}
     signatures = {
         item.key: _signature(item, note_of.get(item.key), record_of.get(item.key)) for item in cat.items
     }
     state = (
-        _State(digest, folder, looked, notes, marshal.dumps((sources.record_names, records))).dump()
-        if digest is not None
-        else None
+        _State(digest, folder, looked, notes, marshal.dumps(records)).dump() if digest is not None else None
     )
     return index.sync(signatures, sources.document, state)
 
@@ -234,6 +229,7 @@ class _Sources:
         # for a search that reads no record (tests check the two agree).
         self.record_folder = cache_dir() / "arxiv"
         self._note_names = _listing(self.folder / "notes")
+        self.known: Mapping[str, Stamp] = {}  # records known to be there as they were (sync's)
 
     @cached_property
     def metadata(self) -> MetadataCache:
@@ -243,7 +239,7 @@ class _Sources:
 
     @cached_property
     def record_names(self) -> frozenset[str]:
-        """The metadata folder's file names (read once; sync hands in the last ones when it can)."""
+        """The metadata folder's file names, read when a record is not among the known ones."""
         return _listing(self.record_folder)
 
     def note_file(self, item: Item) -> Path | None:
@@ -262,7 +258,7 @@ class _Sources:
         if arxiv_id is None:
             return None
         record = self.metadata.path(arxiv_id.id)
-        return record if record.name in self.record_names else None
+        return record if record.name in self.known or record.name in self.record_names else None
 
     def record_name(self, item: Item) -> str | None:
         """The file name of the item's record, if the metadata folder holds one.
@@ -271,13 +267,14 @@ class _Sources:
         under that name can only have been written for that id, so the parse is skipped."""
         if item.arxiv and _PLAIN_ARXIV.fullmatch(item.arxiv):
             name = f"{item.arxiv}.json"
-            return name if name in self.record_names else None
+            return name if name in self.known or name in self.record_names else None
         record = self.record_file(item)
         return record.name if record is not None else None
 
-    def record_stamps(self, known: Mapping[str, Stamp]) -> tuple[dict[str, Stamp], dict[str, Stamp]]:
+    def record_stamps(self) -> tuple[dict[str, Stamp], dict[str, Stamp]]:
         """The stamp of every record an item uses, by file name and by item key: from `known`
         (still true), else from the file."""
+        known = self.known
         stamps: dict[str, Stamp] = {}
         by_key: dict[str, Stamp] = {}
         directory = str(self.record_folder)
