@@ -36,7 +36,7 @@ class Case:
     argv: list[str]
     prepare: Callable[[int], None] | None = None  # called with the run number before each timed run
     vary: Callable[[int], list[str]] | None = None  # the argv of each run (a new title for each add)
-    env: dict[str, str] | None = None  # None: the benchmark's own
+    env: dict[str, str] | None = None  # added to the benchmark's own (the editor of `edit`)
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
 
@@ -91,6 +91,7 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     shutil.copyfile(base, cat)
     key = keys[len(keys) // 2 + 1]
     parent = keys[len(keys) // 3]
+    edited = keys[len(keys) // 4]  # its own: done, undo and start change `key`
 
     def on(catalogue: Path, *rest: str) -> list[str]:
         return [*papers, "--file", str(catalogue), *rest]
@@ -136,6 +137,17 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
             ),
         ),
         Case(f"{prefix} note --no-edit", on(cat, "note", key, "--no-edit")),
+        Case(f"{prefix} edit {edited} (no-op editor)", on(cat, "edit", edited), env={"VISUAL": "true"}),
+        Case(
+            f"{prefix} edit {edited} (status -> reading)",
+            on(cat, "edit", edited),
+            env={"VISUAL": "sed -i 's/^status: .*/status: reading/'"},
+        ),
+        Case(
+            f"{prefix} edit {edited} (status -> todo)",
+            on(cat, "edit", edited),
+            env={"VISUAL": "sed -i 's/^status: .*/status: todo/'"},
+        ),
         Case(f"{prefix} export markdown", on(cat, "export", "-o", str(exported))),
         Case(f"{prefix} export json", on(cat, "export", "--format", "json")),
         Case(f"{prefix} export bibtex", on(cat, "export", "--format", "bibtex")),
@@ -185,7 +197,7 @@ def main() -> None:
                 folder.mkdir(exist_ok=True)
                 for case in cases_for(n, folder, papers):
                     if not wanted or any(w in case.name for w in wanted):
-                        case.name, case.env = label + case.name, side_env
+                        case.name, case.env = label + case.name, {**side_env, **(case.env or {})}
                         cases.append(case)
         rss_file = tmp / "rss"
         for case in cases:  # warm-up: fills the parse cache, as any second run of a user's would

@@ -6,9 +6,10 @@ References:
   - the floor: a minimal typer app of our shape (two commands, a --todo option, importing typer,
     rich.console, rich.table and yaml), what any CLI on this stack pays before doing work.
 
-Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers tag X +x` + `-x` and
-`papers revert`, on the shipped catalogue and on a generated 10,000-item one, piped and with a
-forced terminal; peak RSS of `list --todo`.
+Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers tag X +x` + `-x`,
+`papers revert` and `papers edit X` (with an editor that changes nothing, `true`, and with one that
+changes the status, `sed -i`, there and back), on the shipped catalogue and on a generated
+10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`.
 
 Usage: python bench/startup.py [--runs 9] [--items 10000]
 """
@@ -90,6 +91,25 @@ def main() -> None:
             f"{args.items}: list --todo (terminal)": (papers_cmd(big, "list", "--todo"), terminal),
             f"{args.items}: done {big_key}": (papers_cmd(big, "done", big_key), piped),
             f"{args.items}: undo {big_key}": (papers_cmd(big, "undo", big_key), piped),
+            # edit: an editor that changes nothing (the cost of opening one item), then a real change
+            # there and back (each run's editor rewrites the status line). Here, after undo, not after
+            # revert: a revert leaves the parse cache cold, and what is measured is a warm edit.
+            "shipped: edit flashattention (no-op editor)": (
+                papers_cmd(shipped, "edit", "flashattention"),
+                {**piped, "VISUAL": "true"},
+            ),
+            f"{args.items}: edit {big_key} (no-op editor)": (
+                papers_cmd(big, "edit", big_key),
+                {**piped, "VISUAL": "true"},
+            ),
+            f"{args.items}: edit {big_key} (status -> reading)": (
+                papers_cmd(big, "edit", big_key),
+                {**piped, "VISUAL": "sed -i 's/^status: .*/status: reading/'"},
+            ),
+            f"{args.items}: edit {big_key} (status -> todo)": (
+                papers_cmd(big, "edit", big_key),
+                {**piped, "VISUAL": "sed -i 's/^status: .*/status: todo/'"},
+            ),
             # tag +x then -x, then revert (which takes back the -x; the next round's -x removes it again).
             "shipped: tag flashattention +x": (papers_cmd(shipped, "tag", "flashattention", "+x"), piped),
             "shipped: tag flashattention -x": (papers_cmd(shipped, "tag", "flashattention", "-x"), piped),
@@ -129,6 +149,11 @@ def main() -> None:
             (f"{args.items} done <= 3x floor", med[f"{args.items}: done {big_key}"] / floor_t, 3),
             (f"{args.items} tag <= 2x floor", med[f"{args.items}: tag {big_key} -x"] / floor_t, 2),
             (f"{args.items} revert <= 2x floor", med[f"{args.items}: revert"] / floor_t, 2),
+            (
+                f"{args.items} edit, no-op editor <= 2x floor",
+                med[f"{args.items}: edit {big_key} (no-op editor)"] / floor_t,
+                2,
+            ),
         ]
         if GNU_TIME:
             checks += [
