@@ -352,6 +352,11 @@ def test_a_file_saved_empty_gives_up(run: Run, catalogue_file: Path, editor: Edi
             "line 7: 'titel' is not a field papers knows. Fix its name (see docs/schema.md for the fields)",
         ),
         (
+            FLASH + "section: Models\n",
+            "line 7: 'section' is where the item sits in the file, not a field written in it. Remove it, and "
+            "move the item with `papers mv flashattention --section S` (or --parent KEY, --top)",
+        ),
+        (
             "{key: flashattention, title: F}\n",
             "line 1: the item is written in flow style {...}. Write one `field: value` per line",
         ),

@@ -7,8 +7,9 @@ them, dedented to a mapping of its own; its children are not in it and stay as t
 
 - the text must read as one item by the parser's rules (`InvalidEditError` names the line);
 - its key must stay the item's key (`papers rename` changes keys, and moves the note with it);
-- it may not hold `children:` (children are edited as items of their own) nor a field the schema
-  does not know, unless the item had that field already (a typo is caught, a field of yours kept);
+- it may not hold `children:` (children are edited as items of their own), `section:` or `parent:`
+  (where an item sits is `papers mv`'s) nor a field the schema does not know, unless the item had
+  that field already (a typo is caught, a field of yours kept);
 - the item's own lines in the file must still be those `item_text` gave (if another program saved
   the file meanwhile, the item is found again by its key and the text goes in if its lines are
   unchanged; else `EditConflictError` and nothing is written).
@@ -33,7 +34,7 @@ from pathlib import Path
 from papers.errors import EditConflictError, InvalidEditError
 from papers.model.catalogue import Item
 from papers.model.query import find_paper
-from papers.model.schema import FIELD_ORDER
+from papers.model.schema import FIELD_ORDER, FIELDS, PLACE
 from papers.store import load as storage
 from papers.store.paths import display_path
 from papers.store.yamledit import replace
@@ -129,6 +130,12 @@ def _check_rules(opened: Opened, checked: replace.Checked) -> None:
             lines.get("children"),
         )
     for name, line in lines.items():
+        if name in FIELDS and FIELDS[name].kind == PLACE and name not in opened.fields:
+            raise InvalidEditError(
+                f"'{name}' is where the item sits in the file, not a field written in it. Remove it, and "
+                f"move the item with `papers mv {opened.key} --section S` (or --parent KEY, --top)",
+                line,
+            )
         if name not in FIELD_ORDER and name not in opened.fields:
             raise InvalidEditError(
                 f"'{name}' is not a field papers knows. Fix its name (see docs/schema.md for the fields)",
