@@ -334,6 +334,17 @@ def test_the_editor_is_invoked_on_the_note(
     )
 
 
+def test_an_editor_variable_that_is_not_a_command_is_one_line(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISUAL", "vim 'unclosed")
+    result = run("note", "bert", "--edit")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        1,
+        "Error: $VISUAL cannot be read as a command (No closing quotation). Fix it, or pass --no-edit.",
+    )
+
+
 @pytest.mark.posix
 def test_without_a_terminal_or_with_no_edit_the_editor_is_not_run(
     run: Run, catalogue_file: Path, fake_editor: Path, monkeypatch: pytest.MonkeyPatch

@@ -214,7 +214,12 @@ def editor_command() -> list[str] | None:
     for name in ("VISUAL", "EDITOR"):
         value = os.environ.get(name, "").strip()
         if value:
-            return shlex.split(value)
+            try:
+                return shlex.split(value)
+            except ValueError as err:  # an unclosed quote: one line, not a traceback
+                raise NoteError(
+                    f"${name} cannot be read as a command ({err}). Fix it, or pass --no-edit"
+                ) from None
     return None
 
 
