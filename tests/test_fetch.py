@@ -678,3 +678,13 @@ def test_list_updated_lists_done_papers_read_before_their_latest_version(
     assert len(arxiv.api_requests) == 1  # the cache only
     assert run("undo", "flashattention").exit_code == 0
     assert run("list", "--updated", "--json").stdout == "[]\n"
+
+
+def test_an_unreachable_arxiv_is_said_once_for_a_batch_of_ids(
+    run: Run, catalogue_file: Path, arxiv: ArxivServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERS_ARXIV_URL", "http://127.0.0.1:9/api/query")  # nothing listens there
+    result = run("fetch", "flashattention", "gpt3")
+    assert result.exit_code == 3
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("Error: could not reach arXiv: ")

@@ -93,7 +93,8 @@ class Arxiv:
         for paper_id, meta in result.found.items():
             cache.put(meta)
             batch.found[paper_id] = Found(meta, False)
-        batch.errors.extend(result.errors())
+        # A failed request fails all its ids with one error: say it once (it was said per id).
+        batch.errors.extend({id(err): err for err in result.errors()}.values())
 
     def changes(self, catalogue: Catalogue, found: Sequence[Found[PaperMeta]]) -> dict[str, dict[str, Any]]:
         by_id: dict[str, list[Item]] = {}
