@@ -162,8 +162,9 @@ HELD_OUT = {
     "arxivdaily.md": (15, 15),  # a table digest
     "timeline.md": (36, 30),  # loose bullets with dates in the link text
     "dlpapers.md": (30, 29),  # label links, lazy continuation lines
+    "badges.md": (48, 27),  # a numbered list with badge images; its two books stay notes
 }
-NOISE = ("**", "*", "_", "`", "[", "](", "http", "pdf", "arxiv,", "PyTorch", "TensorFlow")
+NOISE = ("**", "*", "_", "`", "[", "](", "!", "http", "pdf", "arxiv,", "PyTorch", "TensorFlow")
 
 
 @pytest.mark.parametrize("name", list(HELD_OUT))
@@ -178,6 +179,13 @@ def test_held_out_lists_meet_the_targets(name: str) -> None:
     assert (noisy, dated) == ([], [])
     exported = to_markdown(parse_checklist((LISTS / name).read_text()))
     assert to_markdown(parse_checklist(exported)) == exported
+
+
+def test_an_image_is_no_word_of_a_title_nor_a_link() -> None:
+    item = only(
+        "## S\n1. ![image][paper] ![b](https://img.shields.io/b.svg) [Title](https://arxiv.org/abs/1706.03762) - A. Author\n"
+    )
+    assert (item["title"], item["arxiv"], item.get("links")) == ("Title", "1706.03762", None)
 
 
 def test_a_paragraph_that_cites_a_paper_is_one_item() -> None:

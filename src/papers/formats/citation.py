@@ -49,10 +49,10 @@ _VENUES = frozenset(
 _DATED_LABEL = re.compile(r"([a-z]+)(?:[\s,.;:]+[\d][\d./-]*)?")
 _BARE_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
 _PAPER_URL = re.compile(
-    r"(?:arxiv\.org/|doi\.org/|openreview\.net/|aclanthology\.org/|aclweb\.org/anthology|"
+    r"(?:arxiv\.org/|doi\.org/|openreview\.net/|aclanthology\.(?:org|info)/|aclweb\.org/anthology|"
     r"proceedings\.mlr\.press/|jmlr\.org/|papers\.nips\.cc/|proceedings\.neurips\.cc/|neurips\.cc/paper|"
     r"openaccess\.thecvf\.com/|cv-foundation\.org/openaccess|semanticscholar\.org/(?:paper|[0-9a-f]{4}/)|"
-    r"nature\.com/articles/|science\.org/doi/|sciencedirect\.com/science/article/|dl\.acm\.org/doi/|"
+    r"nature\.com/articles/|science\.org/doi/|sciencedirect\.com/science/article/|dl\.acm\.org/(?:doi/|citation\.cfm)|"
     r"ieeexplore\.ieee\.org/(?:document|abstract|stamp)|link\.springer\.com/(?:article|chapter)/|"
     r"ojs\.aaai\.org/|ijcai\.org/proceedings/|biorxiv\.org/content/|pnas\.org/doi/|"
     r"\.pdf(?:$|[?#&%]))",

@@ -34,7 +34,9 @@ _LINK_TITLE = r"\"[^\"]*\"|'[^']*'|\([^()]*\)"
 _MD_LINK = rf"\[(?P<text>{_LINK_TEXT})\]\((?P<dest>{_LINK_DEST})(?:[ \t]+(?:{_LINK_TITLE}))?[ \t]*\)"
 _AUTOLINK = r"<(?P<auto>https?://[^\s<>]+)>"
 _BARE_URL = r"(?P<bare>https?://[^\s<>]+)"
-_TOKEN = re.compile(f"{_MD_LINK}|{_AUTOLINK}|{_BARE_URL}", re.IGNORECASE)
+# An image (``![alt](src)``, or by reference, ``![image][paper]``: a badge): never words of a title, nor a link.
+_IMAGE = r"(?P<image>!\[[^\[\]\n]*\](?:\([^()\s]*\)|\[[^\[\]\n]*\]))"
+_TOKEN = re.compile(f"{_IMAGE}|{_MD_LINK}|{_AUTOLINK}|{_BARE_URL}", re.IGNORECASE)
 _LONE_LINK = re.compile(_MD_LINK)
 
 _YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
@@ -117,6 +119,8 @@ def _split_links(text: str, *, drop_labels: bool = True) -> tuple[str, list[str]
     for match in _TOKEN.finditer(text):
         pieces.append(text[pos : match.start()])
         pos = match.end()
+        if match.group("image") is not None:
+            continue
         if match.group("dest") is not None:
             urls.append(match.group("dest").removeprefix("<").removesuffix(">"))
             if match.group("text") != EXTRA_LINK_TEXT and (
