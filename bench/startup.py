@@ -9,7 +9,10 @@ References:
 Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers tag X +x` + `-x`,
 `papers revert` and `papers edit X` (with an editor that changes nothing, `true`, and with one that
 changes the status, `sed -i`, there and back), on the shipped catalogue and on a generated
-10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`.
+10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`. Each is timed in wall
+and in CPU seconds (user + system): on a loaded machine a process also waits for a core, which only
+its wall time shows, so the CPU ratios are the steadier ones (bench/compare.py does the same for an
+A/B of two installs).
 
 Usage: python bench/startup.py [--runs 9] [--items 10000]
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -123,20 +127,27 @@ def main() -> None:
         for argv, env in commands.values():
             run_once(argv, env, rss_file)
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
         rss: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(max(args.runs, 7)):
             for name, (argv, env) in commands.items():  # interleaved: noise hits every command alike
+                before = _children_cpu()
                 elapsed, peak = run_once(argv, env, rss_file)
+                cpu[name].append(_children_cpu() - before)
                 times[name].append(elapsed)
                 if peak is not None:
                     rss[name].append(peak)
 
         med = {name: statistics.median(values) for name, values in times.items()}
+        med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
         pass_t, floor_t = med["python -c pass"], med["floor (typer app)"]
-        print(f"{'command':42} {'median ms':>10} {'x floor':>8} {'x pass':>8} {'max RSS MiB':>12}")
+        print(
+            f"{'command':42} {'median ms':>10} {'x floor':>8} {'x pass':>8} {'CPU x floor':>12} {'max RSS MiB':>12}"
+        )
         for name in commands:
             print(
                 f"{name:42} {med[name] * 1000:10.1f} {med[name] / floor_t:8.2f} {med[name] / pass_t:8.1f}"
+                f" {med_cpu[name] / med_cpu['floor (typer app)']:12.2f}"
                 + (f" {max(rss[name]):12.1f}" if rss[name] else f" {'n/a':>12}")
             )
         print(
@@ -169,6 +180,12 @@ def main() -> None:
         print()
         for label, value, limit in checks:
             print(f"{'ok  ' if value <= limit else 'MISS'} {label}: {value:.2f}")
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every child process waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 if __name__ == "__main__":
