@@ -58,9 +58,12 @@ def test_the_table_of_commands_is_the_commands_the_modules_define() -> None:
     for found in pkgutil.iter_modules(papers.cli.__path__):
         importlib.import_module(f"papers.cli.{found.name}")
     defined = importlib.import_module("papers.cli.app")._defined
-    assert {name: func.__module__ for name, (func, _, _) in defined.items()} == {
-        name: f"papers.cli.{module}" for name, (module, _) in COMMANDS.items()
-    }
+    assert {
+        name: got.registered_commands[0].callback.__module__
+        if isinstance(got, typer.Typer)
+        else got[0].__module__
+        for name, got in defined.items()
+    } == {name: f"papers.cli.{module}" for name, (module, _) in COMMANDS.items()}
     group = typer.main.get_command(app)
     for name, (_, summary) in COMMANDS.items():
         assert summary == group.commands[name].get_short_help_str(limit=10_000), f"papers {name}"
@@ -75,6 +78,34 @@ def test_the_table_of_commands_is_the_commands_the_modules_define() -> None:
         group.commands["extra"] = group.commands["list"]  # type: ignore[attr-defined]
     with pytest.raises(TypeError):
         del group.commands["list"]  # type: ignore[attr-defined]
+
+
+def test_a_sub_app_is_one_row_of_the_table_too(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from papers.cli.commands import COMMANDS
+
+    cli = importlib.import_module("papers.cli.app")
+    demo = typer.Typer(name="demo", help="Demonstrate a group. Of commands.", rich_markup_mode=None)
+
+    @cli.command("where", group=demo)
+    def where() -> None:
+        """Print the catalogue in use, found as every command finds it."""
+        print(cli.catalogue_path())
+
+    monkeypatch.setitem(COMMANDS, "demo", ("app", "Demonstrate a group."))
+    monkeypatch.setattr(cli, "_defined", {**cli._defined})
+    monkeypatch.setattr(cli, "_built", {})
+    cli.sub_app("demo", demo)
+    assert "\n  demo        Demonstrate a group.\n" in run("--help").stdout
+    assert "  where  Print the catalogue in use" in run("demo", "--help").stdout
+    other = catalogue_file.with_name("other.yaml")
+    other.write_bytes(catalogue_file.read_bytes())
+    for flag in ("-f", "--file"):
+        assert run("demo", "where", flag, str(other)).stdout == f"{other}\n"
+    assert run("demo", "where").stdout == f"{catalogue_file}\n"
 
 
 def cli_modules_loaded_by(argv: list[str], catalogue: Path) -> set[str]:

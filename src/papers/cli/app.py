@@ -218,31 +218,48 @@ def _with_file_option(func: F, option: Any = None) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_defined: dict[str, tuple[Callable[..., Any], Any, dict[str, Any]]] = {}
+_defined: dict[str, tuple[Callable[..., Any], Any, dict[str, Any]] | typer.Typer] = {}
 _built: dict[str, Any] = {}  # name -> click command, built once per process
 
 
-def command(name: str, *, short_file: bool = True, **kwargs: Any) -> Callable[[F], F]:
-    """Define `func` as the command `name` (listed in cli/commands.py): its PapersError become one
-    line and an exit code (a traceback with --debug), and it accepts `--file/-f` like every command
-    (only `--file` after the command with `short_file=False`, for arguments that may be `-fast`).
-    `kwargs` are app.command()'s. The command is built only when it is looked up (PapersGroup)."""
+def command(
+    name: str, *, short_file: bool = True, group: typer.Typer | None = None, **kwargs: Any
+) -> Callable[[F], F]:
+    """Define `func` as the command `name` (listed in cli/commands.py), or as a command of `group`
+    (a sub-app, see sub_app): its PapersError become one line and an exit code (a traceback with
+    --debug), and it accepts `--file/-f` like every command (only `--file` after the command with
+    `short_file=False`, for arguments that may be `-fast`). `kwargs` are app.command()'s. A
+    command is built only when it is looked up (PapersGroup)."""
 
     def register(func: F) -> F:
-        _defined[name] = (func, None if short_file else _LongFileOpt, kwargs)
+        option = None if short_file else _LongFileOpt
+        if group is not None:
+            group.command(name, **kwargs)(_with_file_option(func, option))
+        else:
+            _defined[name] = (func, option, kwargs)
         return func
 
     return register
+
+
+def sub_app(name: str, group: typer.Typer) -> None:
+    """Define `group`, a typer app of commands made with command(..., group=group), as the
+    command `name` (like `papers section add`); it is listed in cli/commands.py like any other."""
+    _defined[name] = group
 
 
 def _build(name: str) -> Any:
     """The click command `name`: its module imported, then built by typer as app.command() would."""
     if name not in _built:
         __import__(f"papers.cli.{COMMANDS[name][0]}")  # not importlib: -X importtime shows this one
-        func, option, kwargs = _defined[name]
-        one = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-        one.command(name, **kwargs)(_with_file_option(func, option))
-        _built[name] = typer.main.get_command(one)
+        defined = _defined[name]
+        if isinstance(defined, typer.Typer):
+            _built[name] = typer.main.get_group(defined)
+        else:
+            func, option, kwargs = defined
+            one = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+            one.command(name, **kwargs)(_with_file_option(func, option))
+            _built[name] = typer.main.get_command(one)
     return _built[name]
 
 

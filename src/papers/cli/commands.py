@@ -7,7 +7,9 @@ not for thirty (cli/app.py's PapersGroup). The summary is the first sentence of 
 docstring, which click would show; tests/test_cli.py checks both columns against the commands
 themselves, so a summary cannot drift from its docstring, nor a command be missing here.
 
-A new command: `@command("name")` on its function in a module here, and one row below.
+A new command: `@command("name")` on its function in a module here, and one row below. A group
+of commands (`papers section add`): a typer app whose commands are `@command("add", group=it)`,
+made the command `section` by `sub_app("section", it)` in its module, and one row below.
 """
 
 from __future__ import annotations
