@@ -543,6 +543,18 @@ def test_a_cache_record_is_replaced_even_when_read_only(tmp_path: Path) -> None:
     assert mode(record) == 0o444
 
 
+def test_a_change_flushes_the_catalogue_to_the_disk_and_not_the_caches_written_with_it(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), fsync(fd))[1])
+    fileio.atomic_write_bytes(catalogue_file.with_name("record.json"), b"{}")
+    assert synced == []
+    assert run("done", "gqa").exit_code == 0  # also writes the parse cache's two files and the journal
+    assert len(synced) == 2  # the catalogue and its folder
+
+
 def test_a_failed_atomic_writer_leaves_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "out.md"
     target.write_bytes(b"old")
