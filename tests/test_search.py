@@ -516,3 +516,45 @@ def test_a_warm_search_reads_no_record_and_needs_neither_yaml_nor_rich(catalogue
 
     assert "papers.sources.cache" in modules()  # the first search reads every record
     assert modules() & {"yaml", "rich", "json", "papers.sources.cache", "papers.actions.fetch"} == set()
+
+
+def test_a_warm_search_takes_no_write_lock(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert keys(run, "recurrent")[0] == "rnn"
+    before = rowids(catalogue_file)
+    monkeypatch.setattr(search_index, "_BUSY_MS", 200)
+    writer = sqlite3.connect(searching.index_path(catalogue_file), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a sync
+        result = run("search", "recurrent")
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert result.stdout.startswith("rnn\t")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert rowids(catalogue_file) == before
+
+
+def test_an_index_held_too_long_by_another_writer_is_an_error_not_damage(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert keys(run, "recurrent")[0] == "rnn"
+    before = rowids(catalogue_file)
+    assert run("done", "rnn").exit_code == 0  # the next search has a document to write
+    monkeypatch.setattr(search_index, "_BUSY_MS", 200)
+    path = searching.index_path(catalogue_file)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA busy_timeout = 0")
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        result = run("search", "recurrent")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the search index {path} was held by another papers command for 0.2 s. Try again when it is done.\n"
+    )
+    assert rowids(catalogue_file) == before  # kept, not deleted as damaged
+    assert keys(run, "recurrent", "--done") == ["rnn"]

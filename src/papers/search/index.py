@@ -37,6 +37,22 @@ class SearchUnavailableError(PapersError):
     """This Python's SQLite has no FTS5 (exit code 1)."""
 
 
+class SearchBusyError(PapersError):
+    """Another process held the index for longer than the busy timeout (exit code 1)."""
+
+
+def _busy(err: sqlite3.DatabaseError) -> bool:
+    """A lock another process holds, not damage: the index must not be deleted for it."""
+    return getattr(err, "sqlite_errorcode", None) in (5, 6) or "is locked" in str(err)  # BUSY, LOCKED
+
+
+def _busy_error(path: Path) -> SearchBusyError:
+    return SearchBusyError(
+        f"the search index {path} was held by another papers command for {_BUSY_MS / 1000:g} s. "
+        "Try again when it is done"
+    )
+
+
 class Document(NamedTuple):
     key: str
     section: str
@@ -73,7 +89,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _create(connection: sqlite3.Connection) -> None:
+def _create(connection: sqlite3.Connection, *, tables: bool = True) -> None:
+    """Check that FTS5 is there (in the attached `probe`, in memory); make the tables if asked."""
     try:
         connection.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS probe.t USING {_FTS}(x)")
     except sqlite3.OperationalError as err:
@@ -84,6 +101,8 @@ def _create(connection: sqlite3.Connection) -> None:
                 "distributions build it in)"
             ) from None
         raise
+    if not tables:
+        return
     connection.executescript(
         f"""
         PRAGMA journal_mode = WAL;
@@ -118,6 +137,8 @@ class Index:
         except SearchUnavailableError:
             raise
         except sqlite3.DatabaseError as err:
+            if _busy(err):
+                raise _busy_error(self.path) from None
             self._warn(f"the search index {self.path} was unreadable ({err}): rebuilding it")
             self._delete()
             connection = self._opened()
@@ -128,7 +149,13 @@ class Index:
         connection = _connect(self.path)
         try:
             connection.execute("ATTACH DATABASE ':memory:' AS probe")
-            _create(connection)
+            try:  # an index already made is only read: opening it takes no write lock
+                made = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+            except sqlite3.OperationalError as err:
+                if _busy(err):
+                    raise
+                made = None
+            _create(connection, tables=made is None)
             connection.execute("DETACH DATABASE probe")
             row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
             if row is None or row[0] != str(_FORMAT):
@@ -166,6 +193,8 @@ class Index:
         except SearchUnavailableError:
             raise
         except sqlite3.DatabaseError as err:
+            if _busy(err):
+                raise _busy_error(self.path) from None
             self._warn(f"the search index {self.path} was damaged ({err}): rebuilding it")
             self.close()
             self._delete()
@@ -255,6 +284,8 @@ class Index:
             finally:
                 db.execute("COMMIT")
         except sqlite3.OperationalError as err:
+            if _busy(err):
+                raise _busy_error(self.path) from None
             raise UsageError(f"the search could not be read ({err}). Simplify it") from None
         shown_rows.sort(key=lambda row: (row[1], row[0]))
         hits = []
