@@ -28,11 +28,21 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"model", *_BOTTOM},
     "sources": {"model", *_BOTTOM},  # and store's file primitives: SIDEWAYS below
     "notes": {"model", "store", *_BOTTOM},
-    "render": {"model", "notes", *_BOTTOM},
+    "render": {"model", *_BOTTOM},
+    "render_show": {"render", "model", "notes", *_BOTTOM},
     "render_find": {"render", "model", *_BOTTOM},
     "render_calendar": {"model", *_BOTTOM},
     "actions": {"model", *_MIDDLE, *_BOTTOM},
-    "cli": {"actions", "render", "render_find", "render_calendar", "model", *_MIDDLE, *_BOTTOM},
+    "cli": {
+        "actions",
+        "render",
+        "render_find",
+        "render_show",
+        "render_calendar",
+        "model",
+        *_MIDDLE,
+        *_BOTTOM,
+    },
     "__main__": {"cli"},
     "papers": {"model", "store"},  # the small public API names a few things, imported when first used
 }

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Run
-from papers import render
+from papers import render, render_show
 from papers.model.catalogue import Catalogue, Item, Section, Tally
 from papers.notes import PREVIEW_BYTES, note_preview
 from papers.text import cell_width, clip, json_safe, one_line, printable
@@ -165,15 +165,52 @@ def test_no_color_means_no_escape_codes_in_progress_and_show(monkeypatch: pytest
     out = forced_terminal(monkeypatch, NO_COLOR="1")
     rows = [Tally("Optimization", 1, 2)]
     render.console(out).print(render.progress_table(rows, Tally("Total", 1, 2), width=80))
-    render.console(out).print(render.details_table([("key", "flashattention"), ("title", "FlashAttention")]))
+    render.console(out).print(
+        render_show.details_table([("key", "flashattention"), ("title", "FlashAttention")])
+    )
     assert "█" in out.getvalue() and "flashattention" in out.getvalue()
     assert "\x1b" not in out.getvalue()
 
 
 def test_without_no_color_a_terminal_gets_styles(monkeypatch: pytest.MonkeyPatch) -> None:
     out = forced_terminal(monkeypatch)
-    render.console(out).print(render.details_table([("key", "flashattention")]))
+    render.console(out).print(render_show.details_table([("key", "flashattention")]))
     assert "\x1b[1;36m" in out.getvalue()  # the bold cyan label
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("json_", "tty", "env", "chosen"),
+    [
+        (False, True, {}, "terminal colour"),
+        (False, False, {}, "tsv"),
+        (True, True, {}, "json"),
+        (True, False, {}, "json"),
+        (False, True, {"NO_COLOR": "1"}, "terminal"),
+        (False, True, {"TERM": "dumb"}, "terminal"),
+        (False, False, {"FORCE_COLOR": "1"}, "terminal colour"),
+        (False, False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, "terminal"),
+        (True, False, {"FORCE_COLOR": "1"}, "json"),
+    ],
+)
+def test_one_rule_chooses_the_output_format(
+    monkeypatch: pytest.MonkeyPatch, json_: bool, tty: bool, env: dict[str, str], chosen: str
+) -> None:
+    for name in ("FORCE_COLOR", "NO_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    fmt = render.choose_format(json_, _Stream(tty))
+    shown = [name for name in ("json", "terminal", "colour", "tsv") if getattr(fmt, name)]
+    assert " ".join(shown) == chosen
 
 
 @pytest.mark.parametrize("argv", [["progress"], ["show", "plain"], ["list"]])
@@ -331,8 +368,8 @@ def test_a_note_in_notes_shows_its_first_non_blank_lines(folder: Path) -> None:
     shown = preview(folder, "notes/bert.md")
     assert shown.problem is None
     assert shown.lines == ("# BERT", "notes \x1b[2J here", "x" * 120)
-    text = render.details_text(
-        render.item_details(CAT, CAT["hessian"]._replace(note="notes/bert.md"), None, shown)
+    text = render_show.details_text(
+        render_show.item_details(CAT, CAT["hessian"]._replace(note="notes/bert.md"), None, shown)
     )
     assert "│ notes \\x1b[2J here" in text
 

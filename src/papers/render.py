@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from papers.model.catalogue import Catalogue, Item, Tally
@@ -20,8 +21,6 @@ from papers.text import cell_width, clip, indented_json, json_safe, one_line, pr
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
-
-    from papers.notes import NotePreview
 
 STATUS_MARK = {"done": "✓", "reading": "▸", "todo": "·"}
 NOTE_MARK = "✎"
@@ -47,6 +46,26 @@ def wants_colour(stream: IO[str]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class OutputFormat:
+    """How a command prints its data: JSON when asked, aligned for a person in a terminal, TSV piped."""
+
+    json: bool
+    terminal: bool  # a terminal (or FORCE_COLOR): aligned, fitted to the width
+    colour: bool  # escape codes too: a terminal without NO_COLOR or TERM=dumb
+
+    @property
+    def tsv(self) -> bool:
+        return not (self.json or self.terminal)
+
+
+def choose_format(json_: bool, stream: IO[str] | None = None) -> OutputFormat:
+    """The one place a command's output format is decided: --json wins, then the stream (stdout)."""
+    out = sys.stdout if stream is None else stream
+    terminal = not json_ and is_terminal(out)
+    return OutputFormat(json=json_, terminal=terminal, colour=terminal and wants_colour(out))
+
+
 def console(stream: IO[str] | None = None, *, stderr: bool = False) -> Console:
     """A rich console; under NO_COLOR it writes no escape codes at all (rich alone keeps bold and dim)."""
     from rich.console import Console
@@ -61,7 +80,7 @@ def to_json(data: Any) -> str:
     return json_safe(indented_json(data))
 
 
-def _text(value: str) -> Text:
+def literal(value: str) -> Text:
     """A rich cell that prints ``value`` literally: no markup (``[...]``), no emoji codes, no controls."""
     from rich.text import Text
 
@@ -228,7 +247,7 @@ def progress_table(rows: Sequence[Tally], total: Tally, width: int | None = None
     table.add_column("%", justify="right", footer=f"{total.percent:.0f}%")
     table.add_column("", footer=bar(total), no_wrap=True)
     for row in rows:
-        table.add_row(_text(one_line(row.name)), f"{row.done}/{row.total}", f"{row.percent:.0f}%", bar(row))
+        table.add_row(literal(one_line(row.name)), f"{row.done}/{row.total}", f"{row.percent:.0f}%", bar(row))
     return table
 
 
@@ -252,78 +271,6 @@ def progress_picture(rows: Sequence[Tally], total: Tally, kind: str) -> str:
     if kind == "svg":
         return recorder.export_svg(title="papers progress")
     return recorder.export_html()
-
-
-# --- one item ------------------------------------------------------------------------------------
-
-
-def item_details(
-    catalogue: Catalogue,
-    item: Item,
-    extra: dict[str, Any] | None = None,
-    note_preview: NotePreview | None = None,
-) -> list[tuple[str, str]]:
-    """The (label, value) pairs `papers show` prints, in reading order."""
-    rows: list[tuple[str, str]] = [
-        ("key", item.key),
-        ("title", item.title),
-        ("status", item.status + (f" on {item.done_on}" if item.done_on else "")),
-        *([("started", item.started_on)] if item.started_on else []),
-        ("section", item.section),
-    ]
-    if item.group:
-        rows.append(("group", "yes: a heading for the papers under it; not counted in progress"))
-    if item.parent:
-        rows.append(("parent", f"{item.parent} ({catalogue[item.parent].title})"))
-    if item.children:
-        rows.append(("children", ", ".join(item.children)))
-    optional = [
-        ("arxiv", item.arxiv),
-        ("doi", item.doi),
-        ("year", str(item.year) if item.year else None),
-        ("authors", ", ".join(item.authors) if item.authors else None),
-        ("venue", item.venue),
-        ("url", item.url),
-        ("links", "\n".join(item.links) if item.links else None),
-        ("note", _note_row(item.note, note_preview)),
-        ("listed as", item.listed_as),
-        ("remark", item.remark),
-    ]
-    rows += [(label, value) for label, value in optional if value]
-    for label, value in (extra or {}).items():
-        if value:
-            rows.append((label, str(value)))
-    return rows
-
-
-def _note_row(note: str | None, preview: NotePreview | None) -> str | None:
-    """The note's path, then its first lines (or why they are not shown)."""
-    if not note:
-        return None
-    if preview is None or preview.problem:
-        return f"{note} ({preview.problem if preview else 'missing'})"
-    return "\n".join([note, *(f"│ {clip(printable(line), 120)}" for line in preview.lines)])
-
-
-def details_text(rows: Sequence[tuple[str, str]]) -> str:
-    width = max(len(label) for label, _ in rows)
-    lines = []
-    for label, value in rows:
-        first, *rest = printable(value, keep_layout=True).split("\n") or [""]
-        lines.append(f"{label.ljust(width)}  {first}")
-        lines += [" " * (width + 2) + more for more in rest]
-    return "\n".join(lines) + "\n"
-
-
-def details_table(rows: Sequence[tuple[str, str]]) -> Any:
-    from rich.table import Table
-
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(_text(label), _text(value))
-    return table
 
 
 # --- fetch ---------------------------------------------------------------------------------------
@@ -371,14 +318,14 @@ def fetched_table(rows: Sequence[tuple[Any, Sequence[str], bool]], source: str =
     table.add_column("title", overflow="fold")
     table.add_column("item", style="green")
     for meta, keys, cached in rows:
-        item = _text(one_line(", ".join(keys) or "(not in catalogue)"))
+        item = literal(one_line(", ".join(keys) or "(not in catalogue)"))
         if cached:
             item.append(" (cached)", style="dim")
         table.add_row(
-            _text(one_line(_label(meta))),
+            literal(one_line(_label(meta))),
             str(meta.year or ""),
-            _text(one_line(_first_authors(meta.authors))),
-            _text(one_line(meta.title)),
+            literal(one_line(_first_authors(meta.authors))),
+            literal(one_line(meta.title)),
             item,
         )
     return table
@@ -411,19 +358,3 @@ def progress_bar(label: str, *, enabled: bool = True, bytes_: bool = False) -> I
             bar.update(task, completed=done, total=total)
 
         yield update
-
-
-def metadata_rows(meta: Any) -> dict[str, Any]:
-    """What `papers show` adds from the metadata cache."""
-    return {
-        "published": meta.published[:10],
-        "updated": meta.updated[:10],
-        "version": f"v{meta.version}" if meta.version else None,
-        "category": ", ".join(dict.fromkeys((meta.primary_category, *meta.categories))),
-        "doi": meta.doi,
-        "journal ref": meta.journal_ref,
-        "comment": meta.comment,
-        "abs": meta.abs_url,
-        "pdf": meta.pdf_url,
-        "abstract": meta.abstract,
-    }

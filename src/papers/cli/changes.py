@@ -27,14 +27,14 @@ def history(json_: JsonOpt = False) -> None:
     """
     path = catalogue_path()
     changes = actions.list_changes(path)
-    out = sys.stdout
-    if json_:
+    out, fmt = sys.stdout, render.choose_format(json_)
+    if fmt.json:
         out.write(render.to_json([entry.to_json() for entry in changes]) + "\n")
         return
     if not changes:
         note(f"no changes of {display_path(path)} in the history yet")
         return
-    if not render.is_terminal(out):
+    if fmt.tsv:
         for e in changes:
             out.write(f"{e.number}\t{_local(e.time)}\t{one_line(e.command)}\t{one_line(e.summary)}\n")
         return

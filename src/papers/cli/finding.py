@@ -66,13 +66,13 @@ def search(
     result = run_search(
         catalogue_path(), " ".join(text), field=field, section=section, todo=todo, done=done, limit=limit
     )
-    out = sys.stdout
-    if json_:
+    out, fmt = sys.stdout, render.choose_format(json_)
+    if fmt.json:
         out.write(render_find.search_json(result.found) + "\n")
     elif not result.found:
         note("no paper matches the search")
-    elif render.is_terminal(out):
-        out.write(render_find.search_terminal(result.found, colour=render.wants_colour(out)))
+    elif fmt.terminal:
+        out.write(render_find.search_terminal(result.found, colour=fmt.colour))
     else:
         out.write(render_find.search_tsv(result.found))
 
@@ -88,14 +88,14 @@ def reading_log(since: SinceOpt = None, until: UntilOpt = None, json_: JsonOpt =
 
     first, last = parse_day(since), parse_day(until)
     log = read_log(catalogue_path(), since=first, until=last)
-    out = sys.stdout
-    if json_:
+    out, fmt = sys.stdout, render.choose_format(json_)
+    if fmt.json:
         out.write(render_find.log_json(log.events) + "\n")
     elif not log.events:
         note(
             "nothing was started or done" + (" in these days" if first or last else " on a recorded day yet")
         )
-    elif render.is_terminal(out):
+    elif fmt.terminal:
         out.write(render_find.log_terminal(log.events))
     else:
         out.write(render_find.log_tsv(log.events))
@@ -134,18 +134,20 @@ def reading_stats(
         raise UsageError("--svg and --html save the calendar. Add --calendar")
     path = catalogue_path()
     report = read_stats(path, section=section)
-    out = sys.stdout
+    out, fmt = sys.stdout, render.choose_format(json_)
     if calendar:
-        _show_calendar(path, report.calendar, svg, html, json_)
-    elif json_:
+        _show_calendar(path, report.calendar, svg, html, fmt)
+    elif fmt.json:
         out.write(render_find.stats_json(report.stats, report.section) + "\n")
-    elif render.is_terminal(out):
+    elif fmt.terminal:
         out.write(render_find.stats_terminal(report.stats, report.section))
     else:
         out.write(render_find.stats_tsv(report.stats))
 
 
-def _show_calendar(path: Path, calendar: Any, svg: Path | None, html: Path | None, json_: bool) -> None:
+def _show_calendar(
+    path: Path, calendar: Any, svg: Path | None, html: Path | None, fmt: render.OutputFormat
+) -> None:
     from papers import actions, render_calendar
 
     pictures = [
@@ -159,9 +161,9 @@ def _show_calendar(path: Path, calendar: Any, svg: Path | None, html: Path | Non
     if pictures:
         return
     out = sys.stdout
-    if json_:
+    if fmt.json:
         out.write(render.to_json(render_calendar.calendar_json(calendar)) + "\n")
-    elif render.is_terminal(out):
-        out.write(render_calendar.calendar_terminal(calendar, colour=render.wants_colour(out)))
+    elif fmt.terminal:
+        out.write(render_calendar.calendar_terminal(calendar, colour=fmt.colour))
     else:
         out.write(render_calendar.calendar_tsv(calendar))

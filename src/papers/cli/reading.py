@@ -93,24 +93,22 @@ def list_papers(
         until=last,
         updated=updated,
     )
-    out = sys.stdout
-    if json_ and updated:
+    out, fmt = sys.stdout, render.choose_format(json_)
+    if fmt.json and updated:
         rows = [
             {**item.to_json(), "since_read": listing.since_read[item.key].to_dict()} for item in listing.items
         ]
         out.write(render.to_json(rows) + "\n")
-    elif json_:
+    elif fmt.json:
         out.write(render.render_list_json(listing.items) + "\n")
     elif not listing.items:
         empty = not listing.catalogue.items
         note("nothing to list" + (": the catalogue has no items yet" if empty else " with these filters"))
-    elif render.is_terminal(out):
-        out.write(
-            render.render_list_terminal(listing.catalogue, listing.items, colour=render.wants_colour(out))
-        )
+    elif fmt.terminal:
+        out.write(render.render_list_terminal(listing.catalogue, listing.items, colour=fmt.colour))
     else:
         out.write(render.render_list_tsv(listing.items))
-    for item in () if json_ else listing.items:
+    for item in () if fmt.json else listing.items:
         if item.key in listing.since_read:
             note(f"{listing.since_read[item.key]} ({item.key})")
 
@@ -183,9 +181,10 @@ def show_progress(
         note(f"wrote {display_path(target)}")
     if pictures:
         return
-    if json_:
+    fmt = render.choose_format(json_)
+    if fmt.json:
         sys.stdout.write(render.progress_json(rows, total) + "\n")
-    elif render.is_terminal(sys.stdout):
+    elif fmt.terminal:
         out = render.console()
         out.print(render.progress_table(rows, total, width=out.width))
     else:
@@ -200,12 +199,14 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
     its note, and what it cites and is cited by in your list (from `papers fetch --source s2`). With --json: one JSON object, or an array of them when the query is an arXiv id that
     several items hold.
     """
+    from papers import render_show
     from papers.actions.graph import neighbours
 
     path = catalogue_path()
     details = actions.show(path, query)
     related = {one.item.key: neighbours(details.catalogue, one.item.key, path) for one in details.items}
-    if json_:
+    fmt = render.choose_format(json_)
+    if fmt.json:
         found = [
             one.item.to_json()
             | {"metadata": one.metadata and one.metadata.to_dict()}
@@ -215,11 +216,11 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
         sys.stdout.write(render.to_json(found[0] if len(found) == 1 else found) + "\n")
         return
     for shown in details.items:
-        meta = render.metadata_rows(shown.metadata) if shown.metadata else {}
+        meta = render_show.metadata_rows(shown.metadata) if shown.metadata else {}
         cites, cited_by = related[shown.item.key]
         meta |= {"cites in your list": ", ".join(cites), "cited by in your list": ", ".join(cited_by)}
-        rows = render.item_details(details.catalogue, shown.item, meta, note_preview=shown.note_preview)
-        if render.is_terminal(sys.stdout):
-            render.console().print(render.details_table(rows))
+        rows = render_show.item_details(details.catalogue, shown.item, meta, note_preview=shown.note_preview)
+        if fmt.terminal:
+            render.console().print(render_show.details_table(rows))
         else:
-            sys.stdout.write(render.details_text(rows))
+            sys.stdout.write(render_show.details_text(rows))

@@ -71,12 +71,12 @@ def tags(json_: JsonOpt = False) -> None:
     """
     path = catalogue_path()
     rows = actions.tag_counts(path)
-    out = sys.stdout
-    if json_:
+    out, fmt = sys.stdout, render.choose_format(json_)
+    if fmt.json:
         out.write(render.to_json([dataclasses.asdict(row) for row in rows]) + "\n")
     elif not rows:
         note("no paper has a tag yet: add one with papers tag QUERY +TAG")
-    elif render.is_terminal(out):
+    elif fmt.terminal:
         names = [printable(row.tag) for row in rows]
         width = max(cell_width(name) for name in [*names, "tag"])
         digits = max(len(str(row.count)) for row in rows)

@@ -8,7 +8,8 @@ What every request gets, whoever makes it:
   bookkeeping of pacing and deadlines is in ``sources/pacing.py``);
 * retries only where they help: connection errors, timeouts, 5xx and 429, at most
   ``max_retries``, backing off ``backoff`` * 1, 2, 4 ... s and never less than ``Retry-After``
-  says (read against the injected wall clock ``now``); never on another 4xx;
+  says (read against the injected wall clock ``now``); never on another 4xx (these rules, and
+  those for redirects, are in ``sources/retries.py``);
 * an overall deadline: ``give_up_after`` per request (retries included) and, if set with
   ``limit_command``, one for the whole command. It holds against a server that trickles a
   byte at a time: each read checks the clock, and a watchdog shuts the socket at the deadline,
@@ -23,37 +24,34 @@ What every request gets, whoever makes it:
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 import papers
 from papers.errors import FetchError
-from papers.model.paper import strip_controls
 from papers.sources.limits import Watchdog, decoder, inflate
 from papers.sources.pacing import Deadlines, Pacing
+from papers.sources.retries import (
+    MAX_REDIRECTS,
+    REDIRECT_STATUS,
+    RETRYABLE_STATUS,
+    Retryable,
+    check_redirect,
+    host,
+    join,
+    retry_after,
+    wait_or_give_up,
+)
 
 USER_AGENT = f"papers/{papers.__version__} (reading-list tracker; httpx/{httpx.__version__})"
 MB = 1024 * 1024
-MAX_REDIRECTS = 5
 
 _T = TypeVar("_T")
-_RETRYABLE_STATUS = frozenset({429}) | frozenset(range(500, 600))
-_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
-
-
-class _Retryable(Exception):
-    def __init__(self, problem: str, retry_after: float | None = None, status: int | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.retry_after = retry_after
-        self.status = status
 
 
 class BodyTooLargeError(FetchError):
@@ -193,8 +191,7 @@ class Transport:
 
     def site(self, url: str) -> str:
         """What messages call the server behind ``url``: its name if it was given one, else its host."""
-        host = _host(url) or url
-        return self._pacing.name(host)
+        return self._pacing.name(host(url) or url)
 
     def get(
         self,
@@ -234,7 +231,7 @@ class Transport:
         self, call: _Call, handle: Callable[[Response], _T], *, cross_host: bool, budget: float | None
     ) -> _T:
         url = call.url
-        if not _host(url):
+        if not host(url):
             raise FetchError(f"could not fetch {url}: not a web address papers can ask")
         budget = self.give_up_after if budget is None else budget
         deadline = self._deadlines.deadline(budget)
@@ -243,20 +240,21 @@ class Transport:
         while True:
             try:
                 return self._follow(call, handle, deadline, budget, cross_host)
-            except _Retryable as err:
+            except Retryable as err:
                 failure = err
             attempt += 1
-            site = self.site(url)
-            advice = f". {call.too_many}" if call.too_many and failure.status == 429 else ""
-            if attempt > self.max_retries:
-                raise FetchError(f"could not reach {site}: {failure.problem} (tried {attempt} times){advice}")
-            wait = max(self.backoff * 2 ** (attempt - 1), failure.retry_after or 0.0)
-            if self._clock() + wait + attempt_budget > deadline:
-                asked = f"; it asked to retry after {failure.retry_after:g} s" if failure.retry_after else ""
-                raise FetchError(
-                    f"could not reach {site}: {failure.problem}{asked} "
-                    f"(gave up after {attempt} tries, {self._deadlines.words(deadline, budget)}){advice}"
-                )
+            wait = wait_or_give_up(
+                failure,
+                attempt,
+                site=self.site(url),
+                max_retries=self.max_retries,
+                backoff=self.backoff,
+                clock=self._clock,
+                deadline=deadline,
+                attempt_budget=attempt_budget,
+                spent=lambda: self._deadlines.words(deadline, budget),
+                too_many=call.too_many,
+            )
             self._sleep(wait)
 
     def _follow(
@@ -268,19 +266,21 @@ class Transport:
         for _ in range(MAX_REDIRECTS + 1):
             with self._send(call, current, deadline, budget) as response:
                 location = response.headers.get("location")
-                if response.status in _REDIRECT_STATUS and location:
-                    target = _join(current, location)
-                    self._check_redirect(url, current, target, seen, cross_host)
+                if response.status in REDIRECT_STATUS and location:
+                    target = join(current, location)
+                    check_redirect(
+                        self.site(url), current, target, seen, cross_host=cross_host, notify=self._notify
+                    )
                     seen.append(target)
                     current = target
                     continue
-                if response.status in _RETRYABLE_STATUS:
+                if response.status in RETRYABLE_STATUS:
                     problem = response.status_line
                     if call.explain is not None:
                         with suppress(FetchError):
                             problem = call.explain(response) or problem
-                    raise _Retryable(
-                        problem, self._retry_after(response.headers.get("retry-after")), response.status
+                    raise Retryable(
+                        problem, retry_after(response.headers.get("retry-after"), self._now), response.status
                     )
                 return handle(response)
         raise FetchError(
@@ -288,29 +288,10 @@ class Transport:
             "Check the link in a browser"
         )
 
-    def _check_redirect(self, url: str, current: str, target: str, seen: list[str], cross_host: bool) -> None:
-        site = self.site(url)
-        if target in seen:
-            raise FetchError(
-                f"{site} redirects in a loop ({current} -> {target}). Check the link in a browser"
-            )
-        old, new = _host(current), _host(target)
-        if not new:
-            raise FetchError(f"{site} redirected to {target}, which is not a web address papers can ask")
-        if old == new:
-            return
-        if not cross_host:
-            raise FetchError(
-                f"{site} redirected to another host ({new}), which papers does not follow for this request. "
-                "Check the configured address"
-            )
-        if self._notify is not None:
-            self._notify(f"redirected: {current} -> {target}")
-
     @contextmanager
     def _send(self, call: _Call, url: str, deadline: float, budget: float) -> Iterator[Response]:
-        host = _host(url)
-        self._pacing.wait_for_turn(host)
+        to = host(url)
+        self._pacing.wait_for_turn(to)
         remaining = deadline - self._clock()
         site = self.site(url)
         if remaining <= 0:
@@ -348,35 +329,22 @@ class Transport:
         except httpx.TimeoutException:
             if watchdog.fired:
                 raise self._out_of_time(site, deadline, budget) from None
-            raise _Retryable(f"no answer within {self.read_timeout:g} s (timed out)") from None
+            raise Retryable(f"no answer within {self.read_timeout:g} s (timed out)") from None
         except httpx.TransportError as err:
             if watchdog.fired:
                 raise self._out_of_time(site, deadline, budget) from None
-            raise _Retryable(" ".join(str(err).split()) or type(err).__name__) from None
+            raise Retryable(" ".join(str(err).split()) or type(err).__name__) from None
         except (httpx.HTTPError, httpx.InvalidURL) as err:
             raise FetchError(
                 f"could not fetch {url}: {' '.join(str(err).split()) or type(err).__name__}"
             ) from None
         finally:
-            self._pacing.done(host)
+            self._pacing.done(to)
 
     def _out_of_time(self, site: str, deadline: float, budget: float) -> FetchError:
         return FetchError(
             f"could not reach {site}: no complete answer within {self._deadlines.the_budget(deadline, budget)} (gave up)"
         )
-
-    def _retry_after(self, value: str | None) -> float | None:
-        """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
-        if not value:
-            return None
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - self._now())
 
 
 class _OutOfTime(Exception):
@@ -393,19 +361,3 @@ class _Call:
     headers: dict[str, str] = field(default_factory=dict)
     explain: Callable[[Response], str] | None = None
     too_many: str = ""
-
-
-def _join(base: str, location: str) -> str:
-    try:
-        return urljoin(base, strip_controls(location).strip())
-    except ValueError:
-        return location
-
-
-def _host(url: str) -> str:
-    """The host of an http(s) URL; "" if it has none, is not http(s), or is not a URL at all."""
-    try:
-        parts = urlsplit(url)
-        return (parts.hostname or "") if parts.scheme in ("http", "https") else ""
-    except ValueError:  # "http://[nonsense"
-        return ""
