@@ -548,3 +548,29 @@ def test_the_core_names_no_option_and_the_command_line_adds_its_own(
     assert searched.exit_code == 1
     assert searched.stderr.startswith(f"Error: no papers.yaml in {tmp_path} or any parent folder.")
     assert searched.stderr.rstrip().endswith("--new-section`, or pass --file PATH.")
+
+
+def test_a_missing_link_and_an_editor_that_will_not_start_name_no_option_in_the_core(
+    run: Run, catalogue_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import actions, notes
+    from papers.errors import EditorNotStartedError, NoSuchLinkError
+
+    with pytest.raises(NoSuchLinkError) as missing:
+        actions.open_target(catalogue_file, "lstm", "link", 2)
+    assert str(missing.value) == "lstm has 1 link: there is no link 2. Ask for one of 1 to 1"
+    assert run("open", "lstm", "--link", "2").stderr == (
+        "Error: lstm has 1 link: there is no link 2. Give --link 1 to 1.\n"
+    )
+    with pytest.raises(EditorNotStartedError) as editor:
+        notes.open_in_editor(["no-such-editor-anywhere"], tmp_path / "notes" / "x.md")
+    assert "--" not in str(editor.value) and str(editor.value).startswith(
+        "could not start the editor 'no-such-editor-anywhere': "
+    )
+    monkeypatch.setenv("VISUAL", "no-such-editor-anywhere")
+    result = run("note", "bert", "--edit")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: could not start the editor 'no-such-editor-anywhere': No such file or directory. "
+        "Fix $VISUAL or $EDITOR, or pass --no-edit; the note is notes/bert.md."
+    )

@@ -81,6 +81,21 @@ class ChecklistError(UsageError):
     """A list given to `papers import` is not a markdown checklist it can read (exit code 2)."""
 
 
+class NoSuchLinkError(UsageError):
+    """Item `key` has no link numbered `asked` (exit code 2): it has `count` links, from 1. The
+    message names no option: the command line adds its own."""
+
+    def __init__(self, key: str, count: int, asked: int | None) -> None:
+        have = f"{count} link{'s' * (count != 1)}"
+        self.problem = (
+            f"{key} has {have}: there is no link {asked}" if count else f"{key} has no links to open"
+        )
+        super().__init__(f"{self.problem}. Ask for one of 1 to {count}" if count else self.problem)
+        self.key = key
+        self.count = count
+        self.asked = asked
+
+
 class InvalidArxivIdError(UsageError):
     """Text that is not an arXiv identifier in any form papers accepts."""
 
@@ -109,6 +124,16 @@ class ArxivRejectedError(PapersError):
 
 class NoteError(PapersError):
     """A note could not be created or opened (exit code 1)."""
+
+
+class EditorNotStartedError(NoteError):
+    """The editor could not be started on a note: `problem` says why, `note` is the note's path as
+    shown. The message names no option: the command line adds its own."""
+
+    def __init__(self, problem: str, note: str) -> None:
+        super().__init__(f"{problem}. Fix $VISUAL or $EDITOR; the note is {note}")
+        self.problem = problem
+        self.note = note
 
 
 class HasChildrenError(PapersError):

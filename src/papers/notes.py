@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papers.errors import NoteError
+from papers.errors import EditorNotStartedError, NoteError
 from papers.model.catalogue import Item
 from papers.model.keys import is_valid_key
 from papers.store.fileio import create_bytes
@@ -228,9 +228,8 @@ def open_in_editor(command: list[str], path: Path) -> None:
     try:
         result = subprocess.run([*command, str(path)], check=False)
     except OSError as err:
-        raise NoteError(
-            f"could not start the editor '{command[0]}': {err.strerror or err}. "
-            f"Fix $VISUAL or $EDITOR, or pass --no-edit; the note is {display_path(path)}"
+        raise EditorNotStartedError(
+            f"could not start the editor '{command[0]}': {err.strerror or err}", display_path(path)
         ) from None
     if result.returncode != 0:
         raise NoteError(

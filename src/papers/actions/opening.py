@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from papers.errors import PapersError, UsageError
+from papers.errors import NoSuchLinkError, PapersError
 from papers.model.catalogue import Item
 from papers.model.query import find_paper
 from papers.store import load as storage
@@ -51,12 +51,7 @@ def open_target(
     if what == "link":
         links = [*([item.url] if item.url else []), *item.links]
         if link is None or not 1 <= link <= len(links):
-            have = f"{len(links)} link{'s' * (len(links) != 1)}" if links else "no links"
-            raise UsageError(
-                f"{item.key} has {have}: there is no link {link}. Give --link 1 to {len(links)}"
-                if links
-                else f"{item.key} has no links to open"
-            )
+            raise NoSuchLinkError(item.key, len(links), link)
         return Target(item, links[link - 1], False)
     raise ValueError(f"unknown target {what!r}: one of {', '.join(TARGETS)}")
 

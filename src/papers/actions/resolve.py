@@ -1,7 +1,8 @@
 """`papers resolve`: find the arXiv id or DOI of items that have neither, by their title.
 
 Each title is asked of Semantic Scholar (``/paper/search/match``: its single best match) and of
-arXiv (``ti:`` search, every word ANDed, punctuation dropped: FACTS.md §4) as a second opinion.
+arXiv (``ti:`` search, every word ANDed, punctuation dropped: arXiv's API user manual,
+https://info.arxiv.org/help/api/user-manual.html) as a second opinion.
 Every candidate is shown with its similarity to the item's title (model.query.title_similarity);
 only one at or above ``TITLE_MATCH`` (0.9) can be written, and then only what identifies the
 paper: ``arxiv:`` when it is on arXiv, else ``doi:``. `papers fetch` then fills in the rest.

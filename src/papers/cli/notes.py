@@ -14,6 +14,7 @@ from papers.cli.app import (
     command,
     note,
 )
+from papers.errors import EditorNotStartedError, NoteError
 from papers.store.paths import display_path
 from papers.text import printable
 
@@ -50,5 +51,10 @@ def note_command(
         if command is None:
             note("no $VISUAL or $EDITOR is set: open the note yourself")
         else:
-            notes.open_in_editor(command, started.path)
+            try:
+                notes.open_in_editor(command, started.path)
+            except EditorNotStartedError as err:
+                raise NoteError(
+                    f"{err.problem}. Fix $VISUAL or $EDITOR, or pass --no-edit; the note is {err.note}"
+                ) from None
     sys.stdout.write(printable(shown) + "\n")

@@ -10,7 +10,7 @@ import typer
 
 from papers import actions
 from papers.cli.app import QueryArg, catalogue_path, command, note
-from papers.errors import UsageError
+from papers.errors import NoSuchLinkError, UsageError
 from papers.text import printable
 
 
@@ -43,7 +43,12 @@ def open_paper(
     ]
     if len(chosen) > 1:
         raise UsageError(f"--{chosen[0]} and --{chosen[1]} exclude each other. Give one of them")
-    target = actions.open_target(catalogue_path(), query, chosen[0] if chosen else "page", link)
+    try:
+        target = actions.open_target(catalogue_path(), query, chosen[0] if chosen else "page", link)
+    except NoSuchLinkError as err:
+        if not err.count:
+            raise
+        raise UsageError(f"{err.problem}. Give --link 1 to {err.count}") from None
     shown = printable(target.location)
     if print_:
         sys.stdout.write(shown + "\n")

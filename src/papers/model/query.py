@@ -212,7 +212,8 @@ def select(
 # --- titles, as `papers resolve` compares them --------------------------------------------------
 
 TITLE_MATCH = 0.9
-"""The similarity above which `papers resolve --yes` writes a match (FACTS.md §4 suggests 0.9)."""
+"""The similarity above which `papers resolve --yes` writes a match: close titles that differ in
+case, punctuation or a word, never silently (resolve shows what matched)."""
 
 
 def title_words(title: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 One ``POST /graph/v1/paper/batch`` asks for up to 500 papers at once (``ARXIV:<id>`` or
 ``DOI:<doi>``); the answer is a JSON array in the order asked, ``null`` for an id it does not
-know (FACTS.md §1). Requests go through the one Transport: at least 1 s apart, backing off on
+know (the API's documentation, https://api.semanticscholar.org/api-docs/graph). Requests go through the one Transport: at least 1 s apart, backing off on
 429 and 5xx within the deadline, then one error naming the setting for an API key. The key
 (``$SEMANTIC_SCHOLAR_API_KEY``) is sent as ``x-api-key``; it is never logged, shown or cached.
 The endpoint is ``$PAPERS_S2_URL`` (the tests' local server), else Semantic Scholar's own.

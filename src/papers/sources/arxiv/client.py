@@ -149,7 +149,7 @@ class ArxivClient:
     def search_title(self, words: list[str], max_results: int = 5) -> list[PaperMeta]:
         """Papers whose title has every one of ``words`` (``ti:w1 AND ti:w2 ...``), best first.
 
-        The caller drops punctuation first (a colon would be read as a field prefix, FACTS.md §4)."""
+        The caller drops punctuation first (a colon would be read as a field prefix: langchain-ai/langchain#9046)."""
         if not words:
             return []
         query = "+AND+".join(f"ti:{quote(word, safe='')}" for word in words)
