@@ -3,43 +3,25 @@
 ``arxiv_server`` is a real HTTP server on 127.0.0.1 that answers like arXiv's API, from the
 recorded responses in fixtures/arxiv/ (both API generations), and can be scripted to stall,
 fail, trickle bytes, loop redirects, or send garbage, broken gzip and gzip bombs. Paths other
-than the API serve ``files`` (pages and PDFs) or scripted ``routes``. ``fake_clock`` replaces sleeping: it is the real monotonic clock plus
-every second the code under test asked to sleep, so gaps can be asserted without waiting.
+than the API serve ``files`` (pages and PDFs) or scripted ``routes``. What it shares with the
+Semantic Scholar stand-in (the server, the handler's base, ``fake_clock``) is in http_server.py.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import threading
-import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import http_server
+from http_server import FakeClock, StandIn, StandInHandler, serving
+from http_server import stall as stall  # a scripted answer the tests import from here
+
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return time.monotonic() + sum(self.slept)
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.slept.append(seconds)
-
-
-@pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
 
 
 # --- recorded entries, indexed by versionless id, per API generation ----------------------------
@@ -171,15 +153,10 @@ class Request:
 
 
 @dataclass
-class ArxivServer:
-    url: str
-    clock: FakeClock
-    script: list[Action] = field(default_factory=list)
+class ArxivServer(StandIn):
     generation: str = "new"
     unknown: frozenset[str] = frozenset()
     requests: list[Request] = field(default_factory=list)
-    bytes_sent: int = 0
-    release: threading.Event = field(default_factory=threading.Event)
     files: dict[str, bytes] = field(default_factory=dict)
     entries: dict[str, bytes] = field(default_factory=dict)  # id -> <entry> to answer with
     routes: dict[str, Action] = field(default_factory=dict)  # path -> what to answer, every time
@@ -189,21 +166,13 @@ class ArxivServer:
     def api(self) -> str:
         return f"{self.url}/api/query"
 
-    def then(self, *actions: Action) -> ArxivServer:
-        self.script.extend(actions)
-        return self
-
     @property
     def api_requests(self) -> list[Request]:
         return [r for r in self.requests if r.path == "/api/query"]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(StandInHandler):
     server_state: ArxivServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # keep pytest output clean
 
     def do_GET(self) -> None:
         state = self.server_state
@@ -229,14 +198,7 @@ def send(
     headers: dict[str, str] | None = None,
     content_type: str = "application/atom+xml; charset=utf-8",
 ) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-    handler.server_state.bytes_sent += len(body)
+    http_server.send(handler, status, body, headers, content_type)
 
 
 def answer_feed(handler: Handler) -> None:
@@ -256,12 +218,6 @@ def status(code: int, body: bytes = b"", headers: dict[str, str] | None = None) 
 
 def body(payload: bytes, code: int = 200) -> Action:
     return lambda handler: send(handler, code, payload)
-
-
-def stall(handler: Handler) -> None:
-    """Accept, read the request, and never answer (until the test ends)."""
-    handler.server_state.release.wait(10)
-    handler.close_connection = True
 
 
 def huge(declared: int | None, actual: int) -> Action:
@@ -353,29 +309,7 @@ def corrupt_gzip(handler: Handler) -> None:
     send(handler, 200, b"\x1f\x8b\x08\x00" + b"not really gzip" * 10, {"Content-Encoding": "gzip"})
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that hangs up mid-answer (papers refusing a body does) is normal, not news; anything
-        else goes to the real stderr, never into the stderr a CliRunner test is asserting."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        traceback.print_exc(file=sys.__stderr__)
-
-
 @pytest.fixture
 def arxiv_server(fake_clock: FakeClock) -> Iterator[ArxivServer]:
-    state = ArxivServer(url="", clock=fake_clock)
-    handler = type("BoundHandler", (Handler,), {"server_state": state})
-    httpd = _Server(("127.0.0.1", 0), handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
+    with serving(ArxivServer(url="", clock=fake_clock), Handler) as state:
         yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)

@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 # The stand-in arXiv server and the injected clock, for every test module.
-from arxiv_server import arxiv_server, fake_clock  # noqa: F401
+from arxiv_server import arxiv_server  # noqa: F401
+from http_server import fake_clock  # noqa: F401
 from papers.cli import app, state
 from s2_server import s2_server  # noqa: F401
 

@@ -1,6 +1,6 @@
 """A stand-in for Semantic Scholar's Graph API (batch, title match, errors), so no test reaches it.
 
-``s2_server`` is a real HTTP server on 127.0.0.1, in the pattern of arxiv_server.py. It answers
+``s2_server`` is a real HTTP server on 127.0.0.1, built like arxiv_server.py on http_server.py. It answers
 ``POST /graph/v1/paper/batch`` from ``papers`` (id asked -> record in the shape of the recorded
 responses in fixtures/semanticscholar/; ``null`` for any other id, as S2 does), ``GET
 /graph/v1/paper/search/match`` from ``matches`` (404 ``{"error": "Title match not found"}`` else),
@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from arxiv_server import FakeClock, _Server
+import http_server
+from http_server import FakeClock, StandIn, StandInHandler, serving
+from http_server import stall as stall  # a scripted answer the tests import from here
 
 FIXTURES = Path(__file__).parent / "fixtures" / "semanticscholar"
 
@@ -105,34 +105,22 @@ class S2Request:
 
 
 @dataclass
-class S2Server:
-    url: str
-    clock: FakeClock
+class S2Server(StandIn):
     papers: dict[str, Any] = field(default_factory=dict)
     matches: dict[str, Any] = field(default_factory=dict)  # normalised query -> one record
-    script: list[Action] = field(default_factory=list)
     requests: list[S2Request] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def api(self) -> str:
         return f"{self.url}/graph/v1"
-
-    def then(self, *actions: Action) -> S2Server:
-        self.script.extend(actions)
-        return self
 
     @property
     def batches(self) -> list[S2Request]:
         return [r for r in self.requests if r.path == "/graph/v1/paper/batch"]
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(StandInHandler):
     server_state: S2Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def _record(self, method: str) -> Any:
         split = urlsplit(self.path)
@@ -176,13 +164,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def send(handler: Handler, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-    handler.send_response(code)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
+    http_server.send(handler, code, body, headers, "application/json")
 
 
 def reply(handler: Handler, code: int, data: Any, headers: dict[str, str] | None = None) -> None:
@@ -200,27 +182,11 @@ def raw(code: int, body: bytes) -> Action:
     return lambda handler: send(handler, code, body)
 
 
-def stall(handler: Handler) -> None:
-    handler.server_state.release.wait(10)
-    handler.close_connection = True
-
-
 @pytest.fixture
 def s2_server(fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[S2Server]:
-    state = S2Server(url="", clock=fake_clock)
-    handler = type("BoundS2Handler", (Handler,), {"server_state": state})
-    httpd = _Server(("127.0.0.1", 0), handler)  # a client hanging up is not printed
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    monkeypatch.setenv("PAPERS_S2_URL", state.api)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
+    with serving(S2Server(url="", clock=fake_clock), Handler) as state:
+        monkeypatch.setenv("PAPERS_S2_URL", state.api)
         yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 def shipped_papers() -> dict[str, Any]:

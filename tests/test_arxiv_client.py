@@ -15,7 +15,6 @@ import pytest
 import papers
 from arxiv_server import (
     ArxivServer,
-    FakeClock,
     answer_feed,
     atom_feed,
     body,
@@ -29,6 +28,7 @@ from arxiv_server import (
     trickle,
     trickle_headers,
 )
+from http_server import FakeClock
 from papers.errors import ArxivRejectedError, FetchError, InvalidArxivIdError, NotOnArxivError, PapersError
 from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.sources.arxiv.client import DEFAULT_ENDPOINT, USER_AGENT, ArxivClient, FetchResult

@@ -14,7 +14,6 @@ import pytest
 
 from arxiv_server import (
     ArxivServer,
-    FakeClock,
     body,
     corrupt_gzip,
     gzipped,
@@ -25,6 +24,7 @@ from arxiv_server import (
     status,
 )
 from conftest import Run, listed
+from http_server import FakeClock
 from papers.actions import fetch as fetching
 from papers.sources.http import Transport
 from s2_server import SHIPPED_DOIS, S2Server

@@ -8,6 +8,7 @@ upwards is still a dependency upwards.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,51 @@ def test_a_cycle_is_found() -> None:
         "papers.d": {"papers.a"},
     }
     assert cycles(graph) == [["papers.a", "papers.b", "papers.c"]]
+
+
+# Where each library papers depends on may be imported (README: typer only in cli/, PyYAML only in
+# store/, httpx only in sources/http.py, rich only in the renderers and cli/).
+LIBRARIES = {
+    "typer": ("papers.cli",),
+    "yaml": ("papers.store",),
+    "httpx": ("papers.sources.http",),
+    "rich": (
+        "papers.render",
+        "papers.render_show",
+        "papers.render_find",
+        "papers.render_calendar",
+        "papers.cli",
+    ),
+    "arxiv": ("papers.sources.arxiv",),
+    "markdown_it": ("papers.formats",),
+    "bibtexparser": ("papers.formats",),
+    "rapidfuzz": ("papers.model",),
+}
+
+
+def library_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"papers"}
+
+
+def _inside(module: str, homes: tuple[str, ...]) -> bool:
+    return any(module == home or module.startswith(home + ".") for home in homes)
+
+
+def test_each_library_is_imported_only_where_the_rules_say() -> None:
+    misplaced = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        for library in sorted(library_imports(path)):
+            homes = LIBRARIES.get(library)
+            if homes is None or not _inside(module, homes):
+                misplaced.append(f"{module} imports {library}")
+    assert misplaced == []
+    assert not _inside("papers.render_fetch", ("papers.render",)) and _inside(
+        "papers.cli.app", ("papers.cli",)
+    )

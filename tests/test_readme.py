@@ -36,18 +36,17 @@ import shlex
 import shutil
 import socket
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from arxiv_server import ArxivServer, FakeClock, Handler, _Server, new_entry
+from arxiv_server import ArxivServer, Handler, new_entry
 from conftest import REPO, SHIPPED
+from http_server import FakeClock, serving
 from papers.actions import fetch as fetching
 from papers.cli import app, state
 from papers.sources.http import Transport
@@ -361,12 +360,6 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     server.files = {
         f"/pdf/{arxiv_id}{version}": pdf for arxiv_id in [*entries, "1605.08386"] for version in ("", "v1")
     }
-    handler = type("BoundHandler", (Handler,), {"server_state": server})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    server.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
     # Semantic Scholar's stand-in: the shipped papers in the recorded shape, references as FIXTURE says.
     s2 = S2Server(url="", clock=clock, papers=shipped_papers())
     for arxiv_id, title, year in (
@@ -377,41 +370,31 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     for title, doi, year, authors, venue in RESOLVABLE:  # what `papers resolve` finds by title
         found = paper(title, doi=doi, year=year, authors=authors, venue=venue)
         s2.matches[" ".join(title.lower().split())] = s2.papers[f"DOI:{doi}"] = found
-    s2_httpd = _Server(("127.0.0.1", 0), type("BoundS2", (S2Handler,), {"server_state": s2}))
-    s2.url = f"http://127.0.0.1:{s2_httpd.server_address[1]}"
-    s2_thread = threading.Thread(target=s2_httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    s2_thread.start()
     results: dict[str, str] = {}
-    try:
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            offline(monkeypatch)
-            # The injected clock, as in test_fetch.py: arXiv's 3 s spacing and retry waits pass without sleeping.
-            monkeypatch.setattr(
-                fetching,
-                "default_transport",
-                lambda notify=None: Transport(clock=clock, sleep=clock.sleep, notify=notify),
-            )
-            sandbox = Sandbox(tmp_path_factory.mktemp("readme"), server, monkeypatch, s2)
-            for document in DOCUMENTS:
-                runnable = examples(document)
-                if runnable:
-                    sandbox.reset(with_catalogue=not runnable[0].fresh)
-                for example in runnable:
-                    if example.fresh and example is not runnable[0]:
-                        sandbox.reset(with_catalogue=False)
-                    try:
-                        results[example.id] = sandbox.run(example.command)
-                    except Exception as err:  # reported by this example's test; the others still run
-                        results[example.id] = f"{type(err).__name__}: {err}"
-                    if DUMP:
-                        with DUMP.open("a", encoding="utf-8") as dump:
-                            dump.write(f"=== {example.id} $ {example.command}\n{results[example.id]}")
-            yield results
-    finally:
-        for running, serving in ((httpd, thread), (s2_httpd, s2_thread)):
-            running.shutdown()
-            running.server_close()
-            serving.join(5)
+    with serving(server, Handler), serving(s2, S2Handler), pytest.MonkeyPatch.context() as monkeypatch:
+        offline(monkeypatch)
+        # The injected clock, as in test_fetch.py: arXiv's 3 s spacing and retry waits pass without sleeping.
+        monkeypatch.setattr(
+            fetching,
+            "default_transport",
+            lambda notify=None: Transport(clock=clock, sleep=clock.sleep, notify=notify),
+        )
+        sandbox = Sandbox(tmp_path_factory.mktemp("readme"), server, monkeypatch, s2)
+        for document in DOCUMENTS:
+            runnable = examples(document)
+            if runnable:
+                sandbox.reset(with_catalogue=not runnable[0].fresh)
+            for example in runnable:
+                if example.fresh and example is not runnable[0]:
+                    sandbox.reset(with_catalogue=False)
+                try:
+                    results[example.id] = sandbox.run(example.command)
+                except Exception as err:  # reported by this example's test; the others still run
+                    results[example.id] = f"{type(err).__name__}: {err}"
+                if DUMP:
+                    with DUMP.open("a", encoding="utf-8") as dump:
+                        dump.write(f"=== {example.id} $ {example.command}\n{results[example.id]}")
+        yield results
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_server import ArxivServer, FakeClock
+from arxiv_server import ArxivServer
 from conftest import Run, listed
+from http_server import FakeClock
 from papers import render
 from papers.actions import fetch as fetching
 from papers.model.query import TITLE_MATCH, title_similarity, title_words

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_server import FakeClock
 from conftest import Run, listed
+from http_server import FakeClock
 from papers.actions import fetch as fetching
 from papers.errors import FetchError, PaperNotFoundError
 from papers.model.arxiv_ids import ArxivId
