@@ -574,3 +574,13 @@ def test_a_missing_link_and_an_editor_that_will_not_start_name_no_option_in_the_
         "Error: could not start the editor 'no-such-editor-anywhere': No such file or directory. "
         "Fix $VISUAL or $EDITOR, or pass --no-edit; the note is notes/bert.md."
     )
+
+
+def test_an_unreadable_editor_command_names_no_option_in_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papers import notes
+    from papers.errors import EditorCommandError
+
+    monkeypatch.setenv("VISUAL", "'unclosed")
+    with pytest.raises(EditorCommandError) as caught:
+        notes.editor_command()
+    assert str(caught.value) == "$VISUAL cannot be read as a command (No closing quotation). Fix it"

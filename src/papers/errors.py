@@ -126,6 +126,15 @@ class NoteError(PapersError):
     """A note could not be created or opened (exit code 1)."""
 
 
+class EditorCommandError(NoteError):
+    """$VISUAL or $EDITOR cannot be read as a command (an unclosed quote): `problem` says which
+    and why. The message names no option: the command line adds its own."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{problem}. Fix it")
+        self.problem = problem
+
+
 class EditorNotStartedError(NoteError):
     """The editor could not be started on a note: `problem` says why, `note` is the note's path as
     shown. The message names no option: the command line adds its own."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papers.errors import EditorNotStartedError, NoteError
+from papers.errors import EditorCommandError, EditorNotStartedError, NoteError
 from papers.model.catalogue import Item
 from papers.model.keys import is_valid_key
 from papers.store.fileio import create_bytes
@@ -217,9 +217,7 @@ def editor_command() -> list[str] | None:
             try:
                 return shlex.split(value)
             except ValueError as err:  # an unclosed quote: one line, not a traceback
-                raise NoteError(
-                    f"${name} cannot be read as a command ({err}). Fix it, or pass --no-edit"
-                ) from None
+                raise EditorCommandError(f"${name} cannot be read as a command ({err})") from None
     return None
 
 

@@ -14,7 +14,7 @@ from papers.cli.app import (
     command,
     note,
 )
-from papers.errors import EditorNotStartedError, NoteError
+from papers.errors import EditorCommandError, EditorNotStartedError, NoteError
 from papers.store.paths import display_path
 from papers.text import printable
 
@@ -47,7 +47,10 @@ def note_command(
         else f"{shown} exists: opening it as it is"
     )
     if edit if edit is not None else sys.stdin.isatty() and sys.stdout.isatty():
-        command = notes.editor_command()
+        try:
+            command = notes.editor_command()
+        except EditorCommandError as err:
+            raise NoteError(f"{err.problem}. Fix it, or pass --no-edit") from None
         if command is None:
             note("no $VISUAL or $EDITOR is set: open the note yourself")
         else:
