@@ -81,7 +81,7 @@ def main() -> None:
                 cpu[name].append(_children_cpu() - before)
         med = {name: statistics.median(values) for name, values in times.items()}
         med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
-        print(f"{'':40} {'wall time':^36}  {'CPU time':^36}")
+        print(f"{'':40} {'wall time':^36}  {'CPU time':^36}".rstrip())
         print(f"{'command':40}" + f" {'old x floor':>12} {'new x floor':>12} {'new / old':>10}" * 2)
         for name in jobs:
             if not name.startswith("old "):
