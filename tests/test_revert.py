@@ -112,6 +112,35 @@ def test_revert_gives_back_the_file_byte_for_byte_and_can_itself_be_reverted(
     ]
 
 
+def test_the_command_after_a_revert_finds_the_parse_cache_warm(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers.store import load as storage
+    from papers.store import reparse
+
+    run("done", "gqa")
+    run("add", "A new paper", "--section", "models")
+    assert run("revert").exit_code == 0  # the add: its item is re-read alone, inside revert
+    parses: list[str] = []
+
+    def counting(name: str, original: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            parses.append(name)
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(storage, "parse", counting("parse", storage.parse))
+    monkeypatch.setattr(reparse, "reparse", counting("reparse", reparse.reparse))
+    listing = run("list", "--json")
+    assert listing.exit_code == 0 and "new-paper" not in listing.stdout
+    assert json.loads(run("show", "gqa", "--json").stdout)["status"] == "done"
+    assert parses == []  # neither the whole file nor the changed items: revert left the cache warm
+    catalogue_file.write_text(catalogue_file.read_text().replace("key: gqa", "key: gqa-2"))
+    assert "gqa-2" in run("list", "--json").stdout
+    assert parses == ["reparse"]  # the probe can fail: a hand edit is re-read
+
+
 def test_revert_n_takes_back_that_change_and_every_later_one(run: Run, catalogue_file: Path) -> None:
     shipped = catalogue_file.read_bytes()
     run("done", "gqa")

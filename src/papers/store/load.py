@@ -305,11 +305,21 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
             except OSError as err:
                 raise CatalogueError(fileio.failure_message(path, err)) from None
         else:
-            # A journaled state is one papers read (and validated) or wrote, and its digest was just
-            # checked: it is not parsed again here (a second at 10,000 items); the next command parses
-            # it as after a hand edit: only the items that differ from the cached text.
             write_atomically(path, new.decode("utf-8"), expected=seen)
+            _warm_cache(path, new)
         return journal.record(path, current, new, summary)
+
+
+def _warm_cache(path: Path, data: bytes) -> None:
+    """Leave the parse cache holding `data`, so the command after a revert is a cache hit.
+
+    A journaled state is one papers read (and validated) or wrote, so this only costs time: from the
+    cached parse of the text being replaced, only the items that differ are re-read (`store.reparse`,
+    usually the one change being undone); only when the change cannot be located is the whole file
+    parsed, once, here under the lock, instead of in the next command.
+    """
+    with contextlib.suppress(CatalogueError):
+        _load(path, data)
 
 
 def _read_snapshot(path: Path, create: bool) -> fileio.Snapshot:
