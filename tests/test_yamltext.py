@@ -169,15 +169,17 @@ def test_an_addition_that_would_change_another_item_is_refused(
     text = "sections:\n  - name: A\n    items:\n      - key: a\n        title: Mine\n"
     path = tmp_path / "papers.yaml"
     path.write_text(text)
-    real = Editor._insert_item
+    from papers.store.yamledit import additions
 
-    def clumsy(self: Editor, at: int, column: int, new: NewItem, depth: int) -> list[str]:
-        self.buffer.lines[4] = self.buffer.lines[4].replace(
+    real = additions._insert_item
+
+    def clumsy(editor: Editor, at: int, group: Any, new: NewItem) -> int:
+        editor.buffer.lines[4] = editor.buffer.lines[4].replace(
             "Mine", "Not mine"
         )  # a bug that touches a neighbour
-        return real(self, at, column, new, depth)
+        return real(editor, at, group, new)
 
-    monkeypatch.setattr(Editor, "_insert_item", clumsy)
+    monkeypatch.setattr(additions, "_insert_item", clumsy)
     with (
         pytest.raises(CatalogueError, match=r"could not add to this layout safely \(it would change 'a'\)"),
         storage.editing(path) as editor,

@@ -95,12 +95,11 @@ def import_checklist(
     editor.add_notes(plan.catalogue_notes)
     for name, notes in plan.section_notes.items():
         editor.add_notes(notes, section=name)
-    for addition in plan.additions:
-        editor.add_item(NewItem(addition.section, addition.parent_key, addition.item))
+    # One batch: the items below each addition are renumbered once, not after every one.
+    editor.add_items([NewItem(a.section, a.parent_key, a.item) for a in plan.additions])
     for section in plan.new_sections:
         editor.add_section(section["name"], section["notes"])
-        for item in section["items"]:
-            editor.add_item(NewItem(section["name"], None, item))
+        editor.add_items([NewItem(section["name"], None, item) for item in section["items"]])
     changes, _ = set_status([editor.catalogue[key] for key in plan.to_tick], "done", today)
     editor.apply(changes)
     report.ticked = len(changes)

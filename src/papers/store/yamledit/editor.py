@@ -11,8 +11,8 @@ edited text and catalogue. Two checks guard every write: each edited item is rea
 say exactly what the model says, and after structural edits the new text is read back: only the
 inserted lines and their anchors when that proves it (`inserts`), else the whole text.
 
-A little over 400 lines because the Editor is one class holding one buffer and outline: its
-field edits, structural edits and the read-back that guards them share that state.
+Adding items and sections is `additions`' (the Editor's `add_item`, `add_items` and `add_section`
+hand over to it): where each goes, and the batch that renumbers the items below once.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from papers.errors import CatalogueError
-from papers.model.catalogue import Catalogue, Change, Item, NewItem, Section
+from papers.model.catalogue import Catalogue, Change, Item, NewItem
 from papers.model.schema import DEFAULTS, FIELD_ORDER, LIST_FIELDS
 from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
+from papers.store.yamledit import additions
 from papers.store.yamledit.buffer import Buffer, indent_of
 from papers.store.yamledit.emit import (
     field_lines,
     field_rank,
-    item_lines,
     list_extension,
     render_catalogue,
     rewrite_scalar_line,
@@ -278,117 +278,19 @@ class Editor:
         self.outline = outline
         self._original, self._inserts, self.structural = self.buffer.lines[:], Runs(), False  # all proven
 
-    # -- structural edits --
+    # -- structural edits (`additions`) --
 
     def add_item(self, new: NewItem) -> None:
         """Append an item to its section (created if new) or under its parent."""
-        self.structural = True
-        if new.new_section or not any(s.name == new.section for s in self._sections):
-            self.add_section(new.section)
-        columns = self.outline.columns
-        if new.parent is not None:
-            parent, column = self._items[new.parent], columns[new.parent]
-            fields, block_end = self._item_fields(new.parent)
-            child_column = column + 2
-            if "children" in fields and parent.children:
-                insert_at = self._item_fields(self._last_descendant(parent.key))[1]
-                child_column = columns[parent.children[0]]
-                last_child = parent.children[-1]
-                self._inserted(self.outline.lines[last_child], columns[last_child], insert_at)
-            else:
-                self._inserted(self.outline.lines[new.parent], column, *fields.get("children", (block_end,)))
-                insert_at = self._open_list(fields, block_end, column, "children")
-            added = self._insert_item(insert_at, child_column, new, parent.depth + 1)
-            self._items[new.parent] = parent._replace(children=(*parent.children, new.fields["key"]))
-        else:
-            section = next(s for s in self._sections if s.name == new.section)
-            place = self.outline.sections[section.name]
-            item_column = place.column + 4
-            if section.keys:
-                last_top = next(k for k in reversed(section.keys) if self._items[k].parent is None)
-                insert_at = self._item_fields(self._last_descendant(last_top))[1]
-                item_column = columns[section.keys[0]]
-                self._inserted(self.outline.lines[last_top], columns[last_top], insert_at)
-            else:  # the section's own fields are scanned only here: that is the whole section
-                fields, block_end = block_fields(self.buffer.lines, place.line, place.column)
-                self._inserted(place.line, place.column, *fields.get("items", (block_end,)), section=True)
-                insert_at = self._open_list(fields, block_end, place.column, "items")
-            added = self._insert_item(insert_at, item_column, new, 0)
-        index = next(i for i, s in enumerate(self._sections) if s.name == new.section)
-        self._sections[index] = self._sections[index]._replace(keys=(*self._sections[index].keys, *added))
+        additions.add_items(self, [new])
 
-    def _open_list(self, fields: FieldLines, block_end: int, column: int, name: str) -> int:
-        """Make `name:` an open block list (replacing `name: []`, or added at the block's end);
-        return the line its first entry goes on."""
-        head = [f"{' ' * column}{name}:\n"]
-        if name in fields:
-            first, end = fields[name]
-            self._replace(first, end, head)
-            return first + 1
-        self._replace(block_end, block_end, head)
-        return block_end + 1
-
-    def _last_descendant(self, key: str) -> str:
-        item = self._items[key]
-        while item.children:
-            item = self._items[item.children[-1]]
-        return item.key
-
-    def _insert_item(self, at: int, column: int, new: NewItem, depth: int) -> list[str]:
-        """Write the item (and any `children` it carries, nested) at line `at`; return the new keys."""
-        lines, placed = item_lines(new.fields, column)
-        self._replace(at, at, lines)
-        for fields, offset, item_column, level in placed:
-            key = fields["key"]
-            if key in self._items:
-                self._inserts = None  # a clash the full parse reports
-            self._order.append(key)
-            self._items[key] = Item(
-                key=key,
-                title=fields["title"],
-                section=new.section,
-                parent=new.parent if level == 0 else fields["_parent"],
-                depth=depth + level,
-                children=tuple(child["key"] for child in fields.get("children") or ()),
-            )
-            self.outline.put(key, Place(at + offset, item_column))
-            self._bottom = max(self._bottom, at + offset)
-        return [fields["key"] for fields, *_ in placed]
+    def add_items(self, news: Sequence[NewItem]) -> None:
+        """Append many items, each as `add_item` would, renumbering the items below them once."""
+        additions.add_items(self, news)
 
     def add_section(self, name: str, notes: Sequence[str] = ()) -> None:
         """Append a section (with an empty item list) at the end of `sections:`."""
-        self.structural = True
-        buffer, sections = self.buffer, self.outline.sections
-        if buffer.is_blank:
-            buffer.lines = ["sections:\n"]
-            self.changed = True
-        column = sections[self._sections[0].name].column if self._sections else 4
-        lines = ["\n", f"{' ' * (column - 2)}- name: {yaml_scalar(name)}\n"]
-        if notes:
-            lines += field_lines(" " * column, " " * column, "notes", list(notes))
-        lines.append(f"{' ' * column}items: []\n")
-        if any(s.name.casefold() == name.casefold() for s in self._sections):
-            self._inserts = None  # a clash the full parse reports
-        if self._sections:
-            last = sections[self._sections[-1].name]
-            end = block_fields(buffer.lines, last.line, last.column)[1]
-            self._inserted(last.line, last.column, end, section=True)
-        else:
-            self._inserts = None
-            top = top_level_field(buffer.lines, "sections")
-            if top is None:
-                self._replace(len(buffer), len(buffer), ["\n", "sections:\n"])
-                top = len(buffer) - 1
-            elif buffer[top].split(":", 1)[1].strip() not in ("", "[]", "null", "~"):
-                raise CatalogueError(f"{self.label}:{top + 1}: cannot add a section to `sections:` there")
-            else:
-                buffer.lines[top] = "sections:\n"
-            end = top + 1
-            lines = lines[1:]
-        self._replace(end, end, lines)
-        self._sections.append(Section(name, tuple(notes), ()))
-        sections[name] = Place(end + (1 if len(self._sections) > 1 else 0), column)
-        self._bottom = max(self._bottom, sections[name].line)
+        additions.add_section(self, name, notes)
 
     # -- the list's title and notes --
 

@@ -28,7 +28,7 @@ original) falls back to parsing the whole file, as before.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from papers.errors import CatalogueError
 from papers.model.catalogue import Item, Section
@@ -39,6 +39,9 @@ from papers.store.yamledit.buffer import indent_of, is_content
 MAX_INSERTS = 64
 """More separate runs than this (one per place lines were added) and the whole file is parsed
 instead: each run costs a little on every later insertion, and one parse is linear."""
+
+CHUNK_LINES = 2000
+"""About how many lines of a long run are re-read at once (see `_chunks`)."""
 
 _ITEM_WRAP = "sections:\n- name: check\n  items:\n"
 _SECTION_WRAP = "sections:\n"
@@ -121,7 +124,7 @@ def verify(
     by_name = {section.name: section for section in sections}
     new_keys = items.keys() - old_keys
     found: dict[str, Item] = {}
-    for insert in inserts:
+    for insert in (chunk for run in inserts for chunk in _chunks(lines, run)):
         window = _window(lines, insert)
         if window is None:
             return None
@@ -135,6 +138,24 @@ def verify(
     if not new_keys <= found.keys():
         return None
     return {key: found[key] for key in new_keys}
+
+
+def _chunks(lines: Sequence[str], insert: Insert) -> list[Insert]:
+    """The run cut into windows of about CHUNK_LINES lines, each from an entry of the anchor's
+    sequence (a `- ` at the anchor's dash column) to the next such entry: a line there closes every
+    block deeper than it, so each window stands alone as the whole run does, and the parser holds
+    the nodes of one window at a time (10,000 imported items were 40 MiB of nodes at once)."""
+    cut = insert.column - 2
+    if insert.end - insert.anchor <= CHUNK_LINES or cut < 0:
+        return [insert]
+    chunks, anchor = [], insert.anchor
+    for at in range(max(insert.start, anchor + CHUNK_LINES), insert.end):
+        line = lines[at]
+        if at - anchor >= CHUNK_LINES and line[cut : cut + 2] == "- " and not line[:cut].strip(" "):
+            chunks.append(replace(insert, anchor=anchor, start=max(insert.start, anchor), end=at))
+            anchor = at
+    chunks.append(replace(insert, anchor=anchor, start=max(insert.start, anchor)))
+    return chunks
 
 
 def _window(lines: Sequence[str], insert: Insert) -> list[str] | None:
