@@ -5,8 +5,9 @@ typer app of bench/startup.py), so noise on this shared machine hits every figur
 prints medians and their ratio to the floor's median in the same run, and peak RSS (GNU time).
 
 Cases that change the file get a fresh copy before every timed run (the copy is not timed):
-`import` into an empty and into an existing catalogue, and the "cold" listing after a one-line hand
-edit (a different title each run, so the parse cache never hits).
+`import` into an empty and into an existing catalogue (whose cache is then warmed by an untimed
+listing: the copy's cache entry held the previous run's import), and the "cold" listing after a
+one-line hand edit (a different title each run, so the parse cache never hits).
 
 Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done] [--against CHECKOUT]
 """
@@ -36,6 +37,7 @@ class Case:
     argv: list[str]
     prepare: Callable[[int], None] | None = None  # called with the run number before each timed run
     vary: Callable[[int], list[str]] | None = None  # the argv of each run (a new title for each add)
+    warm: list[list[str]] = field(default_factory=list)  # commands run untimed after `prepare`
     env: dict[str, str] | None = None  # added to the benchmark's own (the editor of `edit`)
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
@@ -108,6 +110,8 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     empty_target = work / "empty.yaml"
     existing_target = work / "existing.yaml"
     exported = work / "exported.md"
+    reverted = work / "reverted.yaml"
+    shutil.copyfile(base, reverted)
 
     def fresh_empty(_: int) -> None:
         empty_target.unlink(missing_ok=True)
@@ -154,9 +158,18 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
         Case(f"{prefix} list --todo after a hand edit", on(cat_cold, "list", "--todo"), cold_edit),
         Case(f"{prefix} import {n} new into empty", on(empty_target, "import", str(new_list)), fresh_empty),
         Case(
-            f"{prefix} import {n} new into {n}", on(existing_target, "import", str(new_list)), fresh_existing
+            f"{prefix} import {n} new into {n}",
+            on(existing_target, "import", str(new_list)),
+            fresh_existing,
+            warm=[on(existing_target, "list", "--todo")],  # the copy's cache held the last import's result
         ),
         Case(f"{prefix} import of its own export", on(cat, "import", str(exported))),
+        Case(f"{prefix} revert (of a done)", on(reverted, "revert"), warm=[on(reverted, "done", key)]),
+        Case(
+            f"{prefix} list --todo after a revert",
+            on(reverted, "list", "--todo"),
+            warm=[on(reverted, "done", key), on(reverted, "revert")],
+        ),
     ]
 
 
@@ -203,11 +216,15 @@ def main() -> None:
         for case in cases:  # warm-up: fills the parse cache, as any second run of a user's would
             if case.prepare:
                 case.prepare(-1)
+            for argv in case.warm:
+                run_once(argv, case.env or env, rss_file)
             run_once(case.vary(-1) if case.vary else case.argv, case.env or env, rss_file)
         for run in range(max(args.runs, 5)):
             for case in cases:
                 if case.prepare:
                     case.prepare(run)
+                for argv in case.warm:
+                    run_once(argv, case.env or env, rss_file)
                 elapsed, peak = run_once(
                     case.vary(run) if case.vary else case.argv, case.env or env, rss_file
                 )
