@@ -19,16 +19,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from papers.errors import CatalogueError
 from papers.model.catalogue import Item, NewItem, Section
-from papers.store.parse import Place
+from papers.store.parse import Outline, Place
+from papers.store.yamledit.buffer import Buffer
 from papers.store.yamledit.emit import field_lines, item_lines, yaml_scalar
-from papers.store.yamledit.outline import block_fields, shift_batch, top_level_field
+from papers.store.yamledit.inserts import Runs
+from papers.store.yamledit.outline import FieldLines, block_fields, shift_batch, top_level_field
 
-if TYPE_CHECKING:
-    from papers.store.yamledit.editor import Editor
+
+class Editor(Protocol):
+    """What of `editor.Editor` the additions use and keep true (it imports this module)."""
+
+    label: str
+    buffer: Buffer
+    outline: Outline
+    changed: bool
+    structural: bool
+    _items: dict[str, Item]
+    _order: list[str]
+    _sections: list[Section]
+    _deferred: list[int] | None
+    _inserts: Runs | None
+    _bottom: int
+
+    def _replace(self, first: int, end: int, new_lines: list[str]) -> None: ...
+
+    def _inserted(
+        self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False
+    ) -> None: ...
+
+    def _item_fields(self, key: str) -> tuple[FieldLines, int]: ...
+
 
 Target = tuple[str, str | None]
 """The list an item goes to: its section's top level (parent None), or its parent's children."""
