@@ -44,11 +44,17 @@ _LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
+_JOINERS = re.compile(r"[-'’]")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def escape_latex(text: str) -> str:
     """Escape the ten characters LaTeX treats specially; everything else (UTF-8 included) stays."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m[0]], text)
+    return _SPECIAL.sub(_latex_special, text)
+
+
+def _latex_special(match: re.Match[str]) -> str:
+    return _LATEX_SPECIALS[match[0]]
 
 
 def cite_key_base(meta: Meta) -> str:
@@ -141,10 +147,12 @@ def _entry(key: str, meta: PaperMeta) -> str:
 
 
 def _ascii_words(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():  # already its own NFKD form: only the folding to lower case is left
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     # Hyphens and apostrophes join a word ("Few-Shot" -> "fewshot", "O'Banion" -> "obanion").
-    joined = re.sub(r"[-'’]", "", folded)
-    return " ".join(re.findall(r"[a-z0-9]+", joined))
+    return " ".join(_WORD.findall(_JOINERS.sub("", folded)))
 
 
 def _letters(n: int) -> str:
