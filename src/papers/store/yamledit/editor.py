@@ -71,7 +71,8 @@ class Editor:
         self.changed = False
         self.structural = False
         self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
-        self._explicit_todo = spells_out_todo(text, catalogue)
+        self._text_read = text  # for the file's todo convention, found only if an undo needs it
+        self._explicit_todo: bool | None = None
         # Runs of inserted lines, proved locally by `recheck` (None: an edit only a full parse can prove).
         self._inserts: Runs | None = Runs()
         self._original = self.buffer.lines[:]
@@ -212,12 +213,18 @@ class Editor:
             )
         return block_fields(self.buffer.lines, place.line, place.column)
 
+    def _spells_out_todo(self) -> bool:
+        """The convention of the text as it was read (a regex over the whole file: not for `done`)."""
+        if self._explicit_todo is None:
+            self._explicit_todo = spells_out_todo(self._text_read, self._base)
+        return self._explicit_todo
+
     def _set_field(self, key: str, name: str, value: Any) -> None:
         item, place = self._items[key], self.outline.place(key)
         fields, block_end = self._item_fields(key)
         lines = self.buffer.lines
         if name == "status" and value == "todo" and "status" in fields:
-            unsaid = self.todo_memory.pop(key, not self._explicit_todo)
+            unsaid = self.todo_memory.pop(key) if key in self.todo_memory else not self._spells_out_todo()
             if unsaid and "#" not in lines[fields["status"][0]]:
                 value = None
         elif name == "status" and value not in (None, "todo") and item.status == "todo":
