@@ -147,7 +147,7 @@ def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
         if fmt != _CACHE_FORMAT:
             return None
         catalogue = Catalogue(
-            title, tuple(notes), tuple(Section(*row) for row in sections), tuple(Item(*row) for row in items)
+            title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(Item._make, items))
         )
     return cached_digest, _Loaded(catalogue, dict(todo_memory), outline)
 
@@ -179,8 +179,8 @@ def _write_cache(
         digest,
         catalogue.title,
         catalogue.notes,
-        tuple(tuple(s) for s in catalogue.sections),
-        tuple(tuple(i) for i in catalogue.items),
+        tuple(map(tuple, catalogue.sections)),
+        tuple(map(tuple, catalogue.items)),
         tuple(sorted((todo_memory or {}).items())),
         marshal.dumps(places),
     )
