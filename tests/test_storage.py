@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, at_once, inserted_lines
+from conftest import SHIPPED, Run, at_once, inserted_lines
 from papers.store.parse import Parsed, parse_catalogue
 
 COMMENTED = """\
@@ -511,3 +511,45 @@ def test_the_parser_depends_only_on_the_model_and_the_errors() -> None:
     assert parser and all(name == "papers.errors" or name.startswith("papers.model") for name in parser)
     for module in (store / "yamledit").glob("*.py"):
         assert "papers.store.load" not in _papers_imports(module), module.name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "",
+        "nULL",
+        "yes",
+        "No",
+        "2017",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "2020-01-02",
+        "'~'",
+    ],
+)
+def test_the_parsers_quick_resolver_reads_what_pyyamls_own_reads(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """store.parse gives plain scalars only the tags the builder tells apart (null, text, refused):
+    every catalogue must read as it does with PyYAML's resolver, the shipped one included."""
+    import yaml
+
+    from papers.errors import CatalogueError
+    from papers.store import parse as parsing
+
+    item = f"  - key: a\n    title: T\n    note: {value}\n    remark: {value}\n    year: {value}\n"
+    texts = [SHIPPED.read_text(), f"sections:\n- name: A\n  items:\n{item}"]
+    outcomes = []
+    for loader in (parsing._loader, lambda _: yaml.CSafeLoader):
+        monkeypatch.setattr(parsing, "_loader", loader)
+        for text in texts:
+            try:
+                outcomes.append(parsing.parse(text))
+            except CatalogueError as err:
+                outcomes.append(str(err))
+    assert outcomes[:2] == outcomes[2:]
