@@ -12,7 +12,7 @@ import pytest
 import papers
 from conftest import SEED
 from papers import actions
-from papers.errors import PaperNotFoundError, UsageError
+from papers.errors import ChecklistError, PaperNotFoundError, UsageError
 
 
 def test_mark_ticks_with_the_given_day_and_reports_what_changed(catalogue_file: Path) -> None:
@@ -76,16 +76,16 @@ def test_import_file_refuses_the_catalogue_itself(catalogue_file: Path) -> None:
 
 def test_read_list_refuses_binary_oversized_and_non_utf8_input(monkeypatch: pytest.MonkeyPatch) -> None:
     assert actions.read_list(io.BytesIO(b"## A\n"), "list.md") == "## A\n"
-    with pytest.raises(UsageError) as binary:
+    with pytest.raises(ChecklistError) as binary:
         actions.read_list(io.BytesIO(b"## A\n\0\0"), "list.md")
     assert str(binary.value) == "list.md is not text (it holds NUL bytes). Give a markdown checklist"
-    with pytest.raises(UsageError, match=r"^list\.md is not UTF-8 text"):
+    with pytest.raises(ChecklistError, match=r"^list\.md is not UTF-8 text"):
         actions.read_list(io.BytesIO(b"## Caf\xe9\n"), "list.md")
     from papers.actions import transfer
 
     monkeypatch.setattr(transfer, "MAX_LIST_BYTES", 8)
     assert actions.read_list(io.BytesIO(b"12345678"), "list.md") == "12345678"
-    with pytest.raises(UsageError, match=r"^list\.md is larger than 0 MB"):
+    with pytest.raises(ChecklistError, match=r"^list\.md is larger than 0 MB"):
         actions.read_list(io.BytesIO(b"123456789"), "list.md")
 
 

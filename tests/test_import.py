@@ -253,7 +253,8 @@ def test_import_into_an_invalid_catalogue_reports_it(
     assert result.stderr == "Error: papers.yaml:4: an item has no key. Add `key: a-short-slug`.\n"
 
 
-def test_a_list_that_cannot_be_read_is_a_usage_error(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+def test_a_list_that_cannot_be_read_is_refused(run: Run, catalogue_file: Path, tmp_path: Path) -> None:
+    """A path that names no file is a usage error (2); a file that is not UTF-8 is bad content (1)."""
     before = catalogue_file.read_bytes()
     missing = run("import", "no-such-list.md")
     assert missing.exit_code == 2
@@ -263,7 +264,7 @@ def test_a_list_that_cannot_be_read_is_a_usage_error(run: Run, catalogue_file: P
     latin1 = tmp_path / "latin1.md"
     latin1.write_bytes(b"## Caf\xe9\n- [ ] one\n")
     garbled = run("import", str(latin1))
-    assert garbled.exit_code == 2
+    assert garbled.exit_code == 1
     assert garbled.stderr == f"Error: {latin1} is not UTF-8 text. Save it as UTF-8.\n"
     assert catalogue_file.read_bytes() == before
 
@@ -310,7 +311,7 @@ def test_a_list_that_is_not_a_checklist_is_refused_and_changes_no_file(
     (isolated / name).write_bytes(content)
     before = files_under(isolated)
     result = run("import", name)
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
     assert files_under(isolated) == before
 
 
@@ -319,7 +320,7 @@ def test_a_list_nested_600_levels_deep_is_one_line_error(run: Run, isolated: Pat
     deep.write_text("## S\n" + "".join(f"{'  ' * depth}- [ ] level {depth}\n" for depth in range(600)))
     result = run("import", "deep.md")
     assert (result.exit_code, result.stderr) == (
-        2,
+        1,
         "Error: deep.md:66: an item is nested more than 64 levels deep. Indent it less.\n",
     )
     assert not (isolated / "papers.yaml").exists()
@@ -354,14 +355,35 @@ def test_control_characters_are_stripped_from_an_imported_list(run: Run, isolate
     assert 'title: "List]0;owned"\n' in stored and '  - "a note [2J that clears the screen"\n' in stored
 
 
+@pytest.mark.parametrize("markdown", [True, False], ids=["markdown", "bibtex"])
+def test_a_1_mb_line_is_one_line_error_and_changes_no_file(markdown: bool, run: Run, isolated: Path) -> None:
+    huge = "x" * 1_000_000
+    text = (
+        f"## S\n- [ ] A paper\n- [ ] {huge}\n" if markdown else f"@article{{a,\n  title = {{{huge}}},\n}}\n"
+    )
+    (isolated / "huge.md").write_text(text)
+    shutil.copyfile(SHIPPED, isolated / "papers.yaml")
+    before = files_under(isolated)
+    result = run("import", "huge.md")
+    line = 3 if markdown else 2
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: huge.md:{line}: a line of {len(huge) + (6 if markdown else 13):,} characters; papers reads "
+        "lines of up to 100,000. Break it into shorter lines.\n",
+    )
+    assert files_under(isolated) == before
+
+
 def test_very_long_lines_import_in_linear_time(isolated: Path) -> None:
-    """Each line below took the old patterns quadratic time or worse: hours, not a second."""
+    """Each line below, just under the longest line import reads, took the old patterns quadratic
+    time or worse: hours, not a second."""
     long = isolated / "long.md"
     long.write_text(
-        "## Heading" + " " * 200_000 + "end #\n"
-        "- [ ] A paper <!-- key: " + " " * 200_000 + "k -->\n"
-        "- [ ] https://example.org/" + ")." * 200_000 + "\n"
-        "- [ ] " + "[x](" * 200_000 + "\n" + "note " * 400_000 + "\n"
+        "## Heading" + " " * 90_000 + "end #\n"
+        "- [ ] A paper <!-- key: " + " " * 90_000 + "k -->\n"
+        "- [ ] https://example.org/" + ")." * 45_000 + "\n"
+        "- [ ] " + "[x](" * 22_000 + "\n" + "note " * 18_000 + "\n"
     )
     env = {**os.environ, "PAPERS_FILE": str(isolated / "papers.yaml")}
     done = subprocess.run(
@@ -373,5 +395,5 @@ def test_very_long_lines_import_in_linear_time(isolated: Path) -> None:
         "added 3 items, matched 0 existing items, kept 1 line as notes\n",
     )
     stored = (isolated / "papers.yaml").read_text()
-    assert "  - name: Heading" + " " * 200_000 + "end\n" not in stored  # whitespace runs become one space
+    assert "  - name: Heading" + " " * 90_000 + "end\n" not in stored  # whitespace runs become one space
     assert "  - name: Heading end\n" in stored and "      - key: k\n" in stored

@@ -77,8 +77,9 @@ class UsageError(PapersError):
     exit_code = 2
 
 
-class ChecklistError(UsageError):
-    """A list given to `papers import` is not a markdown checklist it can read (exit code 2)."""
+class ChecklistError(PapersError):
+    """A list given to `papers import` is not one it can read (exit code 1: like an invalid
+    catalogue, it is the file's content that is wrong, not how papers was called)."""
 
 
 class NoSuchLinkError(UsageError):

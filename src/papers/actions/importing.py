@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from papers.errors import ChecklistError
 from papers.formats.registry import ImportFormat
 from papers.model.catalogue import NewItem, set_status, to_tree
 from papers.store.yamledit.editor import Editor
@@ -60,6 +61,7 @@ def import_checklist(
     from papers.formats.merge import merge
     from papers.formats.registry import importer
 
+    check_line_lengths(text, label)
     parsed = importer(fmt or detect_format(text))(
         text, taken_keys=editor.catalogue.keys, label=label, only_checkboxes=only_checkboxes, into=into
     )
@@ -107,6 +109,24 @@ def import_checklist(
     return report
 
 
+MAX_LINE = 100_000
+"""The longest line an imported list may hold: a hundred times the longest real list line seen (a
+table row with a summary), far below what would make a title or a note unusable."""
+
+
+def check_line_lengths(text: str, label: str) -> None:
+    """Refuse a list with a line longer than `MAX_LINE`, naming the line: such a line is not a
+    paper or a note anyone wrote, and it would become a title or a note of that size."""
+    if len(text) <= MAX_LINE:
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE:
+            raise ChecklistError(
+                f"{label}:{number}: a line of {len(line):,} characters; papers reads lines of up to "
+                f"{MAX_LINE:,}. Break it into shorter lines"
+            )
+
+
 def detect_format(text: str) -> ImportFormat:
     """The format of an imported list, from its content: BibTeX if it holds an ``@type{`` entry
     and no markdown heading (a README's citation block does not make it BibTeX), a plain list if
@@ -126,6 +146,7 @@ def detect_format(text: str) -> ImportFormat:
 def check_list(text: str, label: str = "the list", fmt: ImportFormat | None = None) -> None:
     """Raise `ChecklistError` if `text` is not a list `import_checklist` can read (in `fmt`, or
     the format its content shows)."""
+    check_line_lengths(text, label)
     fmt = fmt or detect_format(text)
     if fmt is ImportFormat.markdown:
         from papers.formats.markdown import check_checklist

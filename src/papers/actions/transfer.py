@@ -54,18 +54,18 @@ def read_list(source: BinaryIO, name: str) -> str:
         if not chunk:
             break
         if b"\0" in chunk:
-            raise UsageError(f"{name} is not text (it holds NUL bytes). Give a markdown checklist")
+            raise ChecklistError(f"{name} is not text (it holds NUL bytes). Give a markdown checklist")
         chunks.append(chunk)
         size += len(chunk)
     if size > MAX_LIST_BYTES:
-        raise UsageError(
+        raise ChecklistError(
             f"{name} is larger than {MAX_LIST_BYTES // (1024 * 1024)} MB: too big for a reading list. "
             "Give a markdown checklist"
         )
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{name} is not UTF-8 text. Save it as UTF-8") from None
+        raise ChecklistError(f"{name} is not UTF-8 text. Save it as UTF-8") from None
 
 
 def import_list(

@@ -109,7 +109,7 @@ app = typer.Typer(
     cls=PapersGroup,
     no_args_is_help=True,
     help="Track your way through a reading list of research papers kept in papers.yaml.",
-    epilog="Exit codes: 0 success, 1 no such paper or invalid catalogue, 2 usage error, 3 network unavailable.",
+    epilog="Exit codes: 0 success, 1 no such paper or an invalid catalogue or list, 2 usage error, 3 network unavailable.",
     pretty_exceptions_enable=False,
     add_completion=True,
     # Plain click output: never a box drawn in a pipe. Usage errors are one line (PapersGroup.main).
