@@ -354,7 +354,7 @@ def test_a_file_saved_empty_gives_up(run: Run, catalogue_file: Path, editor: Edi
         (
             FLASH + "section: Models\n",
             "line 7: 'section' is where the item sits in the file, not a field written in it. Remove it, and "
-            "move the item with `papers mv flashattention --section S` (or --parent KEY, --top)",
+            "move the item with `papers mv flashattention` instead",
         ),
         (
             "{key: flashattention, title: F}\n",

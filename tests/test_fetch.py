@@ -413,7 +413,10 @@ def test_export_bibtex_filters_by_status(run: Run, catalogue_file: Path, arxiv) 
 def test_a_pasted_web_link_no_item_carries(run: Run, catalogue_file: Path, arxiv) -> None:
     result = run("fetch", "https://example.org/unknown-paper")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: no item links to https://example.org/unknown-paper.")
+    assert result.stderr == (
+        "Error: no item links to https://example.org/unknown-paper. Add it first: papers add TITLE "
+        "--section S --url https://example.org/unknown-paper.\n"
+    )
     assert arxiv.requests == []
 
 

@@ -59,6 +59,15 @@ class SectionNotFoundError(PaperNotFoundError):
         self.sections = sections
 
 
+class UnlinkedUrlError(PaperNotFoundError):
+    """A pasted web link that no item carries (exit 1). The message names no command: the command
+    line adds how to add it."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"no item links to {url}")
+        self.url = url
+
+
 class AmbiguousQueryError(PapersError):
     """A query matched several items."""
 

@@ -133,7 +133,7 @@ def _check_rules(opened: Opened, checked: replace.Checked) -> None:
         if name in FIELDS and FIELDS[name].kind == PLACE and name not in opened.fields:
             raise InvalidEditError(
                 f"'{name}' is where the item sits in the file, not a field written in it. Remove it, and "
-                f"move the item with `papers mv {opened.key} --section S` (or --parent KEY, --top)",
+                f"move the item with `papers mv {opened.key}` instead",
                 line,
             )
         if name not in FIELD_ORDER and name not in opened.fields:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papers.errors import PaperNotFoundError, PapersError
+from papers.errors import PapersError, UnlinkedUrlError
 from papers.model import catalogue as core
 from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.model.catalogue import Catalogue, Item
@@ -162,9 +162,7 @@ def _items_named(catalogue: Catalogue, target: str) -> list[Item]:
     if target.startswith(("http://", "https://")):
         linked = [item for item in catalogue.items if target in (item.url, *item.links)]
         if not linked:
-            raise PaperNotFoundError(
-                f"no item links to {target}. Add it first: papers add TITLE --section S --url {target}"
-            )
+            raise UnlinkedUrlError(target)
         return linked
     return find_paper(catalogue, target)
 

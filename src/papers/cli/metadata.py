@@ -17,7 +17,7 @@ from papers.cli.app import (
     error,
     note,
 )
-from papers.errors import PapersError, UsageError
+from papers.errors import PaperNotFoundError, PapersError, UnlinkedUrlError, UsageError
 from papers.model.query import find_paper
 from papers.store import load as storage
 
@@ -97,6 +97,10 @@ def fetch(
         )
     except UnknownSourceError as unknown:
         raise UsageError(f"--source is {unknown.either}, not {unknown.name!r}") from None
+    except UnlinkedUrlError as unlinked:
+        raise PaperNotFoundError(
+            f"{unlinked}. Add it first: papers add TITLE --section S --url {unlinked.url}"
+        ) from None
     for problem in plan.unfetchable:
         error(str(problem))
     if fetch_all and not targets and plan.empty:
@@ -132,7 +136,8 @@ def _print_fetch_report(report: Any, json_: bool, *, hint: bool) -> None:
                 )
     for key, news in report.since_read:
         note(f"{news} ({key})")
-    if json_:
+    fmt = render.choose_format(json_)
+    if fmt.json:
         payload = [
             {
                 **f.meta.to_dict(), "year": f.meta.year, "items": f.keys, "from_cache": f.from_cache,
@@ -142,7 +147,7 @@ def _print_fetch_report(report: Any, json_: bool, *, hint: bool) -> None:
             for f in found
         ]  # fmt: skip
         sys.stdout.write(render.to_json(payload) + "\n")
-    elif render.is_terminal(sys.stdout):
+    elif fmt.terminal:
         for source, found in report.found:
             if found:
                 rows = [(f.meta, f.keys, f.from_cache) for f in found]
