@@ -155,3 +155,136 @@ def test_rename_changes_only_the_key_line(text: str, picks: st.DataObject, tmp_p
     assert len(changed) == 1 and changed[0][1] == changed[0][0].replace(f"key: {key}", "key: renamed")
     after = fields(after_text)
     assert after["renamed"]._replace(key=key) == before[key]
+
+
+# --- sections --------------------------------------------------------------------------------------
+
+SECTION_NAMES = ("One", "Two", "Three", "Four")
+
+
+@st.composite
+def sectioned(draw: st.DrawFn) -> str:
+    """Two to four sections in a hand-written style: comments heading a section or ending its items,
+    a comment on the name's line, section notes, the name after them, empty sections, 0-2 blank lines
+    between sections, a comment at the very end, CRLF, a last line with no newline."""
+    indent = draw(st.sampled_from([2, 4]))
+    indented_lists = draw(st.booleans())
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = ["# a hand-written list"] if draw(st.booleans()) else []
+    lines.append("sections:")
+    dash = " " * indent if indented_lists else ""
+    field = dash + " " * 2
+    item_dash = field + (" " * indent if indented_lists else "")
+    count = 0
+    for name in SECTION_NAMES[: draw(st.integers(2, 4))]:
+        if draw(st.booleans()):
+            lines.append(f"{dash}# about {name}")
+        notes = (
+            ["notes:", f"{field}{'  ' if indented_lists else ''}- a note on {name}"]
+            if draw(st.booleans())
+            else []
+        )
+        name_line = f"name: {name}" + ("   # its name" if draw(st.booleans()) else "")
+        if notes and draw(st.booleans()):
+            lines += [f"{dash}- {notes[0]}", notes[1], f"{field}{name_line}"]
+        else:
+            lines.append(f"{dash}- {name_line}")
+            lines += [f"{field}{notes[0]}", notes[1]] if notes else []
+        n_items = draw(st.integers(0, 3))
+        lines.append(f"{field}items:" + ("" if n_items else " []"))
+        for _ in range(n_items):
+            lines += draw(item_lines(f"item-{count}", item_dash, indent, indented_lists, 0))
+            count += 1
+        lines += [""] * draw(st.integers(0, 2))
+    if draw(st.booleans()):
+        lines.append("# the end")
+    return newline.join(lines) + (newline if draw(st.booleans()) else "")
+
+
+def section_names(text: str) -> list[str]:
+    return [section.name for section in parse_catalogue(text).sections]
+
+
+@SETTINGS
+@given(text=sectioned(), picks=st.data())
+def test_section_mv_and_back_gives_the_same_bytes(text: str, picks: st.DataObject, tmp_path: Path) -> None:
+    names = section_names(text)
+    before = fields(text)
+    name = picks.draw(st.sampled_from(names))
+    anchor = picks.draw(st.sampled_from([n for n in names if n != name]))
+    after_it = picks.draw(st.booleans())
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    actions.move_section(path, name, **{"after" if after_it else "before": anchor})
+
+    moved_text = path.read_bytes().decode()
+    others = [n for n in names if n != name]
+    expected = [*others]
+    expected.insert(others.index(anchor) + after_it, name)
+    assert section_names(moved_text) == expected
+    assert fields(moved_text) == before  # every item as it was, in its section
+    assert sorted(moved_text.splitlines()) == sorted(text.splitlines())  # lines move, none is made or lost
+    index = names.index(name)
+    if index == 0:
+        actions.move_section(path, name, before=names[1])
+    else:
+        actions.move_section(path, name, after=names[index - 1])
+    assert path.read_bytes().decode() == text
+
+
+@SETTINGS
+@given(text=sectioned(), picks=st.data())
+def test_section_rename_changes_only_its_name(text: str, picks: st.DataObject, tmp_path: Path) -> None:
+    names = section_names(text)
+    before = fields(text)
+    name = picks.draw(st.sampled_from(names))
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+
+    actions.rename_section(path, name, "Renamed: it")
+
+    after_text = path.read_bytes().decode()
+    changed = [(a, b) for a, b in zip(text.splitlines(), after_text.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1] == changed[0][0].replace(
+        f"name: {name}", 'name: "Renamed: it"'
+    )
+    assert section_names(after_text) == [("Renamed: it" if n == name else n) for n in names]
+    after = fields(after_text)
+    assert {k: i._replace(section="") for k, i in after.items()} == {
+        k: i._replace(section="") for k, i in before.items()
+    }
+
+
+@SETTINGS
+@given(text=sectioned(), picks=st.data())
+def test_section_rm_keeps_every_other_line_and_revert_gives_the_bytes_back(
+    text: str, picks: st.DataObject, tmp_path: Path
+) -> None:
+    names = section_names(text)
+    before = fields(text)
+    name = picks.draw(st.sampled_from(names))
+    target = picks.draw(st.sampled_from([n for n in names if n != name]))
+    path = tmp_path / "papers.yaml"
+    path.write_bytes(text.encode())
+    held = [k for k, item in before.items() if item.section == name]
+
+    actions.remove_section(path, name, move_items_to=target if held else None)
+
+    after_text = path.read_bytes().decode()
+    assert section_names(after_text) == [n for n in names if n != name]
+    after = fields(after_text)
+    assert set(after) == set(before)
+    for key, item in after.items():
+        assert item._replace(section="") == before[key]._replace(section="")
+        assert item.section == (target if key in held else before[key].section)
+    if not held:
+        ops = difflib.SequenceMatcher(
+            None, text.splitlines(), after_text.splitlines(), autojunk=False
+        ).get_opcodes()
+        assert all(op in ("equal", "delete") for op, *_ in ops)  # lines only go
+        gone = [line for op, i1, i2, _, _ in ops if op == "delete" for line in text.splitlines()[i1:i2]]
+        assert any(line.lstrip(" -").startswith(f"name: {name}") for line in gone)
+        assert all(line.strip() == "" or KEY_LINE.fullmatch(line) is None for line in gone)
+    actions.revert(path)
+    assert path.read_bytes().decode() == text

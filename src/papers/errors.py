@@ -168,6 +168,19 @@ class HasChildrenError(PapersError):
         self.children = children
 
 
+class SectionNotEmptyError(PapersError):
+    """A section to remove still holds items, and nothing said where they go (exit code 1)."""
+
+    def __init__(self, name: str, keys: tuple[str, ...]) -> None:
+        shown = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+        count = f"{len(keys)} {'item' if len(keys) == 1 else 'items'}"
+        super().__init__(
+            f"section '{name}' holds {count} ({shown}): nothing was removed. Move them to another section first"
+        )
+        self.name = name
+        self.keys = keys
+
+
 class CacheError(PapersError):
     """papers' own cache folder could not be written (a full disk, a read-only folder): exit code 1."""
 

@@ -13,8 +13,9 @@ what happened as plain data; the command line only renders it. Errors a user can
 
 `mark` (done, undo, start), `add_paper`, `start_note`, `import_file` / `import_list` / `import_url`, `export` /
 `write_export`, `list_items`, `show`, `progress`, `tag` / `prioritize` / `tag_counts`, `item_text` /
-`replace_item_text` (one item as YAML text, like `papers edit`), `list_changes` and `revert` are
-here; fetching metadata from every source (sources/registry.py) is in `papers.actions.fetch`,
+`replace_item_text` (one item as YAML text, like `papers edit`), `list_changes` and `revert`,
+`remove` / `move` / `rename` and `add_section` / `move_section` / `rename_section` /
+`remove_section` are here; fetching metadata from every source (sources/registry.py) is in `papers.actions.fetch`,
 finding the id of an item in `papers.actions.resolve`.
 
 Each name is imported when first used, so a command pays only for the use case it runs.
@@ -41,6 +42,13 @@ if TYPE_CHECKING:
     from papers.actions.opening import Target, open_target
     from papers.actions.queries import Details, Listing, Shown, list_items, progress, show
     from papers.actions.reshape import Moved, Removed, Renamed, move, remove, rename
+    from papers.actions.sections import (
+        SectionChange,
+        add_section,
+        move_section,
+        remove_section,
+        rename_section,
+    )
     from papers.actions.tagging import Retagged, prioritize, tag, tag_counts
     from papers.actions.transfer import (
         MAX_LIST_BYTES,
@@ -67,6 +75,9 @@ _HOMES = {
     **dict.fromkeys(["Marked", "MarkResult", "mark"], "mark"),
     **dict.fromkeys(["NoteResult", "start_note"], "notes"),
     **dict.fromkeys(["Moved", "Removed", "Renamed", "move", "remove", "rename"], "reshape"),
+    **dict.fromkeys(
+        ["SectionChange", "add_section", "move_section", "remove_section", "rename_section"], "sections"
+    ),
     **dict.fromkeys(["Details", "Listing", "Shown", "list_items", "progress", "show"], "queries"),
     **dict.fromkeys(
         [
@@ -102,9 +113,11 @@ __all__ = [
     "Renamed",
     "Retagged",
     "Reverted",
+    "SectionChange",
     "Shown",
     "Target",
     "add_paper",
+    "add_section",
     "export",
     "import_file",
     "import_list",
@@ -116,13 +129,16 @@ __all__ = [
     "list_items",
     "mark",
     "move",
+    "move_section",
     "normalised",
     "open_target",
     "prioritize",
     "progress",
     "read_list",
     "remove",
+    "remove_section",
     "rename",
+    "rename_section",
     "replace_item_text",
     "revert",
     "show",

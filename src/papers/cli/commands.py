@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "rename": ("reshape", "Give a paper another key."),
     "edit": ("editing", "Edit a paper's fields as YAML in your editor ($VISUAL, else $EDITOR, else vi)."),
+    "section": ("sections", "Add, move, rename and remove sections."),
     "fetch": (
         "metadata",
         "Fetch arXiv metadata: canonical title, authors, year, dates, category, DOI, abstract.",

@@ -1,4 +1,4 @@
-"""The catalogue's shape as a tree, and the rules of removing, moving and renaming items.
+"""The catalogue's shape as a tree, and the rules of removing, moving and renaming items and sections.
 
 `Tree` is the catalogue's structure (sections, their top-level items, each item's children) as
 lists that a structural edit changes one step at a time; `catalogue()` gives back the model it
@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from papers.errors import HasChildrenError, PaperNotFoundError, UsageError
+from papers.errors import (
+    HasChildrenError,
+    PaperNotFoundError,
+    SectionNotEmptyError,
+    SectionNotFoundError,
+    UsageError,
+)
 from papers.model.catalogue import Catalogue, Item, Section, find_section
 from papers.model.keys import is_valid_key
+from papers.model.query import SUGGESTION_CUTOFF
 
 
 class Tree:
@@ -83,6 +90,31 @@ class Tree:
         self.kids[new] = self.kids.pop(old)
         self.parent[new] = self.parent.pop(old)
         self.section_of[new] = self.section_of.pop(old)
+
+    def add_section(self, name: str, index: int) -> None:
+        """A new, empty section at `index` of the sections."""
+        self.sections.insert(index, name)
+        self.section_notes[name] = ()
+        self.tops[name] = []
+
+    def move_section(self, name: str, index: int) -> None:
+        """Put the section at `index` of the sections (counted without it)."""
+        self.sections.remove(name)
+        self.sections.insert(index, name)
+
+    def rename_section(self, old: str, new: str) -> None:
+        self.sections[self.sections.index(old)] = new
+        self.section_notes[new] = self.section_notes.pop(old)
+        self.tops[new] = self.tops.pop(old)
+        for top in self.tops[new]:
+            for key in self.subtree(top):
+                self.section_of[key] = new
+
+    def drop_section(self, name: str) -> None:
+        """Forget an empty section."""
+        assert not self.tops[name], "only an empty section is dropped"
+        self.sections.remove(name)
+        del self.section_notes[name], self.tops[name]
 
     def section_items(self, name: str) -> list[Item]:
         """Every item of a section in file order, each with its place in the tree."""
@@ -228,3 +260,77 @@ def check_new_key(tree: Tree, old: str, new: str) -> None:
         )
     if new != old and new in tree.items:
         raise UsageError(f"the key '{new}' is taken by '{tree.items[new].title}'. Choose another key")
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def find_tree_section(tree: Tree, name: str) -> str:
+    """The one section a name or the start of one names (any case), else an error with the
+    sections most like it (exit 1), as an unknown paper offers the closest papers."""
+    catalogue = Catalogue(None, (), tuple(Section(n, (), ()) for n in tree.sections), ())
+    try:
+        return find_section(catalogue, name).name
+    except SectionNotFoundError as err:
+        near = _near_sections(tree.sections, name)
+        hint = f"Did you mean {', '.join(near)}?" if near else "Sections: " + ", ".join(tree.sections)
+        if not tree.sections:
+            hint = "The catalogue has no sections yet"
+        raise SectionNotFoundError(f"no section is called '{name}'. {hint}", name, err.sections) from None
+
+
+def _near_sections(names: Sequence[str], wanted: str, limit: int = 3) -> list[str]:
+    folded = " ".join(wanted.split()).casefold()
+    if not folded or not names:
+        return []
+    # Deferred: only a name that matched nothing pays for the import.
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(
+        folded, [n.casefold() for n in names], scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGESTION_CUTOFF
+    )
+    return [names[index] for _, _, index in found]
+
+
+def check_section_name(tree: Tree, name: str, *, renaming: str | None = None) -> str:
+    """A name a new (or renamed) section can have: its words single-spaced, not empty, and no
+    other section's name in any case."""
+    wanted = " ".join(name.split())
+    if not wanted:
+        raise UsageError("the section name is empty. Give a section's name")
+    if not wanted.isprintable():
+        raise UsageError("a section name cannot hold control characters. Give a plain name")
+    taken = next((s for s in tree.sections if s.casefold() == wanted.casefold() and s != renaming), None)
+    if taken is not None:
+        raise UsageError(f"there is a section called '{taken}' already. Choose another name")
+    return wanted
+
+
+def section_position(
+    tree: Tree, *, before: str | None = None, after: str | None = None, moving: str | None = None
+) -> int:
+    """Where a section goes among the others (counted without `moving`): before or after the
+    section named, else at the end."""
+    if before is not None and after is not None:
+        raise UsageError("give one position: before a section or after one")
+    others = [name for name in tree.sections if name != moving]
+    anchor = before if before is not None else after
+    if anchor is None:
+        return len(others)
+    found = find_tree_section(tree, anchor)
+    if found == moving:
+        raise UsageError(f"'{found}' is the section that moves. Give another section as the position")
+    return others.index(found) + (after is not None)
+
+
+def plan_section_remove(tree: Tree, name: str, move_items_to: str | None = None) -> tuple[str, str | None]:
+    """The section to remove and where its items go; a section with items is refused unless
+    they have somewhere to go (another section)."""
+    found = find_tree_section(tree, name)
+    target = None if move_items_to is None else find_tree_section(tree, move_items_to)
+    if target == found:
+        raise UsageError(f"'{found}' is the section that goes. Move its items to another section")
+    if target is None and tree.tops[found]:
+        keys = tuple(key for top in tree.tops[found] for key in tree.subtree(top))
+        raise SectionNotEmptyError(found, keys)
+    return found, target

@@ -259,6 +259,7 @@ def describe(before: Catalogue, after: Catalogue) -> str:
     parts: list[str] = []
     added: list[str] = []
     by_fields: dict[tuple[str, ...], list[str]] = {}
+    renamed = _renamed_sections(before, after)
     for item in after.items:
         was = before.get(item.key)
         if was is item:  # the editor keeps every item it did not touch: most of them
@@ -269,6 +270,8 @@ def describe(before: Catalogue, after: Catalogue) -> str:
         fields = tuple(
             f for f, a, b in zip(item._fields, item, was, strict=True) if a != b and f not in _LAYOUT
         )
+        if fields == ("section",) and renamed.get(was.section) == item.section:
+            continue  # it moved nowhere: its section has another name
         if fields:
             by_fields.setdefault(fields, []).append(item.key)
     gone = len(before.items) - (len(after.items) - len(added))
@@ -286,10 +289,24 @@ def describe(before: Catalogue, after: Catalogue) -> str:
     return "; ".join(parts) or "rewrote the file (no item changed)"
 
 
+def _renamed_sections(before: Catalogue, after: Catalogue) -> dict[str, str]:
+    """old name -> new name, when the only difference in the sections is one name in one place."""
+    old = [s.name for s in before.sections]
+    new = [s.name for s in after.sections]
+    if len(old) != len(new):
+        return {}
+    differ = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return dict(differ) if len(differ) == 1 and differ[0][1] not in old else {}
+
+
 def _sections(before: Catalogue, after: Catalogue) -> list[str]:
     old = [s.name for s in before.sections]
     new = [s.name for s in after.sections]
     parts = []
+    renamed = _renamed_sections(before, after)
+    if renamed:
+        ((was, now),) = renamed.items()
+        return [f"renamed section {was} to {now}"]
     if added := [n for n in new if n not in old]:
         parts.append(f"added section {_keys(added, 'sections')}")
     if removed := [n for n in old if n not in new]:
