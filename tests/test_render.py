@@ -476,3 +476,51 @@ def test_indented_json_is_json_dumps_with_indent_2_byte_for_byte(value: object) 
     from papers.text import indented_json
 
     assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+DATED = catalogue_of(
+    item("transformer", "Attention Is All You Need", arxiv="1706.03762", status="done"),
+    item(
+        "gqa",
+        "GQA: Training Generalized Multi-Query Transformer Models",
+        arxiv="2305.13245",
+        status="done",
+        done_on="2026-11-26",
+    ),
+    item(
+        "vgg",
+        "Very Deep Convolutional Networks for Large-Scale Image Recognition",
+        status="done",
+        done_on="2026-11-20",
+    ),
+    item("hessian", "Hessian matrix and second-order optimization (BFGS, L-BFGS)", done_on=None),
+)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 150])
+def test_the_done_day_column_never_makes_a_row_wider_than_the_terminal(width: int) -> None:
+    assert max(cell_width(line) for line in view(width, DATED)) <= width
+
+
+def test_a_done_day_follows_the_title_and_the_arxiv_id_comes_last() -> None:
+    lines = view(100, DATED)
+    gqa, vgg = row(lines, "gqa"), row(lines, "vgg")
+    assert "  GQA: Training Generalized Multi-Query Transformer Models  " in gqa
+    assert gqa.endswith("  2026-11-26  2305.13245") and len(gqa) == 100
+    # The days share a column; an undated row keeps its id in the ids' column; no id: the row ends with its day.
+    assert vgg.endswith("…  2026-11-20") and vgg.index("2026-11-20") == gqa.index("2026-11-26")
+    assert row(lines, "transformer").index("1706.03762") == gqa.index("2305.13245")
+    assert row(lines, "hessian").endswith("(BFGS, L-BFGS)")
+
+
+def test_narrower_the_arxiv_id_goes_first_then_the_day() -> None:
+    at_80 = "\n".join(view(80, DATED))
+    assert "2026-11-26" in at_80 and "2305.13245" not in at_80
+    at_60 = "\n".join(view(60, DATED))
+    assert "2026-11-26" not in at_60 and "2305.13245" not in at_60
+
+
+def test_the_day_of_a_paper_no_longer_done_is_not_shown() -> None:
+    # A done_on left behind by a hand edit that set the status back to todo is not a done day.
+    stale = catalogue_of(item("gqa", "GQA", status="todo", done_on="2026-11-26"))
+    assert "2026-11-26" not in "\n".join(view(100, stale))

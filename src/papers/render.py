@@ -118,8 +118,9 @@ def render_list_terminal(
     """Items grouped under their section headings, children indented under parents.
 
     No line is wider than ``width``: the title gets the room. The key column is capped (a longer
-    key pushes only its own row's title), and the arXiv column is dropped before a title would be
-    cut below MIN_TITLE cells. Ends with a legend of the marks.
+    key pushes only its own row's title). After the title come the day a done paper was done and
+    the arXiv id; the arXiv column is dropped before a title would be cut below MIN_TITLE cells,
+    then the day's. Ends with a legend of the marks.
     """
     width = width or shutil.get_terminal_size((100, 24)).columns
 
@@ -135,17 +136,26 @@ def render_list_terminal(
         max(map(len, map(str.__add__, indents, (i.key for i in items))), default=0), max(16, width // 5)
     )
     id_width = max(map(len, ids), default=0)
+    days = [item.done_on or "" if item.status == "done" else "" for item in items]
+    day_width = max(map(len, days), default=0)
     note_room = 2 if any(item.note for item in items) else 0
     room = width - 4 - key_width - 2  # "  " + mark + " " + key column + "  "
     longest = max(widths, default=0) + note_room
-    show_ids = id_width > 0 and (longest + 2 + id_width <= room or room - 2 - id_width >= MIN_TITLE)
-    # With ids, their column starts right after the longest title, not at the far right.
-    title_room = max(min(room - 2 - id_width, longest) if show_ids else room, 10)
+
+    def column_fits(cells: int, left: int) -> bool:
+        return cells > 0 and (longest + 2 + cells <= left or left - 2 - cells >= MIN_TITLE)
+
+    show_days = column_fits(day_width, room)
+    left = room - (2 + day_width if show_days else 0)
+    show_ids = column_fits(id_width, left)
+    # With ids or days, their columns start right after the longest title, not at the far right.
+    extra = 2 + id_width if show_ids else 0
+    title_room = max(min(left - extra, longest) if show_ids or show_days else room, 10)
     marks = {status: paint(mark, status) for status, mark in STATUS_MARK.items()}
     note_mark = " " + paint(NOTE_MARK, "note")
     out: list[str] = []
     current = None
-    for item, indent, title, size, arxiv in zip(items, indents, titles, widths, ids, strict=True):
+    for item, indent, title, size, arxiv, day in zip(items, indents, titles, widths, ids, days, strict=True):
         if item.section != current:
             current = item.section
             if out:
@@ -160,8 +170,13 @@ def render_list_terminal(
         line = f"  {indent}{marks[item.status]} {paint(key, 'key')}  {paint(title, 'dim') if item.group else title}"
         if item.note:
             line += note_mark
+        tail = ""
+        if show_days and (day or (show_ids and arxiv)):
+            tail += "  " + paint(day, "done") + " " * (day_width - len(day))
         if show_ids and arxiv:
-            line += " " * (fits - size) + "  " + paint(arxiv.rjust(id_width), "dim")
+            tail += "  " + paint(arxiv.rjust(id_width), "dim")
+        if tail:
+            line += " " * (fits - size) + tail
         out.append(line.rstrip())
     if out:
         out += ["", paint(LEGEND, "dim")]

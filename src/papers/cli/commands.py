@@ -15,7 +15,7 @@ made the command `section` by `sub_app("section", it)` in its module, and one ro
 from __future__ import annotations
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "list": ("reading", "List the catalogue by section: status, key, title, arXiv id."),
+    "list": ("reading", "List the catalogue by section: status, key, title, the day it was done, arXiv id."),
     "done": ("reading", "Tick papers off: mark them done, recording today's date (or --on DATE)."),
     "undo": ("reading", "Mark papers as not done (todo) again and forget the dates (done and started)."),
     "start": ("reading", "Mark papers as being read (status `reading`), recording today as the day started."),

@@ -65,10 +65,11 @@ def list_papers(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """List the catalogue by section: status, key, title, arXiv id.
+    """List the catalogue by section: status, key, title, the day it was done, arXiv id.
 
-    In a terminal the list is aligned and coloured, fitted to its width, and ends with
-    a legend of the marks: ✓ done, ▸ reading, · todo, ✎ has a note. Piped, it is
+    In a terminal the list is aligned and coloured, fitted to its width (a narrow one drops
+    the arXiv id first, then the day), and ends with a legend of the marks: ✓ done,
+    ▸ reading, · todo, ✎ has a note. Piped, it is
     tab-separated (status, key, title, arxiv, section, note), one item per line.
     --since and --until keep the papers done on those days. Example: `papers list --since 2026-11-01`,
     `papers list --section normalization --sort year`.
