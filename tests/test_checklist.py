@@ -236,7 +236,7 @@ def test_export_links_the_title_and_appends_other_links() -> None:
     assert to_markdown(catalogue) == (
         "## Papers\n\nread in order\n\n"
         "- [ ] [Attention Is All You Need](https://arxiv.org/abs/1706.03762) (2017)"
-        " [link](https://jalammar.github.io/illustrated-transformer/) <!-- key: transformer -->\n"
+        " [link](https://jalammar.github.io/illustrated-transformer/) (reading) <!-- key: transformer -->\n"
         "  - [x] [A report](https://example.org/r.pdf) <!-- key: report -->\n"
     )
     back = parse_checklist(to_markdown(catalogue))
@@ -246,10 +246,46 @@ def test_export_links_the_title_and_appends_other_links() -> None:
         2017,
         ["https://jalammar.github.io/illustrated-transformer/"],
     )
-    # Documented: url comes back as the first link; authors, remark and "reading" do not travel.
+    # Documented: url comes back as the first link; authors and remark do not travel, "reading" does.
     assert paper["children"][0]["links"] == ["https://example.org/r.pdf"]
     assert "authors" not in paper and "remark" not in paper
-    assert paper["status"] == "todo"
+    assert paper["status"] == "reading"
+
+
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        ("- [x] Paper (done 2026-11-20)", {"status": "done", "done_on": "2026-11-20"}),
+        (
+            "- [x] Paper (started 2026-11-02, done 2026-11-20) <!-- key: p -->",
+            {"status": "done", "started_on": "2026-11-02", "done_on": "2026-11-20"},
+        ),
+        ("- [ ] Paper (started 2026-11-02)", {"status": "reading", "started_on": "2026-11-02"}),
+        ("- [x] Paper (started 2026-11-02)", {"status": "done", "started_on": "2026-11-02"}),
+        ("- [ ] Paper (reading)", {"status": "reading"}),
+    ],
+)
+def test_the_days_at_the_end_of_a_line_are_read(line: str, fields: dict[str, str]) -> None:
+    (item,) = parse_checklist(f"## S\n\n{line}\n")["sections"][0]["items"]
+    assert item["title"] == "Paper" and "(" not in item["listed_as"]
+    assert {name: item.get(name) for name in fields} == fields
+    assert {"started_on", "done_on"} - set(fields) <= {"started_on", "done_on"} - set(item)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [ ] Paper (done 2026-11-20)",  # done, yet not ticked
+        "- [x] Paper (reading)",  # reading, yet ticked
+        "- [x] Paper (done 2026-02-30)",  # no such day
+        "- [x] Paper (done 2026-11-20) and more",  # not at the end
+        "- [x] Paper (finished 2026-11-20)",
+    ],
+)
+def test_anything_else_in_parentheses_stays_in_the_title(line: str) -> None:
+    (item,) = parse_checklist(f"## S\n\n{line}\n")["sections"][0]["items"]
+    assert item["title"].startswith("Paper (") and "done_on" not in item and "started_on" not in item
+    assert item["status"] == ("done" if "[x]" in line else "todo")
 
 
 @pytest.mark.parametrize(

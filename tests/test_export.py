@@ -9,15 +9,17 @@ from typing import Any
 from conftest import SEED, Run, listed
 from papers.model.arxiv_ids import arxiv_id_from_link
 
-# What markdown carries (docs/markdown.md); started_on, done_on, authors, remark, note and listed_as do not.
-TRAVELS = ("key", "title", "group", "section", "parent", "children", "arxiv", "year", "links")
+# What markdown carries (docs/markdown.md); authors, remark, note and listed_as do not.
+TRAVELS = (
+    *("key", "title", "group", "section", "parent", "children", "arxiv", "year", "links"),
+    *("status", "started_on", "done_on", "tags", "priority"),
+)
 
 
 def travelling(run: Run, catalogue: Path) -> list[dict[str, Any]]:
     view = []
     for item in listed(run, "--file", str(catalogue)).values():
         kept = {name: item[name] for name in TRAVELS}
-        kept["ticked"] = item["status"] == "done"
         # A url is exported as the title's link and comes back as the first link; a link to the
         # item's own arXiv paper comes back folded into its arXiv id.
         links = ([item["url"]] if item["url"] else []) + item["links"]
@@ -66,6 +68,59 @@ def test_the_shipped_catalogue_round_trips(run: Run, catalogue_file: Path, isola
     assert catalogue_file.read_bytes() == before
 
 
+def test_days_status_tags_and_priority_travel_through_markdown(
+    run: Run, catalogue_file: Path, isolated: Path
+) -> None:
+    for command in (
+        ["done", "flashattention"],
+        ["done", "vgg", "--on", "2026-11-20"],
+        ["start", "mamba"],
+        ["start", "t5"],
+        ["done", "t5", "--on", "2026-11-27"],
+        ["tag", "gqa", "rope", "+attention", "+later"],
+        ["prioritize", "seq2seq", "high"],
+        ["prioritize", "rnn", "low"],
+    ):
+        assert run(*command).exit_code == 0
+    exported = run("export").stdout
+    started = listed(run)["t5"]["started_on"]
+    assert f"(started {started}, done 2026-11-27) <!-- key: t5 -->" in exported
+    assert f"(started {started}) <!-- key: mamba -->" in exported
+    assert "(done 2026-11-20) <!-- key: vgg -->" in exported
+    assert "<!-- key: gqa; tags: attention, later -->" in exported
+    assert "<!-- key: seq2seq; priority: high -->" in exported
+    (isolated / "list.md").write_text(exported)
+    copy = isolated / "copy.yaml"
+    assert run("--file", str(copy), "import", "list.md").exit_code == 0
+    again = travelling(run, copy)
+    assert again == travelling(run, catalogue_file)
+    by_key = {item["key"]: item for item in again}
+    assert (by_key["vgg"]["status"], by_key["vgg"]["done_on"]) == ("done", "2026-11-20")
+    assert (by_key["mamba"]["status"], by_key["mamba"]["done_on"]) == ("reading", None)
+    assert by_key["mamba"]["started_on"] == by_key["t5"]["started_on"] is not None
+    assert (by_key["t5"]["status"], by_key["t5"]["done_on"]) == ("done", "2026-11-27")
+    assert (by_key["gqa"]["tags"], by_key["seq2seq"]["priority"], by_key["rnn"]["priority"]) == (
+        ["attention", "later"],
+        "high",
+        "low",
+    )
+    assert run("--file", str(copy), "export").stdout == exported
+
+
+def test_an_import_ticks_an_existing_item_on_the_day_its_line_says(
+    run: Run, catalogue_file: Path, isolated: Path
+) -> None:
+    (isolated / "done.md").write_text(
+        "## Vision\n\n- [x] [VGG](https://arxiv.org/abs/1409.1556) (done 2026-11-20)\n"
+        "- [x] [ZFNet](https://arxiv.org/abs/1311.2901)\n"
+    )
+    result = run("import", "done.md")
+    assert result.exit_code == 0, result.stderr
+    items = listed(run)
+    assert items["vgg"]["done_on"] == "2026-11-20"
+    assert items["zfnet"]["status"] == "done" and items["zfnet"]["done_on"] not in (None, "2026-11-20")
+
+
 def test_markdown_export_is_a_github_checklist(run: Run, catalogue_file: Path) -> None:
     assert run("start", "bert").exit_code == 0
     lines = run("export").stdout.splitlines()
@@ -79,10 +134,11 @@ def test_markdown_export_is_a_github_checklist(run: Run, catalogue_file: Path) -
         "- [x] [Attention Is All You Need](https://arxiv.org/abs/1706.03762) (2017) <!-- key: transformer -->"
         in lines
     )
-    # `reading` is not done: it exports unticked.
+    # `reading` is not done: it exports unticked, with the day it was started.
+    started = listed(run)["bert"]["started_on"]
     assert (
         "  - [ ] [BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding]"
-        "(https://arxiv.org/abs/1810.04805) (2018) <!-- key: bert -->"
+        f"(https://arxiv.org/abs/1810.04805) (2018) (started {started}) <!-- key: bert -->"
     ) in lines
 
 

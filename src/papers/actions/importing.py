@@ -102,7 +102,16 @@ def import_checklist(
     for section in plan.new_sections:
         editor.add_section(section["name"], section["notes"])
         editor.add_items([NewItem(section["name"], None, item) for item in section["items"]])
-    changes, _ = set_status([editor.catalogue[key] for key in plan.to_tick], "done", today)
+    by_day: dict[str, list[str]] = {}
+    for key in plan.to_tick:  # on the day the line says it was done, else today
+        by_day.setdefault(plan.tick_days.get(key, today), []).append(key)
+    changes = [
+        change
+        for day, keys in by_day.items()
+        for change in set_status([editor.catalogue[key] for key in keys], "done", day)[0]
+    ]
+    order = {key: index for index, key in enumerate(plan.to_tick)}
+    changes.sort(key=lambda change: order[change.key])
     editor.apply(changes)
     report.ticked = len(changes)
     out += [f"tick: {change.key} ({change.summary})" for change in changes]

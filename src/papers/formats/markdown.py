@@ -6,12 +6,12 @@ and always has ``status``. Merging the result into an existing catalogue is ``fo
 
 What travels through markdown (``parse_checklist(to_markdown(c))`` gives it back):
 sections and their order, section and list notes, the list's title, items and their nesting, ticks
-(``done`` is ticked; ``todo`` and ``reading`` are not), ``key`` (as ``<!-- key: KEY -->``), ``group``
-(as ``<!-- key: KEY; group -->``), ``tags`` and ``priority`` (in the same comment), ``title``,
-``arxiv``, ``year`` and ``links``.
+(``done`` is ticked; ``todo`` and ``reading`` are not), ``started_on``, ``done_on`` and ``reading`` (as
+``(started D, done D)``, ``(done D)``, ``(started D)`` or ``(reading)`` last on the line), ``key`` (as
+``<!-- key: KEY -->``), ``group`` (as ``<!-- key: KEY; group -->``), ``tags`` and ``priority`` (in the
+same comment), ``title``, ``arxiv``, ``year`` and ``links``.
 
-What does not: ``authors``, ``started_on``, ``done_on``, ``remark``, ``note``, the difference between ``reading``
-and ``todo``, and ``listed_as`` (on re-import it is the exported line). ``url`` is exported as the title's
+What does not: ``authors``, ``remark``, ``note`` and ``listed_as`` (on re-import it is the exported line). ``url`` is exported as the title's
 link and comes back as the first of ``links``. A link to the item's own arXiv paper comes back folded into
 ``arxiv``. Titles are written as link text or plain text, so a title that itself contains a markdown link,
 a bare URL or a parenthesised year the item does not carry may come back changed.

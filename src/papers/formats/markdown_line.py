@@ -1,13 +1,15 @@
 """One checklist item's line: reading its text into fields, and writing fields back as such a line.
 
-``- [ ] [Title](https://arxiv.org/abs/1706.03762) (2017) [link](https://x.org) <!-- key: k; group -->``:
-the title (link text stays in it), its links (an arXiv one becomes ``arxiv``), a parenthesised year,
-and the closing comment that carries the key and the grouping mark. ``formats.markdown`` does the
+``- [x] [Title](https://arxiv.org/abs/1706.03762) (2017) [link](https://x.org) (started 2026-11-02, done
+2026-11-20) <!-- key: k; group -->``: the title (link text stays in it), its links (an arXiv one becomes
+``arxiv``), a parenthesised year, the days it was started and done, and the closing comment that
+carries the key and the grouping mark. ``formats.markdown`` does the
 structure around the lines (headings, nesting, notes, keys).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from papers.formats.citation import (
@@ -42,6 +44,11 @@ _LONE_LINK = re.compile(_MD_LINK)
 _YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
 _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
 _EMPTY_GROUP = re.compile(r"\(\s*\)|\[\s*\]")
+# The days, last before the closing comment: (done D), (started D), (started D, done D), (reading).
+_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_DAYS = re.compile(
+    rf"\((?:(?P<reading>reading)|started (?P<started>{_DAY})(?:, done (?P<done>{_DAY}))?|done (?P<done_alone>{_DAY}))\)[ \t]*$"
+)
 
 
 def parse_item(
@@ -52,6 +59,8 @@ def parse_item(
     checkbox but cites a paper) also gives authors, and its title is cleaned of markdown; a table
     row's ``title_text`` is the cell its title comes from."""
     text, explicit_key, marks = _split_comment(text)
+    text, days = _split_days(text, ticked=ticked)
+    marks.update(days)
     listed_as = one_line(text) if cited else text.strip()
     words, urls = _split_links(listed_as)
     if not one_line(_EMPTY_GROUP.sub(" ", words)):  # only labels: then they are the title
@@ -109,6 +118,43 @@ def _split_comment(text: str) -> tuple[str, str | None, ItemDict]:
         else:
             return text, None, {}
     return text[:at], key, marks
+
+
+def _split_days(text: str, *, ticked: bool) -> tuple[str, ItemDict]:
+    """The text without the days at its end, and the fields they give: ``(done D)`` and
+    ``(started D, done D)`` on a ticked line, ``(started D)`` (status reading on an unticked
+    line) and ``(reading)`` on an unticked one. Anything else, or a day that is no date, is text."""
+    match = _DAYS.search(text)
+    if match is None:
+        return text, {}
+    started, done = match["started"], match["done"] or match["done_alone"]
+    if (ticked and match["reading"]) or (done and not ticked):
+        return text, {}
+    try:
+        for day in (started, done):
+            if day:
+                dt.date.fromisoformat(day)
+    except ValueError:
+        return text, {}
+    fields: ItemDict = {} if ticked else {"status": "reading"}
+    if started:
+        fields["started_on"] = started
+    if done:
+        fields["done_on"] = done
+    return text[: match.start()], fields
+
+
+def days_text(item: ItemDict) -> str:
+    """What ``_split_days`` reads back to the item's days: a paper being read or done only."""
+    status, started, done = item.get("status"), item.get("started_on"), item.get("done_on")
+    if status not in ("reading", "done"):
+        return ""
+    days = [f"started {started}"] if started else []
+    if status == "done" and done:
+        days.append(f"done {done}")
+    if not days:
+        return "(reading)" if status == "reading" else ""
+    return f"({', '.join(days)})"
 
 
 def _split_links(text: str, *, drop_labels: bool = True) -> tuple[str, list[str]]:
@@ -179,7 +225,8 @@ def arxiv_id(url: str) -> str | None:
 
 
 def item_text(item: ItemDict) -> str:
-    """The text after ``- [ ]`` that ``parse_item`` reads back to the item's title, links, year, key and group."""
+    """The text after ``- [ ]`` that ``parse_item`` reads back to the item's title, links, year,
+    days, key and group."""
     title = one_line(str(item.get("title") or ""))
     primary, extra = _primary_and_extra_links(item)
     if primary is not None and _safe_link_text(title):
@@ -190,7 +237,7 @@ def item_text(item: ItemDict) -> str:
     year = item.get("year")
     if isinstance(year, int) and split_year(title) != (title, year):
         head = f"{head} ({year})"
-    parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra)]
+    parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra), days_text(item)]
     key = item.get("key")
     marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
     if item.get("group"):

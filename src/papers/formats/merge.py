@@ -29,7 +29,8 @@ class MergeResult:
     """What importing a list into a catalogue changes; the core applies it to papers.yaml.
 
     ``new_sections`` are complete (notes and new items) and go after the existing ones; ``additions`` go
-    into existing sections, in order; ``to_tick`` are keys of existing items the import ticks.
+    into existing sections, in order; ``to_tick`` are keys of existing items the import ticks, and
+    ``tick_days`` the day each was done, for those whose line says (``(done 2026-11-20)``).
     """
 
     title: str | None = None
@@ -38,6 +39,7 @@ class MergeResult:
     new_sections: list[SectionDict] = field(default_factory=list)
     additions: list[Addition] = field(default_factory=list)
     to_tick: list[str] = field(default_factory=list)
+    tick_days: dict[str, str] = field(default_factory=dict)
     added: int = 0
     matched: int = 0
     kept_notes: int = 0
@@ -72,6 +74,7 @@ class _Merger:
         self.taken = {str(entry.item.get("key")) for entry in self.items}
         self.additions: list[Addition] = []
         self.to_tick: list[str] = []
+        self.tick_days: dict[str, str] = {}
         self.added = 0
 
     def _collect(self, items: list[ItemDict], section: str) -> None:
@@ -109,6 +112,8 @@ class _Merger:
             key = str(existing.item.get("key"))
             if item.get("status") == "done" and existing.item.get("status") != "done":
                 self.to_tick.append(key)
+                if item.get("done_on"):
+                    self.tick_days[key] = str(item["done_on"])
             under: _Place = _ExistingPlace(self, existing.section, key)
         else:
             new = {name: value for name, value in item.items() if name != "children"}
@@ -224,6 +229,7 @@ def merge(existing: CatalogueDict, imported: CatalogueDict) -> MergeResult:
         new_sections=new_sections,
         additions=merger.additions,
         to_tick=merger.to_tick,
+        tick_days=merger.tick_days,
         added=merger.added,
         matched=len(merger.consumed),
         kept_notes=kept,

@@ -51,9 +51,14 @@ class ItemRecord(NamedTuple):
     parent: Annotated[str | None, Field(PLACE, 6, "kept, as nesting")]
     depth: Annotated[int, Field(PLACE, None, "kept, as nesting")]
     group: Annotated[bool, Field(FLAG, 8, "kept, as <!-- key: KEY; group -->")] = False
-    status: Annotated[str, Field(STATUS, 3, "done is ticked; todo and reading both unticked")] = "todo"
-    started_on: Annotated[str | None, Field(DATE, 20, "lost")] = None
-    done_on: Annotated[str | None, Field(DATE, 4, "lost")] = None
+    status: Annotated[
+        str,
+        Field(
+            STATUS, 3, "kept: done is ticked; todo unticked; reading unticked with (started DAY) or (reading)"
+        ),
+    ] = "todo"
+    started_on: Annotated[str | None, Field(DATE, 20, "kept, as (started DAY) at the end of the line")] = None
+    done_on: Annotated[str | None, Field(DATE, 4, "kept, as (done DAY) at the end of a ticked line")] = None
     arxiv: Annotated[str | None, Field(TEXT, 5, "kept, as the title's link")] = None
     doi: Annotated[str | None, Field(TEXT, 16, "lost (a doi.org url is kept, as the title's link)")] = None
     year: Annotated[int | None, Field(YEAR, 9, "kept, as (YEAR) after the title")] = None
