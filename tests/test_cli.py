@@ -34,6 +34,7 @@ def test_help_lists_every_command(run: Run) -> None:
         "mv",
         "rename",
         "edit",
+        "section",
         "fetch",
         "pdf",
         "resolve",
@@ -164,7 +165,12 @@ def test_file_option_after_the_command_on_every_command(
 ) -> None:
     from papers.cli import app
 
-    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    commands = {
+        f"{name} {sub}" if sub else name: command
+        for name, group in typer.main.get_command(app).commands.items()  # type: ignore[attr-defined]
+        for sub, command in (getattr(group, "commands", None) or {"": group}).items()
+    }
+    assert {"section add", "section rm", "list"} <= set(commands)
     for name, command in commands.items():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
         # tag takes -TAG to remove a tag, so -fast must not read as -f ast: only --file after it.

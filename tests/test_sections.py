@@ -437,3 +437,33 @@ def test_every_section_command_has_help_with_an_example(run: Run, name: str) -> 
     result = run("section", name, "--help")
     assert result.exit_code == 0
     assert "Example: papers section " + name in " ".join(result.stdout.split())
+
+
+def test_a_listing_does_not_import_the_section_commands_use_case(catalogue_file: Path) -> None:
+    """Like every command's, the sub-app's module is imported only when it runs, and its use case
+    and the editor under it only when a section command runs."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = (
+        "import sys; sys.argv = ['papers', 'list', '--todo']\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "sys.stderr.write(' '.join(sorted(m for m in sys.modules if m.startswith('papers.'))))\n"
+    )
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    loaded = set(result.stderr.split("\n")[-1].split())
+    assert "papers.cli.reading" in loaded
+    assert (
+        not {
+            "papers.cli.sections",
+            "papers.actions.sections",
+            "papers.store.yamledit.sections",
+            "papers.store.yamledit.editor",
+        }
+        & loaded
+    )
