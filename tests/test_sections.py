@@ -467,3 +467,28 @@ def test_a_listing_does_not_import_the_section_commands_use_case(catalogue_file:
         }
         & loaded
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        (
+            "sections:\n  - {name: A, items: []}\n",
+            ["rename", "a", "B"],
+            "papers.yaml:2: papers cannot move section 'A' in this layout",
+        ),
+        (
+            "sections:\n  - name: >-\n      A\n    items: []\n",
+            ["rename", "a", "B"],
+            "papers.yaml:2: papers cannot rewrite a section `name` written over several lines",
+        ),
+    ],
+)
+def test_a_section_layout_papers_cannot_edit_is_refused(
+    run: Run, write_catalogue: Any, text: str, args: list[str], message: str
+) -> None:
+    path = write_catalogue(text)
+    result = run("section", *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {message}")
+    assert path.read_text() == text

@@ -165,8 +165,9 @@ class SectionReshaper(Reshaper):
         """Rewrite the section's `name:` value on its line, keeping the rest of the line."""
         outline = self.editor.outline
         place = outline.sections[old]
+        self._section_dash(old)
         fields = block_fields(self.lines, place.line, place.column)[0]
-        first, end = fields["name"]
+        first, end = fields.get("name", (place.line, place.line))
         if end - first != 1:
             raise CatalogueError(
                 f"{self.label}:{first + 1}: papers cannot rewrite a section `name` written over several lines"
