@@ -6,13 +6,14 @@ References:
   - the floor: a minimal typer app of our shape (two commands, a --todo option, importing typer,
     rich.console, rich.table and yaml), what any CLI on this stack pays before doing work.
 
-Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers tag X +x` + `-x`,
-`papers revert` and `papers edit X` (with an editor that changes nothing, `true`, and with one that
-changes the status, `sed -i`, there and back), on the shipped catalogue and on a generated
-10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`. Each is timed in wall
-and in CPU seconds (user + system): on a loaded machine a process also waits for a core, which only
-its wall time shows, so the CPU ratios are the steadier ones (bench/compare.py does the same for an
-A/B of two installs).
+Measured: `papers list --todo`, `papers done X` + `papers undo X`, `papers edit X` (with an editor
+that changes nothing, `true`, and with one that changes the status, `sed -i`, there and back),
+`papers mv X` to another section and back, `papers rename X Y` and back, `papers tag X +x` + `-x`,
+`papers rm X` and the `papers revert` that brings it back, on the shipped catalogue and on a
+generated 10,000-item one, piped and with a forced terminal; peak RSS of `list --todo`. Each round
+leaves the catalogues as it found them. Each is timed in wall and in CPU seconds (user + system):
+on a loaded machine a process also waits for a core, which only its wall time shows, so the CPU
+ratios are the steadier ones (bench/compare.py does the same for an A/B of two installs).
 
 Usage: python bench/startup.py [--runs 9] [--items 10000]
 """
@@ -84,6 +85,7 @@ def main() -> None:
             return [*papers, "--file", str(catalogue), *rest]
 
         big_key = big_keys[len(big_keys) // 2 + 1]
+        back = _way_back(big, big_key)
         commands: dict[str, tuple[list[str], dict[str, str]]] = {
             "python -c pass": ([python, "-c", "pass"], piped),
             "floor (typer app)": ([python, str(floor), "list", "--todo"], piped),
@@ -114,14 +116,35 @@ def main() -> None:
                 papers_cmd(big, "edit", big_key),
                 {**piped, "VISUAL": "sed -i 's/^status: .*/status: todo/'"},
             ),
-            # tag +x then -x, then revert (which takes back the -x; the next round's -x removes it again).
+            # Each pair gives the file back; rm is taken back by revert, last (a revert leaves the
+            # parse cache cold for the next command, which is the next round's piped listing).
+            "shipped: mv rope --section normalization": (
+                papers_cmd(shipped, "mv", "rope", "--section", "normalization"),
+                piped,
+            ),
+            "shipped: mv rope back": (papers_cmd(shipped, "mv", "rope", "--section", "reinforcement"), piped),
+            "shipped: rename flashattention": (
+                papers_cmd(shipped, "rename", "flashattention", "flash-x"),
+                piped,
+            ),
+            "shipped: rename back": (papers_cmd(shipped, "rename", "flash-x", "flashattention"), piped),
             "shipped: tag flashattention +x": (papers_cmd(shipped, "tag", "flashattention", "+x"), piped),
             "shipped: tag flashattention -x": (papers_cmd(shipped, "tag", "flashattention", "-x"), piped),
-            "shipped: revert": (papers_cmd(shipped, "revert"), piped),
+            "shipped: rm rope": (papers_cmd(shipped, "rm", "rope"), piped),
+            "shipped: revert (the rm)": (papers_cmd(shipped, "revert"), piped),
+            f"{args.items}: mv {big_key} --section Section 0": (
+                papers_cmd(big, "mv", big_key, "--section", "Section 0"),
+                piped,
+            ),
+            f"{args.items}: mv {big_key} back": (papers_cmd(big, "mv", big_key, *back), piped),
+            f"{args.items}: rename {big_key}": (papers_cmd(big, "rename", big_key, "renamed-x"), piped),
+            f"{args.items}: rename back": (papers_cmd(big, "rename", "renamed-x", big_key), piped),
             f"{args.items}: tag {big_key} +x": (papers_cmd(big, "tag", big_key, "+x"), piped),
             f"{args.items}: tag {big_key} -x": (papers_cmd(big, "tag", big_key, "-x"), piped),
-            f"{args.items}: revert": (papers_cmd(big, "revert"), piped),
+            f"{args.items}: rm {big_key}": (papers_cmd(big, "rm", big_key, "--with-children"), piped),
+            f"{args.items}: revert (the rm)": (papers_cmd(big, "revert"), piped),
         }
+        original = {path: path.read_bytes() for path in (shipped, big)}
         # Warm-up: fills the parse cache (a user's first run after editing the file pays the parse once).
         rss_file = tmp / "rss"
         for argv, env in commands.values():
@@ -138,6 +161,9 @@ def main() -> None:
                 if peak is not None:
                     rss[name].append(peak)
 
+        for path, data in original.items():
+            if path.read_bytes() != data:
+                print(f"warning: {path.name} changed over the rounds: a pair did not give it back")
         med = {name: statistics.median(values) for name, values in times.items()}
         med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
         pass_t, floor_t = med["python -c pass"], med["floor (typer app)"]
@@ -158,13 +184,21 @@ def main() -> None:
             ("shipped list --todo <= 13x python -c pass", med["shipped: list --todo (piped)"] / pass_t, 13),
             (f"{args.items} list --todo <= 3x floor", med[f"{args.items}: list --todo (piped)"] / floor_t, 3),
             (f"{args.items} done <= 3x floor", med[f"{args.items}: done {big_key}"] / floor_t, 3),
+            (
+                f"{args.items} mv <= 2x floor",
+                med[f"{args.items}: mv {big_key} --section Section 0"] / floor_t,
+                2,
+            ),
+            (f"{args.items} mv back <= 2x floor", med[f"{args.items}: mv {big_key} back"] / floor_t, 2),
+            (f"{args.items} rename <= 2x floor", med[f"{args.items}: rename {big_key}"] / floor_t, 2),
             (f"{args.items} tag <= 2x floor", med[f"{args.items}: tag {big_key} -x"] / floor_t, 2),
-            (f"{args.items} revert <= 2x floor", med[f"{args.items}: revert"] / floor_t, 2),
             (
                 f"{args.items} edit, no-op editor <= 2x floor",
                 med[f"{args.items}: edit {big_key} (no-op editor)"] / floor_t,
                 2,
             ),
+            (f"{args.items} rm <= 2x floor", med[f"{args.items}: rm {big_key}"] / floor_t, 2),
+            (f"{args.items} revert <= 2x floor", med[f"{args.items}: revert (the rm)"] / floor_t, 2),
         ]
         if GNU_TIME:
             checks += [
@@ -186,6 +220,28 @@ def _children_cpu() -> float:
     """User + system seconds of every child process waited for so far."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
+
+
+def _way_back(catalogue: Path, key: str) -> list[str]:
+    """The `papers mv` options that put the item back where it is."""
+    from papers.store.parse import parse_catalogue
+
+    items = parse_catalogue(catalogue.read_bytes())
+    item = items[key]
+    siblings = (
+        items[item.parent].children
+        if item.parent
+        else [
+            k
+            for k in next(s for s in items.sections if s.name == item.section).keys
+            if items[k].parent is None
+        ]
+    )
+    index = siblings.index(key)
+    where = ["--parent", item.parent] if item.parent else ["--section", item.section]
+    if index:
+        return [*where, "--after", siblings[index - 1]]
+    return where if len(siblings) == 1 else [*where, "--before", siblings[1]]
 
 
 if __name__ == "__main__":
