@@ -349,3 +349,64 @@ def test_rename_refuses_when_the_new_note_exists(run: Run, catalogue_file: Path)
     )
     assert catalogue_file.read_bytes() == before
     assert (catalogue_file.parent / "notes" / "gpt.md").read_text() == "someone else's\n"
+
+
+# --- what is read back -----------------------------------------------------------------------------
+
+
+def parsed_texts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts each read-back of a structural edit parses (store/yamledit/structure.py)."""
+    from papers.store.yamledit import structure
+
+    texts: list[str] = []
+    real = structure.parse
+
+    def recording(text: str, label: str) -> object:
+        texts.append(text)
+        return real(text, label)
+
+    monkeypatch.setattr(structure, "parse", recording)
+    return texts
+
+
+def test_a_move_reads_back_only_the_items_around_each_change(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import actions
+
+    before = catalogue_file.read_bytes()
+    texts = parsed_texts(monkeypatch)
+    # Tokenization's 31 lines and Vision's 142: read back, gpt2's neighbour fim, and Vision's last item and gpt2.
+    actions.move(catalogue_file, ["gpt2"], section="Vision")
+    sizes = [text.count("\n") for text in texts]
+    assert len(sizes) == 2 and sum(sizes) < 40, sizes
+    actions.move(catalogue_file, ["gpt2"], section="Tokenization", before="fim")
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_window_that_proves_nothing_falls_back_to_the_whole_section(
+    write_catalogue: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papers import actions
+
+    text = (
+        "sections:\n  - name: A\n    items:\n      -\n        key: a\n        title: A\n      - key: b\n"
+        "        title: B\n      - key: c\n        title: C\n  - name: B\n    items:\n      - key: d\n"
+        "        title: D\n"
+    )
+    path = write_catalogue(text)  # type: ignore[operator]
+    texts = parsed_texts(monkeypatch)
+    actions.move(path, ["b"], section="B")  # b's neighbour a has its `- ` on a line of its own
+    # All of section A (after the cut), and only the window of d and b in section B.
+    assert sorted(texts) == [
+        "sections:\n  - name: A\n    items:\n      -\n        key: a\n        title: A\n      - key: c\n"
+        "        title: C\n",
+        "sections:\n- name: check\n  items:\n  - key: d\n    title: D\n  - key: b\n    title: B\n",
+    ]
+    assert [item.key for item in parse_catalogue_of(path)] == ["a", "c", "d", "b"]  # type: ignore[attr-defined]
+
+
+def parse_catalogue_of(path: Path) -> list[object]:
+    from papers.store.parse import parse_catalogue
+
+    return list(parse_catalogue(path.read_bytes()).items)

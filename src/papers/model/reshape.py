@@ -8,7 +8,7 @@ request against the catalogue before anything changes. Pure: no I/O, no file pos
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple
 
 from papers.errors import (
@@ -27,17 +27,32 @@ class Tree:
     """Sections, their top-level items and each item's children, as lists to edit in place."""
 
     def __init__(self, catalogue: Catalogue) -> None:
+        self.base = catalogue
         self.title, self.notes = catalogue.title, catalogue.notes
         self.sections = [s.name for s in catalogue.sections]
         self.section_notes = {s.name: s.notes for s in catalogue.sections}
         self.tops: dict[str, list[str]] = {name: [] for name in self.sections}
-        self.items = {item.key: item for item in catalogue.items}
-        self.kids = {item.key: list(item.children) for item in catalogue.items}
-        self.parent = {item.key: item.parent for item in catalogue.items}
-        self.section_of = {item.key: item.section for item in catalogue.items}
-        for item in catalogue.items:
-            if item.parent is None:
-                self.tops[item.section].append(item.key)
+        self.items: dict[str, Item] = {}
+        self.kids: dict[str, list[str]] = {}
+        self.parent: dict[str, str | None] = {}
+        self.section_of: dict[str, str] = {}
+        items, kids, parents, section_of, tops = (
+            self.items,
+            self.kids,
+            self.parent,
+            self.section_of,
+            self.tops,
+        )
+        for item in catalogue.items:  # one pass: at 10,000 items this runs on every rm, mv and rename
+            key, parent = item.key, item.parent
+            items[key], kids[key], parents[key], section_of[key] = (
+                item,
+                list(item.children),
+                parent,
+                item.section,
+            )
+            if parent is None:
+                tops[item.section].append(key)
 
     def siblings(self, key: str) -> list[str]:
         """The list the item is an entry of (its parent's children, or its section's top level)."""
@@ -134,9 +149,18 @@ class Tree:
             visit(key, None, 0)
         return out
 
-    def catalogue(self) -> Catalogue:
-        sections, items = [], []
+    def catalogue(self, changed: Collection[str] | None = None) -> Catalogue:
+        """The catalogue the tree describes. Sections not in `changed` (None: all may have changed)
+        are taken as they were, items and all, instead of being walked again."""
+        before = {s.name: s for s in self.base.sections} if changed is not None else {}
+        sections: list[Section] = []
+        items: list[Item] = []
         for name in self.sections:
+            kept = before.get(name) if changed is not None and name not in changed else None
+            if kept is not None and kept.notes == self.section_notes[name]:
+                sections.append(kept)
+                items += (self.base[key] for key in kept.keys)
+                continue
             members = self.section_items(name)
             sections.append(Section(name, self.section_notes[name], tuple(i.key for i in members)))
             items += members

@@ -138,6 +138,7 @@ class SectionReshaper(Reshaper):
         # Lines now start below where any started before: later edits must move them too.
         self.editor._bottom = len(self.lines)
         self.touched.add(name)
+        self.whole.add(name)
 
     # -- the operations --
 
@@ -177,6 +178,7 @@ class SectionReshaper(Reshaper):
         outline.sections = {new if n == old else n: p for n, p in outline.sections.items()}
         self.tree.rename_section(old, new)
         self.touched.add(new)
+        self.whole.add(new)
 
     def remove_section(self, name: str) -> None:
         """Remove an empty section's unit; `sections:` left with none becomes `sections: []`."""

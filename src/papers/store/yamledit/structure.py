@@ -23,7 +23,7 @@ from papers.errors import CatalogueError
 from papers.model.catalogue import Catalogue
 from papers.model.reshape import Tree
 from papers.store.parse import Outline, parse
-from papers.store.yamledit.buffer import indent_of
+from papers.store.yamledit.buffer import indent_of, is_content
 from papers.store.yamledit.editor import Editor
 from papers.store.yamledit.emit import rewrite_scalar_line
 from papers.store.yamledit.outline import FIELD_START, block_fields
@@ -55,6 +55,10 @@ class Reshaper:
         self.original = editor.buffer.text
         self.tree = Tree(editor.catalogue)
         self.touched: set[str] = set()
+        # Per section, the top-level items whose lines (or whose neighbours' lines) changed; a section
+        # in `whole` changed elsewhere too (its own lines) and is read back whole.
+        self.marked: dict[str, set[str]] = {}
+        self.whole: set[str] = set()
 
     @property
     def lines(self) -> list[str]:
@@ -104,6 +108,11 @@ class Reshaper:
             stop -= 1
         return stop
 
+    def _mark(self, section: str, key: str) -> None:
+        """The top-level item of `section` that holds `key` has new lines."""
+        chain = [key, *self.tree.ancestors(key)]
+        self.marked.setdefault(section, set()).add(chain[-1])
+
     # -- cutting and pasting --
 
     def _replace(self, first: int, end: int, new: list[str]) -> None:
@@ -131,10 +140,18 @@ class Reshaper:
             del outline.lines[k], outline.columns[k]
             outline.flow.discard(k)
         section, parent = tree.section_of[key], tree.parent[key]
+        if parent is None:  # what is read back: the items it was between
+            for neighbour in siblings[max(index - 1, 0) : index + 2]:
+                if neighbour != key:
+                    self._mark(section, neighbour)
+        else:
+            self._mark(section, parent)
         self._replace(first, last, [])
         tree.detach(key)
         self.touched.add(section)
         if not tree.entries(section, parent):
+            if parent is None:
+                self.whole.add(section)  # its `items:` line changes
             self._close_list(section, parent)
         return chunk
 
@@ -191,6 +208,8 @@ class Reshaper:
         outline, tree = self.editor.outline, self.tree
         entries = tree.entries(section, parent)
         if not entries:
+            if parent is None:
+                self.whole.add(section)  # its `items:` line changes
             at, column = self._open_list(section, parent)
             sep_first = True
         elif index == 0:
@@ -204,6 +223,7 @@ class Reshaper:
         for k, (offset, old_column) in chunk.places.items():
             outline.lines[k], outline.columns[k] = body_at + offset, old_column + delta
         tree.attach(key, section, parent, index)
+        self._mark(section, key)
         self.touched.add(section)
 
     # -- the operations --
@@ -246,13 +266,14 @@ class Reshaper:
             memory[new] = memory.pop(old)
         self.tree.rename(old, new, self.tree.items[old].note if note is None else note)
         self.touched.add(self.tree.section_of[new])
+        self._mark(self.tree.section_of[new], new)
 
     # -- the check --
 
     def finish(self) -> Catalogue:
         """Check every changed section against the tree and hand the result to the editor."""
         editor = self.editor
-        catalogue = self.tree.catalogue()
+        catalogue = self.tree.catalogue(self.touched)
         if editor.buffer.text == self.original:
             editor.changed = False
             return catalogue
@@ -260,9 +281,19 @@ class Reshaper:
         checked = Outline(
             dict(outline.lines), dict(outline.columns), set(outline.flow), dict(outline.sections)
         )
-        for name in self.touched & set(self.tree.sections):
+        names = self.tree.sections
+        for name in self.touched & set(names):
+            if name not in self.whole and self._window_reads_back(name, catalogue):
+                continue
             place = outline.sections[name]
-            end = block_fields(self.lines, place.line, place.column)[1]
+            index = names.index(name)
+            # The next section's first line ends this one's text (what lies between is blank lines and
+            # comments): no need to scan its lines for where its block ends.
+            following = outline.sections.get(names[index + 1]) if index + 1 < len(names) else None
+            if following is not None and following.line > place.line:
+                end = following.line
+            else:
+                end = block_fields(self.lines, place.line, place.column)[1]
             text = "sections:\n" + "\n" * (place.line - 1) + "".join(self.lines[place.line : end])
             expected = catalogue.section(name)
             assert expected is not None
@@ -285,6 +316,63 @@ class Reshaper:
             checked.sections[name] = parsed.outline.sections[name]
         editor.adopt(catalogue, checked)
         return catalogue
+
+    def _window_reads_back(self, name: str, catalogue: Catalogue) -> bool:
+        """Whether the section's changed top-level items, with one unchanged neighbour on each side,
+        read back in isolation exactly as the tree says, where the outline says they are.
+
+        The window starts at a `- ` of the section's top-level list and ends right before the next
+        one (or, last of the list, before a line indented less than its items), so the unchanged
+        items before and after it read as before: in block context an item ends where the next
+        `- ` of its list starts. A section parsed whole costs its every item (500 of the 10,000
+        of bench/startup.py's file, twice for a move); the window costs a few. False: unproved
+        (an unusual layout), and the section is read back whole instead."""
+        lines, outline, tops = self.lines, self.editor.outline, self.tree.tops[name]
+        index = {key: i for i, key in enumerate(tops)}
+        marked = [index[key] for key in self.marked.get(name, ()) if key in index]
+        if not marked:
+            return False
+        lo, hi = max(min(marked) - 1, 0), min(max(marked) + 1, len(tops) - 1)
+        first = tops[lo]
+        start, column = outline.lines[first], outline.columns[first]
+        lead = _DASH_LEAD.fullmatch(lines[start][:column])
+        if lead is None or first in outline.flow:
+            return False
+        dash = len(lead[1])
+        if hi + 1 < len(tops):
+            end = outline.lines[tops[hi + 1]]
+            following = _DASH_LEAD.fullmatch(lines[end][: outline.columns[tops[hi + 1]]])
+            if following is None or len(following[1]) != dash:
+                return False
+        else:
+            end = self._end(tops[hi])
+            after = next((line for line in lines[end:] if is_content(line)), None)
+            if after is not None and (
+                indent_of(after) >= column or (indent_of(after) == dash and after.lstrip().startswith("-"))
+            ):
+                return False
+        cut = column - 2
+        text = _WINDOW + "".join("  " + line[min(cut, indent_of(line)) :] for line in lines[start:end])
+        try:
+            parsed = parse(text if text.endswith("\n") else text + "\n", self.label)
+        except CatalogueError:
+            return False
+        expected = tuple(
+            catalogue[key]._replace(section="check")
+            for top in tops[lo : hi + 1]
+            for key in self.tree.subtree(top)
+        )
+        if parsed.catalogue.items != expected:
+            return False
+        offset = start - _WINDOW.count("\n")
+        return all(
+            outline.lines[key] == line + offset
+            and outline.columns[key] == parsed.outline.columns[key] + cut - 2
+            for key, line in parsed.outline.lines.items()
+        )
+
+
+_WINDOW = "sections:\n- name: check\n  items:\n"
 
 
 def _reindent(line: str, delta: int) -> str:
