@@ -8,10 +8,12 @@ between units are *separators*: a unit leaves with the separator above it (or, f
 the one below), and comes back with it, so `mv X --section A` then moving X back to where it was
 gives the same bytes. A unit moved to another depth is re-indented as a whole.
 
-Every step changes the `model.reshape.Tree` too; at the end each section whose text changed is
-parsed on its own (at its own line numbers) and must read back exactly as the tree says, items,
-order and nesting. The rest of the file is never touched, so it needs no parse: a move in a
-10,000-item file costs a parse of two sections, not of the file.
+Every step changes the `model.reshape.Tree` too; at the end, in each section whose text changed,
+the top-level items around the changes (with one unchanged neighbour on each side) are parsed on
+their own and must read back exactly as the tree says, items, order, nesting and lines; what that
+window cannot prove (an unusual layout, a section's own lines changed) is proved by parsing the
+whole section at its own line numbers. The rest of the file is never touched, so it needs no
+parse: a move in a 10,000-item file costs a parse of a few items, not of two sections or the file.
 """
 
 from __future__ import annotations
