@@ -22,11 +22,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from papers.errors import ChecklistError
 from papers.formats.markdown_line import cites, item_text, parse_item
+from papers.formats.markdown_scan import (
+    BULLET,
+    FENCE,
+    ITEM,
+    Line,
+    heading_of,
+    indent_width,
+    item_indent,
+    scan,
+)
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line
 from papers.formats.types import Exported, ExportSource
 from papers.model.arxiv_ids import arxiv_id_from_link
@@ -37,13 +46,6 @@ from papers.model.paper import strip_controls
 DEFAULT_SECTION = "Unsorted"
 UNTITLED_SECTION = "Untitled"
 
-_HEADING_START = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
-_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
-_BULLET = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
-# A code fence's opening line (CommonMark: three or more backticks with no backtick after them, or
-# tildes), at any indentation, as papers has always nested by it; its closing line is the same character
-# at least as many times, alone on its line (``_fence_end``).
-_FENCE = re.compile(r"^([ \t]*)(?:(`{3,})[^`]*|(~{3,}).*)$")
 # A papers catalogue: its top-level `sections:` line (docs/schema.md).
 _CATALOGUE_LINE = re.compile(r"^sections:[ \t]*(?:\[\][ \t]*)?(?:#.*)?$")
 _GIVE_A_CHECKLIST = "Give a markdown checklist: `## Section` headings over `- [ ] paper` lines"
@@ -70,10 +72,10 @@ def check_checklist(text: str, label: str = "the list") -> None:
     """
     if "\0" in text:
         raise ChecklistError(f"{label} is not text (it holds NUL bytes). {_GIVE_A_CHECKLIST}")
-    _check_scanned(list(_scan(text.splitlines())), label, bool(text.strip()))
+    _check_scanned(list(scan(text.splitlines())), label, bool(text.strip()))
 
 
-def _check_scanned(scanned: list[_Line], label: str, has_text: bool) -> None:
+def _check_scanned(scanned: list[Line], label: str, has_text: bool) -> None:
     depth: list[int] = []
     structure = False
     too_deep: ChecklistError | None = None
@@ -89,7 +91,7 @@ def _check_scanned(scanned: list[_Line], label: str, has_text: bool) -> None:
             structure, depth = True, []
         elif line.item is not None or line.bullet is not None:
             structure = structure or line.item is not None
-            indent = _indent(line.item or line.bullet)  # type: ignore[arg-type]
+            indent = item_indent(line.item or line.bullet)  # type: ignore[arg-type]
             while depth and depth[-1] >= indent:
                 depth.pop()
             depth.append(indent)
@@ -127,7 +129,7 @@ def parse_checklist(
     if len(strip_controls(text)) != len(text):  # one pass over the text, most often the only one
         lines = [strip_controls(line) for line in lines]
     # One scan serves the checks, the title and the walk below.
-    scanned = list(_scan(lines))
+    scanned = list(scan(lines))
     _check_scanned(scanned, label, bool(text.strip()))
     from papers.formats.markdown_blocks import Blocks, read_blocks
 
@@ -193,11 +195,11 @@ def parse_checklist(
         text, title_text, indent = "", None, 0
         if entry is not None:
             text = _with_continuation(entry.group(3) or "", line.number, lines, None, consumed)
-            indent = _indent(entry)
+            indent = item_indent(entry)
         elif only_checkboxes or line.kind == "fence":
             pass
         elif line.bullet is not None:
-            indent = _indent(line.bullet)
+            indent = item_indent(line.bullet)
             if index in blocks.item_ends:
                 candidate = _with_continuation(
                     line.bullet.group(2), line.number, lines, blocks.item_ends, set()
@@ -244,7 +246,7 @@ def _cited_paragraph(lines: list[str], start: int, end: int, consumed: set[int])
     own: list[int] = []
     for index in range(start, end):
         line = lines[index]
-        if index > start and (_ITEM.match(line) or _heading(line) or _FENCE.match(line)):
+        if index > start and (ITEM.match(line) or heading_of(line) or FENCE.match(line)):
             break
         own.append(index)
     text = " ".join(lines[index].strip() for index in own)
@@ -272,13 +274,13 @@ def _with_continuation(
     own: int | None = None
     for index in range(number, end):
         line = lines[index]
-        if _ITEM.match(line) or _heading(line) or _FENCE.match(line):
+        if ITEM.match(line) or heading_of(line) or FENCE.match(line):
             break
         if item_ends is None:
-            own = _width(lines[number - 1]) if own is None else own
-            if _width(line) <= own:
+            own = indent_width(lines[number - 1]) if own is None else own
+            if indent_width(line) <= own:
                 break
-        if item_ends is None and (not line.strip() or _BULLET.match(line)):
+        if item_ends is None and (not line.strip() or BULLET.match(line)):
             break
         consumed.add(index + 1)
         parts.append(line.strip())
@@ -288,106 +290,7 @@ def _with_continuation(
 parse = parse_checklist  # the importer the registry finds (formats.types.Importer)
 
 
-class _Line(NamedTuple):
-    number: int
-    kind: str  # "fence" (a whole fenced code block), "heading", "item", "bullet" or "text"
-    text: str
-    heading: tuple[int, str] | None = None  # a heading's level and text
-    item: re.Match[str] | None = None  # an item's match of _ITEM
-    bullet: re.Match[str] | None = None  # any other list line's match of _BULLET
-
-
-def _scan(lines: list[str]) -> Iterator[_Line]:
-    """Each non-blank line with its number and what kind of line it is; a fenced code block is one
-    line of kind "fence" whose text is the block, verbatim (``_fence_text``)."""
-    index, count = 0, len(lines)
-    while index < count:
-        line = lines[index]
-        number = index + 1
-        index += 1
-        if not line.strip():
-            continue
-        if opening := _FENCE.match(line):
-            index, closed = _fence_end(lines, number - 1, opening)
-            text = _fence_text(lines[number - 1 : index], opening.group(1))
-            # A block its text leaves open is closed where it ends, so that written back before the
-            # items of its section, it does not swallow them.
-            yield _Line(
-                number, "fence", text if closed else f"{text}\n{opening.group(2) or opening.group(3)}"
-            )
-        elif heading := _heading(line):
-            yield _Line(number, "heading", line, heading=heading)
-        elif entry := _ITEM.match(line):
-            yield _Line(number, "item", line, item=entry)
-        elif bullet := _BULLET.match(line):
-            yield _Line(number, "bullet", line, bullet=bullet)
-        else:
-            yield _Line(number, "text", line)
-
-
-def _fence_end(lines: list[str], start: int, opening: re.Match[str]) -> tuple[int, bool]:
-    """The index of the line after the code block that opens on line ``start`` (0-based): after its
-    closing fence (the opening's character, at least as many, alone on the line and indented less
-    than 4 columns deeper than the opening), else at the first non-blank line indented less than the
-    opening (the list item holding the block has ended, as in CommonMark), else the end of the text;
-    and whether a closing fence ended it."""
-    mark = opening.group(2) or opening.group(3)
-    indent = _width(opening.group(1))
-    for index in range(start + 1, len(lines)):
-        line = lines[index]
-        stripped = line.strip(" \t")
-        if not stripped:
-            continue
-        width = _width(line)
-        if width < indent:
-            return index, False
-        if (
-            width < indent + 4
-            and len(stripped) >= len(mark)
-            and stripped[0] == mark[0]
-            and stripped.count(mark[0]) == len(stripped)
-        ):
-            return index + 1, True
-    return len(lines), False
-
-
-def _fence_text(block: list[str], indent: str) -> str:
-    """A code block's lines as one note: verbatim, blank lines and indentation included, less the
-    indentation of its opening fence (that of the list item it sits in, which CommonMark removes from
-    the code too); blank lines at its end (before the next item, say) are not part of it."""
-    width = _width(indent)
-    return "\n".join(_dedent(line, width) for line in block).rstrip()
-
-
-def _dedent(line: str, width: int) -> str:
-    taken = index = 0
-    while index < len(line) and taken < width and line[index] in " \t":
-        taken += 4 - taken % 4 if line[index] == "\t" else 1
-        index += 1
-    return line[index:]
-
-
-def _heading(line: str) -> tuple[int, str] | None:
-    """An ATX heading's level and text (``## Name ##`` -> ``(2, "Name")``), in time linear in the line."""
-    found = _HEADING_START.match(line)
-    if found is None:
-        return None
-    rest = line[found.end() :].strip(" \t")
-    closing = rest.rstrip("#")
-    if closing != rest and closing[-1:] in (" ", "\t"):
-        rest = closing.rstrip(" \t")
-    return len(found.group(1)), rest
-
-
-def _width(line: str) -> int:
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-
-
-def _indent(entry: re.Match[str]) -> int:
-    return len(entry.group(1).expandtabs(4))
-
-
-def _list_title(scanned: list[_Line]) -> str | None:
+def _list_title(scanned: list[Line]) -> str | None:
     """The text of a lone level-1 heading on the first non-blank line, if there is one."""
     level_one: list[str] = []
     first_is_heading = False
