@@ -239,3 +239,17 @@ def test_priority_breaks_a_tie_and_tags_filter(run: Run, write_catalogue: Callab
     cache_references({"ARXIV:2001.00001": (), "ARXIV:2001.00002": ()})
     assert [a["key"] for a in json.loads(run("next", "--json").stdout)] == ["q", "p"]
     assert [a["key"] for a in json.loads(run("next", "--tag", "Vision", "--json").stdout)] == ["p"]
+
+
+def test_next_in_a_terminal_cuts_a_long_title_to_the_line_and_piped_keeps_it_whole(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    long_title = "A very long title about attention " * 4
+    write_catalogue(CATALOGUE.replace("Xavier init", long_title.strip()))
+    whole = run("next", "-n", "1").stdout.splitlines()[0]
+    assert whole == "x  " + long_title.strip()
+    cut = run("next", "-n", "1", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "60"}).stdout
+    first, reason = cut.splitlines()
+    assert first == "x  " + long_title.strip()[:56] + "…"
+    assert len(first) == 60
+    assert reason == "   - next in list order"

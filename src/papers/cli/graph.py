@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from papers import render
 from papers.cli.app import JsonOpt, SectionOpt, catalogue_path, command, complete_key, error, note
 from papers.errors import PapersError, UsageError
 from papers.store import load as storage
-from papers.text import printable
+from papers.text import clip, printable
 
 
 @command("resolve")
@@ -267,6 +268,11 @@ def next_command(
         sys.stdout.write(render.to_json([a.to_json() for a in advice.advice]) + "\n")
         return
     width = max((len(a.item.key) for a in advice.advice), default=0)
+    # In a terminal a title is cut to the line ("…"), as in papers list, instead of the terminal
+    # wrapping it mid-word under the key column; piped, it is whole.
+    room = shutil.get_terminal_size((100, 24)).columns - width - 2 if render.is_terminal(sys.stdout) else 0
     for one in advice.advice:
         title = printable(one.item.title)
+        if room:
+            title = clip(title, max(room, 8))
         sys.stdout.write(f"{one.item.key.ljust(width)}  {title}\n{' ' * width}  - {one.reason}\n")
