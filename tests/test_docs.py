@@ -26,6 +26,9 @@ def test_every_command_has_help(run: Run, name: str) -> None:
     assert result.exit_code == 0
     command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     assert command.help and len(command.help.split()) >= 4, f"papers {name} needs a real help text"
+    assert re.search(rf"Examples?: .*\bpapers .*\b{name}\b", command.help, re.DOTALL), (
+        f"papers {name} --help needs an example"
+    )
 
 
 def test_docs_cli_md_is_current() -> None:

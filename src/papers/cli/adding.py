@@ -63,6 +63,7 @@ def add(
 
     A TITLE that is an arXiv id, arXiv link or arXiv DOI adds the paper as `papers fetch ID
     --add` does, titled from arXiv. A paper already listed is refused unless --duplicate.
+    Example: `papers add "Mistral 7B" --section dev --arxiv 2310.06825`.
     """
     from papers.actions.add import add_paper, paper_id_in
 

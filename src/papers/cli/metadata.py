@@ -166,7 +166,8 @@ def pdf(
     """Download a paper's PDF into the cache (once) and print its path.
 
     The PDF comes from the paper's arXiv record (fetched first if need be), or from the
-    item's own url when it ends in .pdf.
+    item's own url when it ends in .pdf; --open opens it.
+    Example: `papers pdf flashattention --open`.
     """
     from papers.actions import fetch as fetching
     from papers.sources.cache import MetadataCache

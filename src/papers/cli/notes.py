@@ -36,6 +36,7 @@ def note_command(
     The note starts from a template with the paper's title, authors, links and abstract
     (when `papers fetch` has cached them). An existing note is opened, never overwritten.
     Prints the note's path.
+    Example: `papers note flashattention --no-edit`.
     """
     from papers import notes
 

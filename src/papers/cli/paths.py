@@ -20,7 +20,10 @@ from papers.store.paths import cache_dir
 
 @command("path")
 def path(json_: JsonOpt = False) -> None:
-    """Print the catalogue in use and the cache folder."""
+    """Print the catalogue in use and the cache folder.
+
+    Example: `papers --file ~/reading/papers.yaml path`.
+    """
     try:
         found: str | None = str(catalogue_path())
     except PapersError as err:

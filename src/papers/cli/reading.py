@@ -148,13 +148,19 @@ def done(
 
 @command("undo")
 def undo(queries: QueriesArg) -> None:
-    """Mark papers as not done (todo) again and forget the dates (done and started)."""
+    """Mark papers as not done (todo) again and forget the dates (done and started).
+
+    Example: `papers undo infini-attention-2`.
+    """
     _change_status(queries, "todo", "undone")
 
 
 @command("start")
 def start(queries: QueriesArg) -> None:
-    """Mark papers as being read (status `reading`), recording today as the day started."""
+    """Mark papers as being read (status `reading`), recording today as the day started.
+
+    Example: `papers start mamba`.
+    """
     _change_status(queries, "reading", "reading")
 
 
@@ -173,6 +179,7 @@ def show_progress(
     """Done/total per section with a bar, and a total. Grouping items do not count.
 
     With --svg or --html the picture is saved (atomically) instead of printed.
+    Example: `papers progress --svg progress.svg`.
     """
     path = catalogue_path()
     rows, total = actions.progress(path)
@@ -199,6 +206,7 @@ def show(query: QueryArg, json_: JsonOpt = False) -> None:
     Its fields, the arXiv record `papers fetch` cached (never the network), the first lines of
     its note, and what it cites and is cited by in your list (from `papers fetch --source s2`). With --json: one JSON object, or an array of them when the query is an arXiv id that
     several items hold.
+    Example: `papers show flashattention`.
     """
     from papers import render_show
     from papers.actions.graph import neighbours

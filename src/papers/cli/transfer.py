@@ -124,6 +124,7 @@ def export(
     whose arXiv metadata was fetched (`papers fetch --all`), as @misc entries with eprint,
     archivePrefix and primaryClass, cite keys like vaswani2017attention; papers not on arXiv
     fetched from Semantic Scholar are @article (journal) or @inproceedings (booktitle).
+    Example: `papers export --format bibtex --section models -o models.bib`.
     """
     check_status_filter(todo, done)
     path = catalogue_path()
