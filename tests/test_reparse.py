@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -87,3 +88,37 @@ def test_the_first_command_after_a_hand_edit_reads_only_the_changed_item(
     assert sizes == []  # no full parse
     assert catalogue == parse(path.read_bytes()).catalogue
     assert catalogue["item-20"].title == "Item 20, edited by hand"
+
+
+def test_items_put_back_before_an_item_are_read_alone() -> None:
+    """What a revert of `papers rm` does: whole entries inserted right before another entry (the
+    text they replace is empty, so the window takes in the entry after them)."""
+    items = [f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(10)]
+    new_text = f"sections:\n- name: A\n  items:\n{''.join(items)}{SECOND}"
+    old_text = new_text.replace(items[4] + items[5], items[5])
+    result = reparse(old_text, parse(old_text), new_text, "papers.yaml")
+    assert result is not None
+    full = parse(new_text)
+    assert (result.catalogue, result.outline) == (full.catalogue, full.outline)
+    assert [item.key for item in result.catalogue.items][3:6] == ["item-3", "item-4", "item-5"]
+
+
+def test_the_command_after_reverting_an_rm_parses_no_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Any
+) -> None:
+    path = tmp_path / "papers.yaml"
+    items = "".join(f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(50))
+    path.write_text(f"sections:\n- name: A\n  items:\n{items}{SECOND}")
+    before = path.read_bytes()
+    assert run("--file", str(path), "rm", "item-20").exit_code == 0
+    sizes: list[int] = []
+    real = storage.parse
+
+    def counting(data: bytes | str, label: str = "papers.yaml") -> object:
+        sizes.append(len(data))
+        return real(data, label)
+
+    monkeypatch.setattr(storage, "parse", counting)
+    assert run("--file", str(path), "revert").exit_code == 0
+    assert path.read_bytes() == before
+    assert all(size < len(before) // 4 for size in sizes), sizes  # windows, never the whole file

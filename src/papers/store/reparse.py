@@ -72,9 +72,11 @@ def reparse(old_text: str, old: Parsed, new_text: str, label: str) -> Parsed | N
     section_lines = sorted(place.line for place in outline.sections.values())
     if cut < 0 or any(top_line < line <= p for line in section_lines):
         return None  # the change starts in a section's own lines
-    end = max(len(new_lines) - s, top_line + 1)
-    while end < len(new_lines) and not (_is_content(new_lines[end]) and _indent(new_lines[end]) <= cut):
-        end += 1
+    end = _entry_end(new_lines, max(len(new_lines) - s, top_line + 1), cut)
+    if end - delta == top_line and end < len(new_lines) and _starts_entry(new_lines[end], cut):
+        # Entries inserted before an entry (a revert of an rm): the old window would be empty, so
+        # the entry after them joins the window in both texts, and the proof below holds as ever.
+        end = _entry_end(new_lines, end + 1, cut)
     old_end = end - delta
     window = new_lines[top_line:end]
     if any(top_line < line < old_end for line in section_lines):
@@ -113,6 +115,17 @@ def reparse(old_text: str, old: Parsed, new_text: str, label: str) -> Parsed | N
         sections.append(section)
     new_items: tuple[Item, ...] = (*items[:first_index], *found, *items[last_index:])
     return Parsed(Catalogue(catalogue.title, catalogue.notes, tuple(sections), new_items), new_outline)
+
+
+def _entry_end(lines: Sequence[str], end: int, cut: int) -> int:
+    """The first line from `end` on that is content indented at most `cut`: where the entries end."""
+    while end < len(lines) and not (_is_content(lines[end]) and _indent(lines[end]) <= cut):
+        end += 1
+    return end
+
+
+def _starts_entry(line: str, cut: int) -> bool:
+    return _indent(line) == cut and line[cut : cut + 2] == "- "
 
 
 def _read(window: Sequence[str], cut: int, label: str) -> Parsed | None:
