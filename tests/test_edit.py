@@ -405,6 +405,61 @@ def test_text_that_is_not_utf8_is_an_error_to_fix(run: Run, catalogue_file: Path
     assert "listed_as: Flash\ufffdAttention\n" in editor.seen(2)
 
 
+def test_a_byte_order_mark_from_the_editor_is_not_part_of_the_text(
+    run: Run, catalogue_file: Path, editor: Editor, isolated: Path
+) -> None:
+    (editor.folder / "answer-1.yaml").write_bytes(b"\xef\xbb\xbf" + FLASH.replace("2022", "2024").encode())
+    result = run("edit", "flashattention")
+    assert (result.exit_code, result.stderr) == (0, f"edited flashattention: {FLASH_TITLE} (changed year)\n")
+    assert listed(run)["flashattention"]["year"] == 2024
+    assert "\ufeff" not in catalogue_file.read_text(encoding="utf-8")
+    assert temp_files(isolated) == []
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ("os.remove(sys.argv[1])", "the editor removed {file}: flashattention was not changed"),
+        (
+            "os.remove(sys.argv[1]); os.mkdir(sys.argv[1])",
+            "cannot read {file} after the editor: Is a directory. flashattention was not changed",
+        ),
+    ],
+)
+def test_an_editor_that_removes_its_file_changes_nothing_and_is_one_line(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, isolated: Path, script: str, message: str
+) -> None:
+    before = catalogue_file.read_bytes()
+    (isolated / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(isolated / "tmp"))
+    monkeypatch.setenv("VISUAL", shlex.join([sys.executable, "-c", f"import os, sys; {script}"]))
+    result = run("edit", "flashattention")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        re.escape("Error: " + message.format(file="@@")).replace("@@", r"\S+papers-edit-flashattention-\S+")
+        + r"\.?",
+        line,
+    ), line
+    assert catalogue_file.read_bytes() == before
+
+
+def test_an_editor_output_too_large_for_an_item_is_refused_and_kept(
+    run: Run, catalogue_file: Path, editor: Editor, isolated: Path
+) -> None:
+    before = catalogue_file.read_bytes()
+    editor.answer(FLASH + "remark: " + "x" * (21 * 1024 * 1024) + "\n")
+    result = run("edit", "flashattention")
+    assert result.exit_code == 1
+    (kept,) = temp_files(isolated)
+    assert result.stderr == (
+        f"Error: the file is larger than 20 MB: not one paper's fields. flashattention was not changed. "
+        f"Your text is kept in {kept}.\n"
+    )
+    assert catalogue_file.read_bytes() == before
+
+
 # --- another program saves the catalogue meanwhile ---------------------------------------------------
 
 

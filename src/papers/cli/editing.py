@@ -92,9 +92,9 @@ def _session(path: Path, opened: Opened, file: Path, words: list[str], source: s
         head = _header(path, opened, problem)
         file.write_bytes((head + body).encode("utf-8"))
         _run(words, source, file)
-        data = file.read_bytes()
+        data = _read_back(file, opened.key)
         try:
-            returned = data.decode("utf-8")
+            returned = data.decode("utf-8").removeprefix("\ufeff")  # a BOM is no part of the text
         except UnicodeDecodeError:
             returned = data.decode("utf-8", errors="replace")
             problem = InvalidEditError("the file is not UTF-8 text. Save it as UTF-8")
@@ -119,6 +119,31 @@ def _session(path: Path, opened: Opened, file: Path, words: list[str], source: s
         if not _again():
             raise _KeptError(f"{opened.key} was not changed. Your text is kept in {file}")
         body = "\n".join(lines[dropped:]).rstrip("\n") + "\n"
+
+
+_MAX_TEXT = 20 * 1024 * 1024
+"""The most `papers edit` reads back from the editor's file (as an imported list): one paper's fields
+are a few hundred bytes, and an editor's runaway output must not be read into memory whole."""
+
+
+def _read_back(file: Path, key: str) -> bytes:
+    """What the editor left in `file`: one line and nothing changed if it removed the file (or put
+    something unreadable there), or left more than _MAX_TEXT (the file then kept, and named)."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(_MAX_TEXT + 1)
+    except FileNotFoundError:
+        raise PapersError(f"the editor removed {file}: {key} was not changed") from None
+    except OSError as err:
+        raise PapersError(
+            f"cannot read {file} after the editor: {err.strerror}. {key} was not changed"
+        ) from None
+    if len(data) > _MAX_TEXT:
+        raise _KeptError(
+            f"the file is larger than {_MAX_TEXT // (1024 * 1024)} MB: not one paper's fields. "
+            f"{key} was not changed. Your text is kept in {file}"
+        )
+    return data
 
 
 def _header(path: Path, opened: Opened, problem: InvalidEditError | None) -> str:
