@@ -355,6 +355,39 @@ def test_control_characters_are_stripped_from_an_imported_list(run: Run, isolate
     assert 'title: "List]0;owned"\n' in stored and '  - "a note [2J that clears the screen"\n' in stored
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "hostile.bib",
+            "@article{a, title={\x1b[2JFoo\x9b bar}, author={B\x07ob and Al\x1b]0;x\x07ice}, year={2020}}\n",
+        ),
+        (
+            "hostile.txt",
+            "https://arxiv.org/abs/1706.03762\nhttps://example.com/pa\x1b[2Jper.pdf\n10.1145/30\x9b65386\n",
+        ),
+    ],
+    ids=["bibtex", "links"],
+)
+def test_control_characters_are_stripped_from_an_imported_bibtex_file_or_list_of_links(
+    run: Run, isolated: Path, name: str, text: str
+) -> None:
+    (isolated / name).write_text(text, encoding="utf-8")
+    result = run("import", name)
+    assert result.exit_code == 0, result.stderr
+    stored = (isolated / "papers.yaml").read_text(encoding="utf-8")
+    assert not any(code in stored for code in ("\\u001b", "\\u0007", "\\u009b", "\\e", "\\a", "\x1b"))
+    items = list(listed(run).values())
+    assert not any(ch in json.dumps(items, ensure_ascii=False) for ch in "\x1b\x07\x9b")
+    if name.endswith(".bib"):
+        assert (items[0]["title"], items[0]["authors"]) == ("[2JFoo bar", ["Bob", "Al]0;xice"])
+    else:
+        assert [item.get("links") or item.get("doi") for item in items[1:]] == [
+            ["https://example.com/pa[2Jper.pdf"],
+            "10.1145/3065386",
+        ]
+
+
 @pytest.mark.parametrize("markdown", [True, False], ids=["markdown", "bibtex"])
 def test_a_1_mb_line_is_one_line_error_and_changes_no_file(markdown: bool, run: Run, isolated: Path) -> None:
     huge = "x" * 1_000_000

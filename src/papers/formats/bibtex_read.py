@@ -17,6 +17,7 @@ from papers.errors import ChecklistError
 from papers.formats.citation import arxiv_in_text, arxiv_of_url
 from papers.formats.markdown import Pending, assign_keys
 from papers.formats.shapes import CatalogueDict, ItemDict, one_line
+from papers.model.paper import strip_controls
 
 _ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
@@ -52,7 +53,9 @@ def parse(
     import bibtexparser
 
     check_bibtex(text, label)
-    library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+    # As in a markdown list: control characters (ESC, C0 but tab and newline, C1) are stripped, so
+    # nothing imported can drive a terminal.
+    library = bibtexparser.parse_string(strip_controls(text))  # type: ignore[attr-defined]
     pending: list[Pending] = []
     items: list[ItemDict] = []
     for entry in library.entries:

@@ -14,6 +14,7 @@ from papers.formats.bibtex_read import section_for
 from papers.formats.citation import arxiv_in_text, arxiv_of_url, doi_in_text
 from papers.formats.markdown import Pending, assign_keys
 from papers.formats.shapes import CatalogueDict, ItemDict
+from papers.model.paper import strip_controls
 
 _BARE_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
@@ -41,7 +42,11 @@ def _entry(line: str) -> ItemDict | None:
 
 
 def looks_like_links(text: str) -> bool:
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    lines = [
+        line.strip()
+        for line in strip_controls(text).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     return bool(lines) and all(_entry(line) is not None for line in lines)
 
 
@@ -56,7 +61,7 @@ def parse(
     """The list of ids, links or DOIs in ``text`` as a catalogue dict of one section."""
     items: list[ItemDict] = []
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+        line = strip_controls(raw).strip()  # as in a markdown list: nothing imported drives a terminal
         if not line or line.startswith("#"):
             continue
         item = _entry(line)
