@@ -405,6 +405,18 @@ def test_text_that_is_not_utf8_is_an_error_to_fix(run: Run, catalogue_file: Path
     assert "listed_as: Flash\ufffdAttention\n" in editor.seen(2)
 
 
+def test_a_control_character_is_an_error_on_one_line_naming_its_line_in_the_text(
+    run: Run, catalogue_file: Path, editor: Editor
+) -> None:
+    editor.answer(FLASH.replace("FlashAttention: Fast", "Flash\x00Attention: Fast"))
+    result = run("edit", "flashattention")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "the edit of flashattention is not valid: line 2: not valid YAML (unacceptable character #x0000: "
+        "control characters are not allowed). Fix the file"
+    )
+
+
 def test_a_byte_order_mark_from_the_editor_is_not_part_of_the_text(
     run: Run, catalogue_file: Path, editor: Editor, isolated: Path
 ) -> None:

@@ -30,6 +30,7 @@ _WRAPPER = "sections:\n- name: check\n  items:\n"
 _WRAPPER_LINES = 3
 _LABEL = "edit"
 _WHERE = re.compile(rf"^{_LABEL}:(\d+): ")
+_POSITION = re.compile(r'\s+in "<[a-z ]+>", position (\d+)')
 _FIRST_AT = re.compile(r"\(first at line (\d+)\)")
 
 
@@ -125,10 +126,11 @@ def check_text(text: str) -> Checked:
     """Read a normalised text as one item by the parser's rules; InvalidEditError names the line (in
     the text) and the problem, as the parser words it."""
     body = _wrapped(text, "  - ", "    ")
+    wrapped = _WRAPPER + "".join(body)
     try:
-        parsed = parse(_WRAPPER + "".join(body), _LABEL)
+        parsed = parse(wrapped, _LABEL)
     except CatalogueError as err:
-        raise _in_text(str(err)) from None
+        raise _in_text(str(err), wrapped) from None
     item = parsed.catalogue.items[0]
     line, column = parsed.outline.lines[item.key], parsed.outline.columns[item.key]
     if item.key in parsed.outline.flow:
@@ -139,11 +141,16 @@ def check_text(text: str) -> Checked:
     return Checked(item, {name: first + 1 - _WRAPPER_LINES for name, (first, _) in fields.items()})
 
 
-def _in_text(message: str) -> InvalidEditError:
-    """A parser's message about the wrapped text, its line numbers made the text's own."""
+def _in_text(message: str, wrapped: str) -> InvalidEditError:
+    """A parser's message about the wrapped text, its line numbers made the text's own (PyYAML's
+    reader names a character's position in the wrapped text instead, on a line of its own: that
+    becomes the line in the text)."""
     where = _WHERE.match(message)
     line = max(1, int(where[1]) - _WRAPPER_LINES) if where else None
     rest = message[where.end() :] if where else message.removeprefix(f"{_LABEL}: ")
+    if (position := _POSITION.search(rest)) is not None:
+        line = line or max(1, wrapped.count("\n", 0, int(position[1])) + 1 - _WRAPPER_LINES)
+        rest = rest[: position.start()] + rest[position.end() :]
     rest = _FIRST_AT.sub(lambda m: f"(first at line {int(m[1]) - _WRAPPER_LINES})", rest)
     return InvalidEditError(rest, line)
 
