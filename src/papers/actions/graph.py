@@ -128,7 +128,9 @@ def build_graph(catalogue: Catalogue, references: dict[str, tuple[str, ...]] | N
 _GRAPH_FORMAT = 1
 
 
-def cached_graph(path: Path, catalogue: Catalogue) -> Graph:
+def cached_graph(
+    path: Path, catalogue: Catalogue, references: dict[str, tuple[str, ...]] | None = None
+) -> Graph:
     """The graph and its influence counts, kept in the cache and rebuilt only when the catalogue file or
     the Semantic Scholar records changed (their size and mtime): a warm `papers next` reads one file."""
     import hashlib
@@ -143,7 +145,7 @@ def cached_graph(path: Path, catalogue: Catalogue) -> Graph:
         info = os.stat(path)
         stamp: tuple[object, ...] = (_GRAPH_FORMAT, info.st_size, info.st_mtime_ns, os.stat(s2).st_mtime_ns)
     except OSError:
-        return build_graph(catalogue)
+        return build_graph(catalogue, references)
     name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
     store = cache_dir() / "graph" / f"{name}.marshal"
     try:
@@ -152,7 +154,7 @@ def cached_graph(path: Path, catalogue: Catalogue) -> Graph:
             return Graph(*fields)
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    graph = build_graph(catalogue)
+    graph = build_graph(catalogue, references)
     graph.influence()
     payload: Any = (
         stamp,
@@ -235,8 +237,16 @@ def _names(keys: Sequence[str], most: int = 3) -> str:
 
 
 def neighbours(catalogue: Catalogue, key: str, path: Path | None = None) -> tuple[list[str], list[str]]:
-    """What an item's paper cites in the list, and what in the list cites it (empty without data)."""
-    built = build_graph(catalogue) if path is None else cached_graph(path, catalogue)
+    """What an item's paper cites in the list, and what in the list cites it (empty without data).
+
+    Without any cached references there are no edges: nothing to build (building the graph parses
+    every item's ids, most of `papers show`'s time at 50,000 items)."""
+    from papers.sources.cache import ScholarCache
+
+    references = ScholarCache().references()
+    if not references:
+        return [], []
+    built = build_graph(catalogue, references) if path is None else cached_graph(path, catalogue, references)
     node = built.canonical.get(key)
     if node is None:
         return [], []

@@ -21,12 +21,15 @@ import contextlib
 import hashlib
 import os
 import sys
+from collections.abc import Iterable
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from types import FrameType
 from typing import NamedTuple
 
 from papers.errors import PapersError
-from papers.model.catalogue import Catalogue
+from papers.model.catalogue import Catalogue, Item
 from papers.store import origin
 from papers.store.fileio import real_path
 from papers.store.paths import cache_dir
@@ -260,7 +263,7 @@ def describe(before: Catalogue, after: Catalogue) -> str:
     added: list[str] = []
     by_fields: dict[tuple[str, ...], list[str]] = {}
     renamed = _renamed_sections(before, after)
-    for item in after.items:
+    for item in _touched(before.items, after.items):
         was = before.get(item.key)
         if was is item:  # the editor keeps every item it did not touch: most of them
             continue
@@ -297,6 +300,16 @@ def _renamed_sections(before: Catalogue, after: Catalogue) -> dict[str, str]:
         return {}
     differ = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
     return dict(differ) if len(differ) == 1 and differ[0][1] not in old else {}
+
+
+def _touched(before: tuple[Item, ...], after: tuple[Item, ...]) -> Iterable[Item]:
+    """The items of `after` that may differ from `before`, in order: when no item was added or
+    removed, only those that are not the very object at the same place (found in C: a one-item
+    edit at 50,000 items looks at one item in Python, not 50,000). An item at the same place is the
+    item `before` holds under its key, so it is one `describe` would skip anyway."""
+    if len(before) != len(after):
+        return after
+    return compress(after, map(is_not, before, after))
 
 
 def _sections(before: Catalogue, after: Catalogue) -> list[str]:

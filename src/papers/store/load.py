@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import os
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -33,7 +34,15 @@ if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing neve
 
 # The layout of a cache entry; the item and section fields are part of it, so a new schema field
 # turns every old entry into a miss instead of a misread.
-_CACHE_FORMAT = (6, Item._fields, Section._fields)
+_CACHE_FORMAT = (7, Item._fields, Section._fields)
+
+# Items are cached in chunks, each marshalled on its own: a section's items, cut every _CHUNK
+# items. An edit rewrites the cache with the bytes of every chunk it left as it was (a `done` at
+# 50,000 items marshals one chunk, not 50,000 items), and an insert shifts only its section's.
+_CHUNK = 1000
+
+Chunk = tuple[str, int, bytes]
+"""A chunk of the cached items: the key of its first item, how many items, their marshal bytes."""
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -74,6 +83,7 @@ class _Loaded(NamedTuple):
     catalogue: Catalogue
     todo_memory: TodoMemory
     outline: Outline | bytes
+    chunks: tuple[Chunk, ...] = ()  # as read from the cache, for `_write_cache` to reuse
 
     def parsed(self) -> Parsed:
         if isinstance(self.outline, Outline):
@@ -95,9 +105,11 @@ class _Loaded(NamedTuple):
         )
 
 
-def _load(path: Path, data: bytes) -> _Loaded:
-    """The catalogue for these bytes, and what papers remembers of the todo lines it changed."""
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+def _load(path: Path, data: bytes, digest: str | None = None) -> _Loaded:
+    """The catalogue for these bytes (whose digest the caller may have taken), and what papers
+    remembers of the todo lines it changed."""
+    if digest is None:
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
     entry = _read_cache(path)
     if entry is not None and entry[0] == digest:
         return entry[1]
@@ -141,15 +153,45 @@ def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
         return None
     with collector_paused():
         try:
-            fmt, cached_digest, title, notes, sections, items, todo_memory, outline = marshal.loads(blob)
-        except (ValueError, EOFError, TypeError):
+            fmt, cached_digest, title, notes, sections, chunks, todo_memory, outline = marshal.loads(blob)
+            if fmt != _CACHE_FORMAT:
+                return None
+            rows = chain.from_iterable(map(marshal.loads, (chunk[2] for chunk in chunks)))
+            catalogue = Catalogue(
+                title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(Item._make, rows))
+            )
+        except (ValueError, EOFError, TypeError, IndexError):
             return None
-        if fmt != _CACHE_FORMAT:
-            return None
-        catalogue = Catalogue(
-            title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(Item._make, items))
-        )
-    return cached_digest, _Loaded(catalogue, dict(todo_memory), outline)
+    return cached_digest, _Loaded(catalogue, dict(todo_memory), outline, tuple(chunks))
+
+
+def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[Chunk, ...]:
+    """The items as cache chunks (see _CHUNK), reusing the bytes of every chunk of `previous` (the
+    catalogue as read from the cache) that holds the same items."""
+    items = catalogue.items
+    sizes = [len(section.keys) for section in catalogue.sections]
+    if sum(sizes) != len(items):  # not one run per section: cut the whole list
+        sizes = [len(items)]
+    old: dict[str, tuple[int, int, bytes]] = {}
+    if previous is not None:
+        at = 0
+        for key, count, blob in previous.chunks:
+            old[key] = (at, count, blob)
+            at += count
+    old_items = previous.catalogue.items if previous is not None else ()
+    chunks: list[Chunk] = []
+    start = 0
+    for size in sizes:
+        for first in range(start, start + size, _CHUNK):
+            part = items[first : min(first + _CHUNK, start + size)]
+            key = part[0].key
+            kept = old.get(key)
+            if kept is not None and kept[1] == len(part) and old_items[kept[0] : kept[0] + kept[1]] == part:
+                chunks.append((key, len(part), kept[2]))
+            else:
+                chunks.append((key, len(part), marshal.dumps(tuple(map(tuple, part)))))
+        start += size
+    return tuple(chunks)
 
 
 def _write_cache(
@@ -160,6 +202,7 @@ def _write_cache(
     todo_memory: TodoMemory | None = None,
     *,
     data: bytes,
+    previous: _Loaded | None = None,
 ) -> None:
     """Best effort: a cache that cannot be written only costs speed.
 
@@ -180,7 +223,7 @@ def _write_cache(
         catalogue.title,
         catalogue.notes,
         tuple(map(tuple, catalogue.sections)),
-        tuple(map(tuple, catalogue.items)),
+        _chunks(catalogue, previous),
         tuple(sorted((todo_memory or {}).items())),
         marshal.dumps(places),
     )
@@ -258,8 +301,11 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     with contextlib.nullcontext() if dry_run else hold(path):
         seen = _read_snapshot(path, create)
         data = seen.data
+        before_digest = journal.digest(data if seen.identity is not None else None)
         loaded = (
-            _load(path, data) if data or not create else _Loaded(Catalogue(None, (), (), ()), {}, Outline())
+            _load(path, data, None if before_digest == journal.ABSENT else before_digest)
+            if data or not create
+            else _Loaded(Catalogue(None, (), (), ()), {}, Outline())
         )
         editor = Editor(data.decode("utf-8"), loaded.parsed(), loaded.todo_memory, label=display_path(path))
         yield editor
@@ -271,10 +317,11 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             write_atomically(path, editor.text, expected=seen)
             encoded = editor.text.encode("utf-8")
             digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
-            _write_cache(path, digest, editor.catalogue, editor.outline, editor.todo_memory, data=encoded)
+            new = editor.catalogue
+            _write_cache(path, digest, new, editor.outline, editor.todo_memory, data=encoded, previous=loaded)
             before = data if seen.identity is not None else None
             summary = journal.describe(loaded.catalogue, editor.catalogue)
-            journal.record(path, before, encoded, summary, (journal.digest(before), digest))
+            journal.record(path, before, encoded, summary, (before_digest, digest))
 
 
 def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, str]]) -> journal.Entry | None:
