@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, KeysView, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError, SectionNotFoundError, UsageError
@@ -35,6 +36,8 @@ class Item(ItemRecord):
         return {name: list(row[i]) if is_list else row[i] for name, i, is_list in _JSON_PLAN}
 
 
+_KEY = attrgetter("key")
+
 # (key, index in the tuple, whether the value is a list) for each --json key, in schema order.
 _JSON_PLAN = tuple((name, ItemRecord._fields.index(name), name in JSON_LISTS) for name in JSON_KEYS)
 _FILE_PLAN = tuple(
@@ -58,7 +61,7 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         if not self._by_key:
-            self._by_key.update((item.key, item) for item in self.items)
+            self._by_key.update(zip(map(_KEY, self.items), self.items, strict=True))  # in C
 
     def get(self, key: str) -> Item | None:
         return self._by_key.get(key)

@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import os
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -158,11 +159,15 @@ def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
                 return None
             rows = chain.from_iterable(map(marshal.loads, (chunk[2] for chunk in chunks)))
             catalogue = Catalogue(
-                title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(Item._make, rows))
+                title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(_new_item, rows))
             )
         except (ValueError, EOFError, TypeError, IndexError):
             return None
     return cached_digest, _Loaded(catalogue, dict(todo_memory), outline, tuple(chunks))
+
+
+# Item._make is a Python function called once per item; tuple.__new__ builds the same Item in C.
+_new_item = partial(tuple.__new__, Item)
 
 
 def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[Chunk, ...]:

@@ -18,6 +18,7 @@ hand over to it): where each goes, and the batch that renumbers the items below 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from papers.errors import CatalogueError
@@ -65,8 +66,8 @@ class Editor:
         self.outline = parsed.outline.copy()
         self._base = catalogue
         self._snapshot: Catalogue | None = catalogue
-        self._order = [item.key for item in catalogue.items]  # items added in this session come last
-        self._items = {item.key: item for item in catalogue.items}
+        self._order = list(map(attrgetter("key"), catalogue.items))  # items added in this session come last
+        self._items = dict(zip(self._order, catalogue.items, strict=True))
         self._sections = list(catalogue.sections)
         self.changed = False
         self.structural = False
@@ -78,7 +79,8 @@ class Editor:
         self._original = self.buffer.lines[:]
         # The last line any item or section starts on: an edit below it moves nothing.
         self._bottom = max(
-            [-1, *self.outline.lines.values(), *(p.line for p in self.outline.sections.values())]
+            max(self.outline.lines.values(), default=-1),
+            max((p.line for p in self.outline.sections.values()), default=-1),
         )
         # key -> whether its todo was unsaid before papers changed it (see store.load.TodoMemory).
         self.todo_memory = dict(todo_memory or {})
@@ -95,7 +97,7 @@ class Editor:
                 self._base.title,
                 self._base.notes,
                 tuple(self._sections),
-                tuple(self._items[key] for key in self._order),
+                tuple(map(self._items.__getitem__, self._order)),
             )
         return self._snapshot
 
