@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,211 @@ def test_a_cache_that_cannot_be_written_is_one_clear_error(
         "Free some space, or point PAPERS_CACHE_DIR at a writable folder"
     )
     assert caught.value.exit_code == 1
+
+
+# The bulk index (MetadataCache.preload): derived data, never trusted beyond what the files say.
+
+
+@pytest.fixture
+def no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records written just now are indexed too (tests cannot wait out the coarse-clock margin)."""
+    from papers.sources import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_RACY_NS", -(10**12))
+
+
+def _file_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from papers.sources import cache as cache_module
+
+    reads: list[str] = []
+    real = cache_module._read_checked
+
+    def counting(path: str, name: str) -> object:
+        reads.append(name)
+        return real(path, name)
+
+    monkeypatch.setattr(cache_module, "_read_checked", counting)
+    return reads
+
+
+def _two_records(tmp_path: Path) -> tuple[MetadataCache, PaperMeta, PaperMeta]:
+    cache = MetadataCache(tmp_path / "arxiv")
+    old_style, new_style = recorded("astro-ph_0601001"), recorded("id_1605.08386")
+    cache.put(old_style)
+    cache.put(new_style)
+    return cache, old_style, new_style
+
+
+def _preloaded(directory: Path, warnings: list[str] | None = None) -> MetadataCache:
+    cache = MetadataCache(directory, warn=(warnings if warnings is not None else []).append)
+    cache.preload()
+    return cache
+
+
+def test_preload_answers_as_the_files_do_and_reads_them_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_racy_margin: None
+) -> None:
+    _, old_style, new_style = _two_records(tmp_path)
+    reads = _file_reads(monkeypatch)
+    for _ in range(2):
+        warnings: list[str] = []
+        cache = _preloaded(tmp_path / "arxiv", warnings)
+        assert cache.get(ArxivId("astro-ph/0601001")) == old_style
+        assert cache.get("1605.08386") == new_style
+        assert cache.get("1707.08567") is None
+        assert warnings == []
+    assert sorted(reads) == ["1605.08386.json", "astro-ph_0601001.json"]  # the second run read the index
+    assert (tmp_path / "arxiv-index.marshal").exists()
+    assert sorted(p.name for p in (tmp_path / "arxiv").iterdir()) == [
+        "1605.08386.json",
+        "astro-ph_0601001.json",
+    ]
+
+
+def test_a_record_written_just_now_is_read_but_not_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, new_style = _two_records(tmp_path)
+    reads = _file_reads(monkeypatch)
+    for _ in range(2):
+        assert _preloaded(tmp_path / "arxiv").get("1605.08386") == new_style
+    assert reads.count("1605.08386.json") == 2  # its clock may be too coarse to tell its next version
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "Expecting value"),
+        ("{not json", "Expecting property name"),
+        (_without("published"), "no published"),
+        (_with("title", None), "title is not text"),
+        (_with("arxiv_id", "1605.00001"), "it holds 1605.00001"),
+    ],
+)
+def test_a_record_damaged_after_it_was_indexed_is_a_miss_with_a_warning(
+    tmp_path: Path, content: str, problem: str, no_racy_margin: None
+) -> None:
+    _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    (tmp_path / "arxiv" / "1605.08386.json").write_text(content)
+    for _ in range(2):  # and again: a damaged record is never indexed
+        warnings: list[str] = []
+        cache = _preloaded(tmp_path / "arxiv", warnings)
+        assert cache.get("1605.08386") is None
+        (warning,) = warnings
+        assert warning.startswith(
+            f"ignoring the cached record of 1605.08386 ({tmp_path / 'arxiv' / '1605.08386.json'}: "
+        )
+        assert problem in warning
+        assert cache.get("astro-ph/0601001") is not None
+
+
+def test_a_record_edited_in_place_with_its_size_and_mtime_kept_is_read_again(
+    tmp_path: Path, no_racy_margin: None
+) -> None:
+    import os
+
+    _, _, new_style = _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    path = tmp_path / "arxiv" / "1605.08386.json"
+    before = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace(new_style.title, new_style.title.swapcase())
+    assert edited != text and len(edited.encode()) == before.st_size
+    with open(path, "r+b") as handle:  # the same inode, the same size
+        handle.write(edited.encode())
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime: only ctime tells
+    meta = _preloaded(tmp_path / "arxiv").get("1605.08386")
+    assert meta is not None and meta.title == new_style.title.swapcase()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+        lambda data: b"",
+        lambda data: b"\x00" * 64,
+        lambda data: data.replace(b"index 2", b"index 1"),
+    ],
+    ids=["truncated", "one bit", "empty", "zeros", "another format"],
+)
+def test_a_damaged_index_costs_one_rebuild_and_no_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes], no_racy_margin: None
+) -> None:
+    _, old_style, new_style = _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    index = tmp_path / "arxiv-index.marshal"
+    good = index.read_bytes()
+    index.write_bytes(damage(good))
+    reads = _file_reads(monkeypatch)
+    warnings: list[str] = []
+    cache = _preloaded(tmp_path / "arxiv", warnings)
+    assert (cache.get("astro-ph/0601001"), cache.get("1605.08386")) == (old_style, new_style)
+    assert warnings == []
+    assert sorted(reads) == ["1605.08386.json", "astro-ph_0601001.json"]
+    assert index.read_bytes() == good  # rebuilt
+    index.unlink()
+    assert _preloaded(tmp_path / "arxiv").get("1605.08386") == new_style
+
+
+def test_put_after_preload_is_seen_and_a_removed_record_is_a_miss(
+    tmp_path: Path, no_racy_margin: None
+) -> None:
+    cache, _, new_style = _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    (tmp_path / "arxiv" / "1605.08386.json").unlink()
+    cache = _preloaded(tmp_path / "arxiv")
+    assert cache.get("1605.08386") is None
+    cache.put(new_style)
+    assert cache.get("1605.08386") == new_style
+
+
+WRITER = """
+import sys
+from papers.sources.cache import MetadataCache
+from papers.sources.arxiv.atom import parse_feed
+from collections.abc import Callable
+from pathlib import Path
+meta = parse_feed(Path(sys.argv[2]).read_bytes()).entries[0]
+cache = MetadataCache(Path(sys.argv[1]))
+versions = [meta, type(meta)(**{**meta.__dict__, "title": meta.title + " (revised, and so longer)"})]
+for n in range(int(sys.argv[3])):
+    cache.put(versions[n % 2])
+"""
+
+
+def test_preloading_while_another_process_writes_reads_old_or_new_records_only(
+    tmp_path: Path, no_racy_margin: None
+) -> None:
+    import subprocess
+    import sys
+
+    (fixture,) = FIXTURES.glob("*id_1605.08386*.xml")
+    _, _, meta = _two_records(tmp_path)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "arxiv"), str(fixture), "401"])
+    titles, warnings = set(), []
+    try:
+        while writer.poll() is None:
+            got = _preloaded(tmp_path / "arxiv", warnings).get("1605.08386")
+            assert got is not None
+            titles.add(got.title)
+    finally:
+        writer.wait()
+    assert warnings == []
+    assert titles <= {meta.title, meta.title + " (revised, and so longer)"}
+    final = _preloaded(tmp_path / "arxiv").get("1605.08386")
+    assert final is not None and final.title == meta.title  # the last of 401 puts
+    assert _preloaded(tmp_path / "arxiv").get("1605.08386") == final  # from the index now
+
+
+def test_plain_ids_are_only_those_that_parse_to_themselves(tmp_path: Path) -> None:
+    cache = MetadataCache(tmp_path / "arxiv")
+    cache.put(recorded("id_1605.08386"))
+    cache.put(recorded("astro-ph_0601001"))
+    record = recorded("id_1605.08386").to_dict()
+    for bad in ("2013.12345", "0612.1234", "1605.8386"):  # month 13, before 0704, too few digits
+        (tmp_path / "arxiv" / f"{bad}.json").write_text(json.dumps(record | {"arxiv_id": bad}))
+    cache = _preloaded(tmp_path / "arxiv")
+    assert cache.plain_ids == {"1605.08386"}
+    assert cache.get("2013.12345") is not None  # a record all the same: only the shortcut is refused

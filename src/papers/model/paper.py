@@ -97,6 +97,19 @@ class PaperMeta:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"authors": list(self.authors), "categories": list(self.categories)}
 
+    def checked_values(self) -> tuple[Any, ...]:
+        """The fields' values in order, for ``from_checked_values``: what the cache's index keeps."""
+        return tuple(self.__dict__[name] for name in PAPER_FIELDS)
+
+    @classmethod
+    def from_checked_values(cls, values: tuple[Any, ...]) -> PaperMeta:
+        """A record from ``checked_values`` of one that was checked when made, not checked again: for
+        the metadata cache's index only, which papers wrote and whose checksum it verified (a
+        record file that changed since is read and checked as ever)."""
+        meta = object.__new__(cls)
+        meta.__dict__.update(zip(PAPER_FIELDS, values, strict=True))
+        return meta
+
     @classmethod
     def from_dict(cls, data: object) -> PaperMeta:
         """A record read back (from the cache); InvalidRecordError if it is not one."""
@@ -111,6 +124,9 @@ class PaperMeta:
             if isinstance(values[name], list):
                 values[name] = tuple(values[name])
         return cls(**values)
+
+
+PAPER_FIELDS = tuple(spec.name for spec in fields(PaperMeta))
 
 
 @dataclass(frozen=True)

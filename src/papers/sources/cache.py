@@ -6,21 +6,36 @@ The folder is ``$XDG_CACHE_HOME/papers/arxiv`` unless a caller passes another.
 A record is checked when it is read (``PaperMeta.from_dict``): one that is unreadable, or
 lacks a field papers needs, is a cache miss, with a warning, so the next fetch replaces it.
 It never crashes ``show``, ``note``, ``export`` or ``fetch``.
+
+Commands that read many records (``export``, ``fetch --all``) first ``preload`` them from one index
+beside the folder (``arxiv-index.marshal``): derived data, never the source of truth. It holds each
+record as it was checked, under its file's name, mtime, ctime, size and inode, and an entry is used
+only while the file still has all five, from one listing of the folder (a stat per file); a record
+that changed (or is new) is read and checked from its file, as ``get`` does, and the index is
+rewritten. Writers still write only the record files, atomically: an exporter racing a fetch sees
+each record's old file or its new one. A file changed less than ``_RACY_NS`` before it was looked at
+is read but not indexed (a coarse clock could give its next version the same stamp); an index that
+is damaged, of another format, or deleted costs one rebuild, with no warning.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
+import marshal
 import os
+import re
 import sys
+import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-from papers.errors import CacheError
-from papers.model.arxiv_ids import ArxivId
+from papers.errors import CacheError, InvalidArxivIdError
+from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
 from papers.store.fileio import atomic_write_bytes
 from papers.store.paths import cache_dir
 
@@ -28,6 +43,16 @@ if TYPE_CHECKING:
     from papers.model.paper import PaperMeta, ScholarMeta
 
 _Record = TypeVar("_Record")
+
+_INDEX_MAGIC = b"papers metadata index 2\n"
+# From this many records asked for, a command preloads them (one index, a stat per record) rather than
+# reading one file for each.
+PRELOAD_FROM = 50
+_RACY_NS = 3_000_000_000  # a record file changed this close to being looked at is not indexed
+_PLAIN_ID = re.compile(r"\d{4}\.\d{4,5}")
+# An index entry: the record file's (mtime, ctime, size, inode), the record's checked values, and
+# whether its id is a plain one (`plain_ids`).
+_Entry = tuple[tuple[int, int, int, int], tuple[object, ...], bool]
 
 
 def default_cache_dir() -> Path:
@@ -61,10 +86,14 @@ class MetadataCache:
     ) -> None:
         self.directory = directory if directory is not None else default_cache_dir()
         self._warn = warn
+        self._table: dict[str, PaperMeta] | None = None  # preload's: file name -> record
+        self._names: frozenset[str] = frozenset()
+        # After preload: the ids with a record that an `arxiv:` field holds as they are (1706.03762),
+        # each known to parse to itself (checked once, when its record was indexed).
+        self.plain_ids: frozenset[str] = frozenset()
 
     def path(self, arxiv_id: ArxivId | str) -> Path:
-        # Old-style ids hold a slash (math/0309136); it must not become a subdirectory.
-        return self.directory / f"{str(arxiv_id).replace('/', '_')}.json"
+        return self.directory / _file_name(str(arxiv_id))
 
     def cached_ids(self) -> set[str]:
         """Every id with a record, from one listing of the folder (cheaper than a stat per paper)."""
@@ -74,9 +103,83 @@ class MetadataCache:
             return set()
         return {name[:-5].replace("_", "/") for name in names if name.endswith(".json")}
 
+    @property
+    def index_path(self) -> Path:
+        """The index of the folder's records, beside it (a file in it would change the folder's mtime,
+        which `papers search` watches)."""
+        return self.directory.with_name(f"{self.directory.name}-index.marshal")
+
+    def preload(self) -> None:
+        """Read every record in the folder, from the index where it is still true: for commands that
+        read many (``get`` then answers from memory). See the module's docstring."""
+        from papers.model.paper import PAPER_FIELDS, PaperMeta
+
+        was_enabled = gc.isenabled()
+        gc.disable()  # thousands of records that all stay alive: a collection would scan them for nothing
+        try:
+            self._preload(PAPER_FIELDS, PaperMeta)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _preload(self, fields: tuple[str, ...], paper: type[PaperMeta]) -> None:
+        looked = time.time_ns()
+        old = _load_index(self.index_path, fields)
+        fresh: dict[str, _Entry] = {}
+        table: dict[str, PaperMeta] = {}
+        plain: set[str] = set()
+        names: set[str] = set()
+        changed = False
+        try:
+            entries = list(os.scandir(self.directory))
+        except OSError:
+            entries = []
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            names.add(name)
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            kept = old.get(name)
+            if kept is None or kept[0] != stamp:
+                changed = True
+                read = _read_checked(entry.path, name)
+                if read is None:
+                    continue  # gone, or not a usable record: `get` reads it again, and warns
+                meta = read[1]
+                kept = (read[0], meta.checked_values(), _plain_id(meta.arxiv_id))
+                if max(read[0][0], read[0][1]) < looked - _RACY_NS:
+                    fresh[name] = kept
+            else:
+                fresh[name] = kept
+                meta = paper.from_checked_values(kept[1])
+            table[name] = meta
+            if kept[2]:
+                plain.add(meta.arxiv_id)
+        if changed or fresh.keys() != old.keys():
+            payload = marshal.dumps((fields, fresh))
+            with contextlib.suppress(OSError):
+                atomic_write_bytes(
+                    self.index_path, _INDEX_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+                )
+        self._names, self._table, self.plain_ids = frozenset(names), table, frozenset(plain)
+
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
         """The cached metadata, or None if absent or unusable (a cache miss, never an error)."""
         from papers.model.paper import PaperMeta
+
+        if self._table is not None:
+            name = _file_name(str(arxiv_id))
+            if name not in self._names:
+                return None
+            hit = self._table.get(name)
+            if hit is not None and hit.arxiv_id == str(arxiv_id):
+                return hit
+            # damaged, or holding another id: read as ever, for its warning
 
         def parse(data: object) -> PaperMeta:
             meta = PaperMeta.from_dict(data)
@@ -94,7 +197,62 @@ class MetadataCache:
 
     def put(self, meta: PaperMeta) -> Path:
         """Write atomically, so a killed run leaves the old entry or the new one, never half of one."""
-        return _write_record(self.path(meta.arxiv_id), meta.to_dict())
+        dest = _write_record(self.path(meta.arxiv_id), meta.to_dict())
+        if self._table is not None:
+            self._table[dest.name] = meta
+            self._names |= {dest.name}
+        return dest
+
+
+def _file_name(arxiv_id: str) -> str:
+    # Old-style ids hold a slash (math/0309136); it must not become a subdirectory.
+    return f"{arxiv_id.replace('/', '_')}.json"
+
+
+def _plain_id(arxiv_id: str) -> bool:
+    """Whether `arxiv_id` is a new-style id without a version that parses to itself."""
+    if not _PLAIN_ID.fullmatch(arxiv_id):
+        return False
+    try:
+        return parse_arxiv_id(arxiv_id) == ArxivId(arxiv_id)
+    except InvalidArxivIdError:
+        return False
+
+
+def _read_checked(path: str, name: str) -> tuple[tuple[int, int, int, int], PaperMeta] | None:
+    """The record in file `path` (named `name`) and the stamp of the very file it was read from; None
+    if it is gone or not a record papers would use under that name."""
+    from papers.model.paper import PaperMeta
+
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read()
+        meta = PaperMeta.from_dict(json.loads(data))
+    except (OSError, ValueError, TypeError, RecursionError):
+        return None
+    if _file_name(meta.arxiv_id) != name:
+        return None
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino), meta
+
+
+def _load_index(path: Path, names: tuple[str, ...]) -> dict[str, _Entry]:
+    """The index's entries, or none if it is missing, damaged (its checksum) or of another format."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    head = len(_INDEX_MAGIC)
+    payload = memoryview(data)[head + 4 :]  # no copy of a file of 10 MB
+    if not data.startswith(_INDEX_MAGIC) or zlib.crc32(payload) != int.from_bytes(
+        data[head : head + 4], "big"
+    ):
+        return {}
+    try:
+        fields, entries = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return entries if fields == names and isinstance(entries, dict) else {}
 
 
 class ScholarCache:
@@ -148,8 +306,6 @@ class ScholarCache:
 
         Read from one index beside the folder (``s2-references.marshal``), rebuilt from the records
         when the folder changed since (its mtime), so `papers next` reads one file, not one per paper."""
-        import marshal
-
         index = self.directory.parent / "s2-references.marshal"
         try:
             stamp = os.stat(self.directory).st_mtime_ns

@@ -68,9 +68,11 @@ class Arxiv:
         ]
 
     def from_cache(self, ids: Sequence[PaperId], directory: Path, *, refresh: bool) -> Batch[PaperMeta]:
-        from papers.sources.cache import MetadataCache
+        from papers.sources.cache import PRELOAD_FROM, MetadataCache
 
         cache = MetadataCache(directory)
+        if not refresh and len(ids) >= PRELOAD_FROM:
+            cache.preload()
         batch: Batch[PaperMeta] = Batch()
         for paper_id in dict.fromkeys(ids):
             arxiv_id = _arxiv(paper_id)
