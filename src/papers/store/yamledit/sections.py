@@ -26,7 +26,14 @@ from papers.store.parse import Place, parse
 from papers.store.yamledit.buffer import indent_of
 from papers.store.yamledit.emit import rewrite_scalar_line, yaml_scalar
 from papers.store.yamledit.outline import FIELD_START, block_fields, top_level_field
-from papers.store.yamledit.structure import _DASH_LEAD, Reshaper, _blank, _comment, _terminated
+from papers.store.yamledit.structure import (
+    _DASH_LEAD,
+    Reshaper,
+    _blank,
+    _comment,
+    _terminated,
+    with_separator,
+)
 
 
 class _Unit(NamedTuple):
@@ -96,15 +103,7 @@ class SectionReshaper(Reshaper):
         lines, outline, tree = self.lines, self.editor.outline, self.tree
         index = tree.sections.index(name)
         lead, end = self._section_lead(name), self._section_end(name)
-        first, last = lead, end
-        if index > 0 or len(tree.sections) == 1:
-            while first > 0 and _blank(lines[first - 1]):
-                first -= 1
-            sep = lines[first:lead]
-        else:
-            while last < len(lines) and _blank(lines[last]):
-                last += 1
-            sep = lines[end:last]
+        first, last, sep = with_separator(lines, lead, end, before=index > 0 or len(tree.sections) == 1)
         place = outline.sections.pop(name)
         keys = [key for top in tree.tops[name] for key in tree.subtree(top)]
         places = {key: (outline.lines[key] - lead, outline.columns[key]) for key in keys}

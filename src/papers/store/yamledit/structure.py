@@ -37,6 +37,19 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
+def with_separator(lines: list[str], lead: int, end: int, *, before: bool) -> tuple[int, int, list[str]]:
+    """The unit `lines[lead:end]` taken with one separator, the blank lines before it (`before`: it
+    is not the first of its list, or the only one) or else after it: (first, last, the separator)."""
+    first, last = lead, end
+    if before:
+        while first > 0 and _blank(lines[first - 1]):
+            first -= 1
+        return first, last, lines[first:lead]
+    while last < len(lines) and _blank(lines[last]):
+        last += 1
+    return first, last, lines[end:last]
+
+
 def _comment(line: str) -> bool:
     return line.lstrip().startswith("#")
 
@@ -126,15 +139,7 @@ class Reshaper:
         siblings = tree.siblings(key)
         index = siblings.index(key)
         lead, end = self._lead(key), self._end(key)
-        first, last = lead, end
-        if index > 0 or len(siblings) == 1:
-            while first > 0 and _blank(lines[first - 1]):
-                first -= 1
-            sep = lines[first:lead]
-        else:
-            while last < len(lines) and _blank(lines[last]):
-                last += 1
-            sep = lines[end:last]
+        first, last, sep = with_separator(lines, lead, end, before=index > 0 or len(siblings) == 1)
         keys = list(tree.subtree(key))
         places = {k: (outline.lines[k] - lead, outline.columns[k]) for k in keys}
         chunk = _Chunk(_terminated(lines[lead:end]), _terminated(sep), outline.columns[key], places)
