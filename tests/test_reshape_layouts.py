@@ -26,8 +26,9 @@ SETTINGS = settings(
 )
 
 
-@st.composite
-def catalogues(draw: st.DrawFn) -> str:
+def _layout(draw: st.DrawFn) -> tuple[int, bool, str, list[str], str, str, str]:
+    """A hand-written layout: its indent, whether lists are indented under their key, its newline,
+    its first lines, and the prefixes of a section's dash, a section's fields and an item's dash."""
     indent = draw(st.sampled_from([2, 4]))
     indented_lists = draw(st.booleans())
     newline = draw(st.sampled_from(["\n", "\r\n"]))
@@ -36,6 +37,12 @@ def catalogues(draw: st.DrawFn) -> str:
     dash = " " * indent if indented_lists else ""
     field = dash + " " * 2
     item_dash = field + (" " * indent if indented_lists else "")
+    return indent, indented_lists, newline, lines, dash, field, item_dash
+
+
+@st.composite
+def catalogues(draw: st.DrawFn) -> str:
+    indent, indented_lists, newline, lines, dash, field, item_dash = _layout(draw)
     count = 0
     for name in ("One", "Two"):
         lines += [f"{dash}- name: {name}", f"{field}items:"]
@@ -167,14 +174,7 @@ def sectioned(draw: st.DrawFn) -> str:
     """Two to four sections in a hand-written style: comments heading a section or ending its items,
     a comment on the name's line, section notes, the name after them, empty sections, 0-2 blank lines
     between sections, a comment at the very end, CRLF, a last line with no newline."""
-    indent = draw(st.sampled_from([2, 4]))
-    indented_lists = draw(st.booleans())
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
-    lines = ["# a hand-written list"] if draw(st.booleans()) else []
-    lines.append("sections:")
-    dash = " " * indent if indented_lists else ""
-    field = dash + " " * 2
-    item_dash = field + (" " * indent if indented_lists else "")
+    indent, indented_lists, newline, lines, dash, field, item_dash = _layout(draw)
     count = 0
     for name in SECTION_NAMES[: draw(st.integers(2, 4))]:
         if draw(st.booleans()):

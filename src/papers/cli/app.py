@@ -138,6 +138,11 @@ def error(message: str) -> None:
     sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
 
 
+def first_keys(keys: Sequence[str]) -> str:
+    """The first five keys, and "..." if there are more: how a message names a group of papers."""
+    return ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+
+
 def note(message: str) -> None:
     sys.stderr.write(printable(message.rstrip("\n"), keep_layout=True) + "\n")
 

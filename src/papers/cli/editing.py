@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from papers import actions
-from papers.cli.app import QueryArg, catalogue_path, command, note
+from papers.cli.app import QueryArg, catalogue_path, command, first_keys, note
 from papers.errors import InvalidEditError, PapersError
 from papers.store.paths import display_path
 from papers.text import one_line
@@ -153,7 +153,7 @@ def _header(path: Path, opened: Opened, problem: InvalidEditError | None) -> str
         "or save the file empty to give up."
     ]
     if children:
-        shown = ", ".join(children[:5]) + (", ..." if len(children) > 5 else "")
+        shown = first_keys(children)
         lines.append(f"# Its children ({shown}) are not here and stay as they are.")
     lines.append("# Comment lines above the first field are papers' own and are dropped.")
     if problem is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from papers import actions
-from papers.cli.app import QueriesArg, QueryArg, catalogue_path, command, complete_key, note
+from papers.cli.app import QueriesArg, QueryArg, catalogue_path, command, complete_key, first_keys, note
 from papers.errors import HasChildrenError, PapersError, UsageError
 from papers.store.paths import display_path
 
@@ -39,7 +39,7 @@ def remove(
     try:
         removed = actions.remove(catalogue_path(), queries, children=children, dry_run=dry_run)
     except HasChildrenError as err:
-        shown = ", ".join(err.children[:5]) + (", ..." if len(err.children) > 5 else "")
+        shown = first_keys(err.children)
         count = f"{len(err.children)} {'child' if len(err.children) == 1 else 'children'}"
         raise PapersError(
             f"'{err.key}' has {count} ({shown}): nothing was removed. "

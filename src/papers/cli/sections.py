@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from papers import actions
-from papers.cli.app import catalogue_path, command, note, sub_app
+from papers.cli.app import catalogue_path, command, first_keys, note, sub_app
 from papers.errors import PapersError, SectionNotEmptyError, UsageError
 
 if TYPE_CHECKING:  # the use case (and the editor under it) is imported only when a section command runs
@@ -131,7 +131,7 @@ def remove(
     try:
         removed = actions.remove_section(catalogue_path(), name, move_items_to=move_items_to)
     except SectionNotEmptyError as err:
-        shown = ", ".join(err.keys[:5]) + (", ..." if len(err.keys) > 5 else "")
+        shown = first_keys(err.keys)
         count = f"{len(err.keys)} {'item' if len(err.keys) == 1 else 'items'}"
         raise PapersError(
             f"section '{err.name}' holds {count} ({shown}): nothing was removed. "
@@ -139,6 +139,6 @@ def remove(
         ) from None
     if removed.moved:
         count = f"{len(removed.moved)} {'item' if len(removed.moved) == 1 else 'items'}"
-        shown = ", ".join(removed.moved[:5]) + (", ..." if len(removed.moved) > 5 else "")
+        shown = first_keys(removed.moved)
         note(f"moved {count} to {removed.target}: {shown}")
     note(f"removed section {removed.name}")

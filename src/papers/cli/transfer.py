@@ -16,6 +16,7 @@ from papers.cli.app import (
     catalogue_path,
     check_status_filter,
     command,
+    first_keys,
     note,
 )
 from papers.errors import UsageError
@@ -130,7 +131,7 @@ def export(
     path = catalogue_path()
     exported = actions.export(path, format_, todo=todo, done=done, section=section)
     if exported.unfetched:
-        shown = ", ".join(exported.unfetched[:5]) + (", ..." if len(exported.unfetched) > 5 else "")
+        shown = first_keys(exported.unfetched)
         note(
             f"left out {len(exported.unfetched)} paper(s) with no fetched metadata ({shown}): run papers fetch --all"
         )
