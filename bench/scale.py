@@ -7,7 +7,9 @@ prints medians and their ratio to the floor's median in the same run, and peak R
 Cases that change the file get a fresh copy before every timed run (the copy is not timed):
 `import` into an empty and into an existing catalogue (whose cache is then warmed by an untimed
 listing: the copy's cache entry held the previous run's import), and the "cold" listing after a
-one-line hand edit (a different title each run, so the parse cache never hits).
+one-line hand edit (a different title each run, so the parse cache never hits), and `rm` (its
+cache warmed untimed). The other edits come in pairs that give the file back: tag +x and -x, mv to
+another section and back, rename and back.
 
 Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done] [--against CHECKOUT]
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue_gen import generate_catalogue
-from startup import FLOOR_APP
+from startup import FLOOR_APP, _way_back
 from timing import GNU_TIME, run_once
 
 
@@ -94,6 +96,9 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     key = keys[len(keys) // 2 + 1]
     parent = keys[len(keys) // 3]
     edited = keys[len(keys) // 4]  # its own: done, undo and start change `key`
+    # The other one-item edits each have an item of their own, top-level, near the middle.
+    moved, renamed, tagged, removed = (keys[len(keys) // 2 + i] for i in (2, 3, 4, 5))
+    back = _way_back(base, moved)
 
     def on(catalogue: Path, *rest: str) -> list[str]:
         return [*papers, "--file", str(catalogue), *rest]
@@ -118,6 +123,11 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
 
     def fresh_existing(_: int) -> None:
         shutil.copyfile(base, existing_target)
+
+    rm_target = work / "rm.yaml"
+
+    def fresh_rm(_: int) -> None:
+        shutil.copyfile(base, rm_target)
 
     prefix = f"{n}:"
     return [
@@ -151,6 +161,20 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
             f"{prefix} edit {edited} (status -> todo)",
             on(cat, "edit", edited),
             env={"VISUAL": "sed -i 's/^status: .*/status: todo/'"},
+        ),
+        # Each pair gives the file back (mv to another section and back, rename and back, a tag
+        # added and taken off); rm gets a fresh copy each run, its cache warmed untimed.
+        Case(f"{prefix} tag {tagged} +x", on(cat, "tag", tagged, "+x")),
+        Case(f"{prefix} tag {tagged} -x", on(cat, "tag", tagged, "-x")),
+        Case(f"{prefix} mv {moved} --section Section 0", on(cat, "mv", moved, "--section", "Section 0")),
+        Case(f"{prefix} mv {moved} back", on(cat, "mv", moved, *back)),
+        Case(f"{prefix} rename {renamed}", on(cat, "rename", renamed, "renamed-x")),
+        Case(f"{prefix} rename back", on(cat, "rename", "renamed-x", renamed)),
+        Case(
+            f"{prefix} rm {removed}",
+            on(rm_target, "rm", removed),
+            fresh_rm,
+            warm=[on(rm_target, "list", "--todo")],  # the copy's cache held the last run's removal
         ),
         Case(f"{prefix} export markdown", on(cat, "export", "-o", str(exported))),
         Case(f"{prefix} export json", on(cat, "export", "--format", "json")),
