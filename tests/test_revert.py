@@ -301,19 +301,33 @@ def test_revert_of_a_change_the_history_does_not_hold(run: Run, catalogue_file: 
     assert run("revert", "0").exit_code == 2
 
 
+def stored(states: Path) -> dict[str, str]:
+    """The states in a journal's folder: digest -> ".z" (whole) or ".d" (a delta)."""
+    return {p.stem: p.suffix for p in states.iterdir()}
+
+
 def test_the_history_is_bounded_and_keeps_only_the_states_it_needs(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(journal, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(journal, "CHAIN", 1)  # states 0, 2, 4, 6 whole; 1, 3, 5 deltas against 0, 2, 4
     for key in ("gqa", "mamba", "rnn", "lstm", "gru"):
         run("done", key)
-    assert [c["number"] for c in changes(run)] == [5, 4, 3]
-    assert len(list((journal_folder(catalogue_file) / "states").iterdir())) == 4
+    kept = changes(run)[::-1]
+    assert [c["number"] for c in kept] == [3, 4, 5]
+    two, three, four, five = [kept[0]["before"]] + [c["after"] for c in kept]
+    states = journal_folder(catalogue_file) / "states"
+    assert stored(states) == {two: ".z", three: ".d", four: ".z", five: ".d"}
+    for state in (two, three, four, five):
+        assert digest(journal.state(catalogue_file, state) or b"") == state
     monkeypatch.setattr(journal, "MAX_BYTES", 1)  # the newest change is always kept
     run("undo", "gru")
+    ((six,),) = [[c["after"] for c in changes(run)]]
     assert [c["number"] for c in changes(run)] == [6]
-    assert len(list((journal_folder(catalogue_file) / "states").iterdir())) == 2
+    # change 6 starts from state 5, a delta: its base, state 4, stays though no change names it
+    assert stored(states) == {four: ".z", five: ".d", six: ".z"}
     assert run("revert").exit_code == 0
+    assert digest(catalogue_file.read_bytes()) == five
 
 
 def test_a_damaged_journal_costs_only_history(run: Run, catalogue_file: Path) -> None:

@@ -6,13 +6,23 @@ folder per catalogue (named by a digest of the file's real path):
 
     history/<digest>/entries.jsonl     one JSON object per change, oldest first
     history/<digest>/states/<d>.z      the file's bytes before and after changes (zlib), once per content
+    history/<digest>/states/<d>.d      or a state as a delta against another stored state
 
 A change keeps the time, the command (the command line as `store.origin` has it from the CLI;
 called from Python, the `papers.actions` function and its arguments), a one-line summary and the digests of the file before
 and after; the bytes themselves are stored by content, so a change whose before-state is the
-previous change's after-state stores one new state only. It is bounded: the last MAX_ENTRIES
-changes, and about MAX_BYTES of stored states. Recording is best effort: the journal is never
-needed for normal operation, and deleting the cache loses only the history.
+previous change's after-state stores one new state only. That new state is stored as a delta
+against the state it came from (the bytes they have in common at the start and at the end, and
+the new bytes between, compressed), not compressed whole: a one-item change of a 10 MB file
+stores a few hundred bytes instead of compressing 10 MB (issue 13). A delta's base may itself be
+a delta, at most CHAIN deep, then a state is stored whole again; pruning keeps every base a kept
+delta needs. Reading a state rebuilds it along its chain and checks its digest, so what a revert
+writes is exactly the bytes that were journaled, or nothing.
+
+It is bounded: the last MAX_ENTRIES changes, and about MAX_BYTES of stored states (the bases that
+only kept deltas need are not counted: at most one whole state per chain). Recording is best
+effort: the journal is never needed for normal operation, and deleting the cache loses only the
+history.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ from papers.store.paths import cache_dir
 
 MAX_ENTRIES = 100
 MAX_BYTES = 50 * 2**20
+CHAIN = 16
+"""At most this many deltas between a stored state and the whole state its chain starts from."""
 ABSENT = "absent"
 """The digest of the state "no file": a change that created the catalogue starts from it."""
 
@@ -95,19 +107,75 @@ def _read(listing: Path) -> list[Entry]:
 
 def state(path: Path, wanted: str) -> bytes | None:
     """The bytes of a state of the catalogue (None for ABSENT); JournalError if it was not kept."""
-    import zlib
-
     if wanted == ABSENT:
         return None
-    try:
-        data = zlib.decompress((folder(path) / "states" / f"{wanted}.z").read_bytes())
-    except (OSError, zlib.error):
-        data = None
+    data = _rebuilt(folder(path) / "states", wanted)
     if data is None or digest(data) != wanted:
         raise JournalError(
             "the history no longer holds that state of the catalogue (the cache was cleared or damaged). "
             "Nothing was changed"
         )
+    return data
+
+
+# A delta file: this line, then `<base digest> <depth> <prefix> <suffix>`, a newline and the
+# zlib-compressed bytes between the prefix and the suffix the state shares with its base.
+_DELTA = b"papers-delta 1\n"
+
+
+class _Delta(NamedTuple):
+    base: str  # the digest of the state it is a delta against
+    depth: int  # 1 against a whole state, else one more than its base's
+    prefix: int  # bytes at the start of the base that the state starts with
+    suffix: int  # bytes at the end of the base that the state ends with
+    packed: bytes  # the bytes between, compressed
+
+
+def _read_delta(file: Path) -> _Delta | None:
+    """The delta in `file`, or None if it does not read as one."""
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    head, newline, packed = raw[len(_DELTA) :].partition(b"\n")
+    fields = head.split(b" ")
+    if not raw.startswith(_DELTA) or not newline or len(fields) != 4:
+        return None
+    try:
+        base, depth, prefix, suffix = fields[0].decode("ascii"), *map(int, fields[1:])
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not base.isalnum() or min(depth, prefix, suffix) < 0:
+        return None
+    return _Delta(base, depth, prefix, suffix, packed)
+
+
+def _rebuilt(states: Path, wanted: str) -> bytes | None:
+    """The bytes stored for `wanted`, whole or rebuilt along its chain of deltas (None if any link
+    is missing or damaged; the caller checks the digest of the result)."""
+    import zlib
+
+    chain: list[_Delta] = []
+    name = wanted
+    while True:
+        try:
+            data = zlib.decompress((states / f"{name}.z").read_bytes())
+            break
+        except (OSError, zlib.error):
+            pass
+        delta = _read_delta(states / f"{name}.d")
+        if delta is None or len(chain) > CHAIN:  # missing, damaged, or a loop
+            return None
+        chain.append(delta)
+        name = delta.base
+    for delta in reversed(chain):
+        if delta.prefix + delta.suffix > len(data):
+            return None
+        try:
+            middle = zlib.decompress(delta.packed)
+        except zlib.error:
+            return None
+        data = b"".join((data[: delta.prefix], middle, data[len(data) - delta.suffix :]))
     return data
 
 
@@ -132,7 +200,8 @@ def record(
         states = home / "states"
         states.mkdir(parents=True, exist_ok=True)
         before_digest, after_digest = digests or (digest(before), digest(after))
-        size = _store(states, before_digest, before) + _store(states, after_digest, after)
+        size = _store(states, before_digest, before)
+        size += _store(states, after_digest, after, None if before is None else (before_digest, before))
         listing = home / "entries.jsonl"
         last, count, torn = _last(listing)
         entry = Entry(
@@ -205,18 +274,88 @@ def _python_call() -> str:
     return f"python: {first.f_globals['__name__']}.{code.co_qualname}({arguments})"
 
 
-def _store(states: Path, name: str, data: bytes | None) -> int:
-    """Keep `data` under its digest unless it is kept already; the bytes it added."""
+def _store(states: Path, name: str, data: bytes | None, base: tuple[str, bytes] | None = None) -> int:
+    """Keep `data` under its digest unless it is kept already; the bytes it added. With `base` (a
+    stored state's digest and bytes), as a delta against it when that is worth it (see _delta)."""
     if data is None:
         return 0
-    target = states / f"{name}.z"
-    if target.exists():
+    if (states / f"{name}.z").exists() or (states / f"{name}.d").exists():
         return 0
     import zlib
 
+    packed = _delta(states, data, base) if base is not None else None
+    if packed is not None:
+        _replace(states / f"{name}.d", packed)
+        return len(packed)
     packed = zlib.compress(data, 1)
-    _replace(target, packed)
+    _replace(states / f"{name}.z", packed)
     return len(packed)
+
+
+def _delta(states: Path, data: bytes, base: tuple[str, bytes]) -> bytes | None:
+    """`data` as a delta file against the stored state `base`, or None to store it whole: when the
+    base is not stored, its chain is CHAIN long already, or the two share less than half of `data`."""
+    import zlib
+
+    name, old = base
+    if (states / f"{name}.z").exists():
+        depth = 1
+    else:
+        below = _read_delta(states / f"{name}.d")
+        if below is None or below.depth >= CHAIN:
+            return None
+        depth = below.depth + 1
+    prefix = common_prefix(old, data)
+    suffix = common_suffix(old, data, min(len(old), len(data)) - prefix)
+    if 2 * (prefix + suffix) < len(data):
+        return None
+    middle = data[prefix : len(data) - suffix]
+    head = f"{name} {depth} {prefix} {suffix}\n".encode("ascii")
+    return b"".join((_DELTA, head, zlib.compress(middle, 1)))
+
+
+_BLOCK = 1 << 16
+
+
+def common_prefix(a: bytes, b: bytes) -> int:
+    """How many bytes `a` and `b` have in common at their start. Compared a block at a time, then
+    by halving the first block that differs: each comparison is a memcmp in C, where a loop over
+    10 MB in Python would cost more than the compression the delta saves."""
+    end = min(len(a), len(b))
+    at = 0
+    while at < end and a[at : at + _BLOCK] == b[at : at + _BLOCK]:
+        at += _BLOCK
+    if at >= end:
+        return end
+    low, high = at, min(at + _BLOCK, end)  # a[at:low] == b[at:low]; no more than a[at:high] is common
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[at:mid] == b[at:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """How many bytes, at most `limit`, `a` and `b` have in common at their end (as common_prefix)."""
+    ea, eb = len(a), len(b)
+    at = 0
+    while at < limit:
+        step = min(_BLOCK, limit - at)
+        if a[ea - at - step : ea - at] != b[eb - at - step : eb - at]:
+            break
+        at += step
+    else:
+        return max(limit, 0)
+    low, high = 0, step  # the `low` bytes before the last `at` match; no more than `high` of them do
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[ea - at - mid : ea - at] == b[eb - at - mid : eb - at]:
+            low = mid
+        else:
+            high = mid - 1
+    return at + low
 
 
 def _replace(target: Path, data: bytes) -> None:
@@ -242,10 +381,22 @@ def _bounded(kept: list[Entry]) -> list[Entry]:
 
 
 def _prune(states: Path, kept: list[Entry]) -> None:
-    """Remove the stored states no kept change refers to."""
-    wanted = {f"{d}.z" for e in kept for d in (e.before, e.after)}
-    for name in os.listdir(states):
-        if name.endswith(".z") and name not in wanted:
+    """Remove the stored states no kept change refers to, keeping every base a kept delta needs."""
+    names = set(os.listdir(states))
+    needed: set[str] = set()
+    wanted = [d for e in kept for d in (e.before, e.after)]
+    while wanted:
+        name = wanted.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        if f"{name}.d" in names and f"{name}.z" not in names:
+            delta = _read_delta(states / f"{name}.d")
+            if delta is not None:
+                wanted.append(delta.base)
+    for name in names:
+        stem, dot, ext = name.rpartition(".")
+        if dot and ext in ("z", "d") and stem not in needed:
             with contextlib.suppress(OSError):
                 os.unlink(states / name)
 
