@@ -553,3 +553,20 @@ def test_the_parsers_quick_resolver_reads_what_pyyamls_own_reads(
             except CatalogueError as err:
                 outcomes.append(str(err))
     assert outcomes[:2] == outcomes[2:]
+
+
+def test_a_catalogue_read_twice_in_one_process_is_decoded_once_while_its_cache_holds(
+    catalogue_file: Path,
+) -> None:
+    from papers.store import load
+
+    load.load_catalogue(catalogue_file)  # fills the parse cache
+    first = load.load_catalogue(catalogue_file)
+    assert load.load_catalogue(catalogue_file) is first  # remembered: the same bytes, the same cache
+    cache = load._cache_file(catalogue_file)
+    cache.write_bytes(cache.read_bytes())  # another process rewrote the cache entry
+    again = load.load_catalogue(catalogue_file)
+    assert again is not first and again == first
+    with catalogue_file.open("a", encoding="utf-8") as handle:
+        handle.write("# a hand edit\n")
+    assert load.load_catalogue(catalogue_file) is not again  # other bytes: never the remembered entry

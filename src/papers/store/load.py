@@ -111,14 +111,48 @@ def _load(path: Path, data: bytes, digest: str | None = None) -> _Loaded:
     remembers of the todo lines it changed."""
     if digest is None:
         digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    recalled = _recall(path, digest)
+    if recalled is not None:
+        return recalled
+    seen = _cache_identity(path)  # before reading: a cache rewritten after this is another entry
     entry = _read_cache(path)
     if entry is not None and entry[0] == digest:
+        _remember(path, digest, seen, entry[1])
         return entry[1]
     label = display_path(path)
     parsed = _reparsed(path, entry, data, label) if entry is not None else None
     catalogue, outline = parsed if parsed is not None else parse(data, label)
     _write_cache(path, digest, catalogue, outline, data=data)
     return _Loaded(catalogue, {}, outline)
+
+
+# The newest cache entry this process read: (cache file, digest of the catalogue's bytes, the cache
+# file's identity when it was read, the entry). A command that reads the catalogue and then edits it
+# (`rename` checks the new key before it locks the file; `edit` reads the item's text, then writes
+# it back) decodes 50,000 items once, not twice. It holds only while the file has those very bytes
+# and the cache file is the one that was read.
+_recent: tuple[Path, str, tuple[int, int, int], _Loaded] | None = None
+
+
+def _cache_identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(_cache_file(path))
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _recall(path: Path, digest: str) -> _Loaded | None:
+    """The entry `_remember` kept, if it is this file's, for these bytes, and still its cache's."""
+    recent = _recent
+    if recent is None or recent[1] != digest or recent[0] != _cache_file(path):
+        return None
+    return recent[3] if _cache_identity(path) == recent[2] else None
+
+
+def _remember(path: Path, digest: str, seen: tuple[int, int, int] | None, loaded: _Loaded) -> None:
+    global _recent
+    _recent = None if seen is None else (_cache_file(path), digest, seen, loaded)
 
 
 def _reparsed(path: Path, entry: tuple[str, _Loaded], data: bytes, label: str) -> Parsed | None:
@@ -315,7 +349,11 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             if data or not create
             else _Loaded(Catalogue(None, (), (), ()), {}, Outline())
         )
-        editor = Editor(data.decode("utf-8"), loaded.parsed(), loaded.todo_memory, label=display_path(path))
+        parsed = loaded.parsed()
+        if isinstance(loaded.outline, bytes) and _recall(path, before_digest) is not None:
+            # Keep it decoded for the next edit in this process (the Editor edits a copy).
+            _remember(path, before_digest, _cache_identity(path), loaded._replace(outline=parsed.outline))
+        editor = Editor(data.decode("utf-8"), parsed, loaded.todo_memory, label=display_path(path))
         yield editor
         if editor.changed:
             if editor.structural:
