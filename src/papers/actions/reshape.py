@@ -127,10 +127,10 @@ def rename(path: str | os.PathLike[str], query: str, new: str) -> Renamed:
     folder = catalogue_file.parent
     catalogue = storage.load_catalogue(catalogue_file)
     (item,) = find_paper(catalogue, query, allow_many_same_id=False)
-    check_new_key(Tree(catalogue), item.key, new)
     old_note, new_note = f"notes/{item.key}.md", f"notes/{new}.md"
     moves_note = item.note == old_note and (folder / old_note).is_file() and new != item.key
-    if moves_note:
+    if moves_note:  # the key is checked before the note moves (else only in `change`, under the lock)
+        check_new_key(Tree(catalogue), item.key, new)
         _link_note(folder / old_note, folder / new_note)
 
     def change(editor: Editor) -> Renamed:

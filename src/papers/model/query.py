@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from itertools import compress, count
+from operator import attrgetter
 from typing import Any
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError
@@ -162,6 +164,8 @@ def find_duplicate(
     wanted_title = " ".join(title.split()).casefold() if title else None
     doi = doi_of(url) if url else None
     form = _link_form(url) if url else None
+    if arxiv is None and doi is None and form is None:  # `add TITLE`: only the title can match
+        return _same_title(catalogue, wanted_title)
     for item in catalogue.items:
         links = _links(item)
         if arxiv is not None and (item.arxiv == arxiv or arxiv in _arxiv_ids(links, arxiv_id_from_link)):
@@ -173,6 +177,21 @@ def find_duplicate(
         if wanted_title is not None and " ".join(item.title.split()).casefold() == wanted_title:
             return item, "the same title"
     return None
+
+
+_TITLE = attrgetter("title")
+
+
+def _same_title(catalogue: Catalogue, wanted: str | None) -> tuple[Item, str] | None:
+    """The first item whose title is `wanted` in any case and spacing, as find_duplicate says it.
+    Every title is compared by C functions mapped over the items: no Python frame per item (an
+    `add` at 50,000 items compared them in a Python loop)."""
+    if wanted is None:
+        return None
+    items = catalogue.items
+    titles = map(str.casefold, map(" ".join, map(str.split, map(_TITLE, items))))
+    index = next(compress(count(), map(wanted.__eq__, titles)), None)
+    return None if index is None else (items[index], "the same title")
 
 
 def _arxiv_ids(links: Iterable[str], parse: Callable[[str], Any]) -> set[str]:

@@ -17,7 +17,7 @@ class Buffer:
     """Lines of text, each keeping its own ending (the last may have none)."""
 
     def __init__(self, text: str = "") -> None:
-        crlf = text.count("\r\n")
+        crlf = text.count("\r\n") if "\r" in text else 0  # one fast scan for an LF file
         self.crlf = crlf > 0 and crlf == text.count("\n")
         self.lines = (text.replace("\r\n", "\n") if self.crlf else text).splitlines(keepends=True)
 

@@ -202,7 +202,7 @@ class SectionReshaper(Reshaper):
                 "was written. Edit it by hand"
             )
         outline.sections = {name: outline.sections[name] for name in tree.sections}
-        if not tree.sections and self.editor.buffer.text != self.original:
+        if not tree.sections and not self.unchanged():
             found = parse(self.editor.buffer.text.encode("utf-8"), self.label).catalogue
             if found.sections or found.items:
                 raise CatalogueError(

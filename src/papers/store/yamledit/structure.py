@@ -67,7 +67,7 @@ class Reshaper:
     def __init__(self, editor: Editor) -> None:
         self.editor = editor
         self.label = editor.label
-        self.original = editor.buffer.text
+        self.original = editor.buffer.lines[:]  # a copy of the list, not a 10 MB join at 50,000 items
         self.tree = Tree(editor.catalogue)
         self.touched: set[str] = set()
         # Per section, the top-level items whose lines (or whose neighbours' lines) changed; a section
@@ -277,11 +277,18 @@ class Reshaper:
 
     # -- the check --
 
+    def unchanged(self) -> bool:
+        """Whether the text is what it was (the lines compared first: most are the same objects)."""
+        lines, original = self.editor.buffer.lines, self.original
+        if lines == original:
+            return True
+        return sum(map(len, lines)) == sum(map(len, original)) and "".join(lines) == "".join(original)
+
     def finish(self) -> Catalogue:
         """Check every changed section against the tree and hand the result to the editor."""
         editor = self.editor
         catalogue = self.tree.catalogue(self.touched)
-        if editor.buffer.text == self.original:
+        if self.unchanged():
             editor.changed = False
             return catalogue
         outline = editor.outline
