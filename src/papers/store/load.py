@@ -276,15 +276,15 @@ def _write_cache(
 # --- writing -------------------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, text: str | bytes, expected: fileio.Snapshot | None = None) -> None:
-    """Replace the catalogue with `text` (or its UTF-8 bytes), by the rules of `fileio.write_bytes`
-    (the real file behind a symlink, owner and mode kept, a read-only file refused).
+def write_atomically(path: Path, data: bytes, expected: fileio.Snapshot | None = None) -> None:
+    """Replace the catalogue with `data` (UTF-8 text), by the rules of `fileio.write_bytes` (the
+    real file behind a symlink, owner and mode kept, a read-only file refused).
 
     With `expected` (what was read), a file someone else has saved since is never overwritten:
     CatalogueChangedError, and nothing is written.
     """
     try:
-        fileio.write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, expected=expected)
+        fileio.write_bytes(path, data, expected=expected)
     except fileio.ChangedError:
         raise CatalogueChangedError(
             f"{display_path(path)} was saved by another program while papers was editing it: "

@@ -179,7 +179,7 @@ def replace_text(editor: Editor, key: str, text: str, item: Item) -> None:
     reshaper.touched.add(old.section)
     # Only this item's top-level entry has new lines: its window is read back, not the whole
     # section (2,500 items at 50,000, parsed on every edit: most of `papers edit`'s time).
-    reshaper._mark(old.section, key)
+    reshaper.mark(old.section, key)
     if own.after < own.block_end:  # fields below `children:` come back above it: bottom first
         editor._replace(own.after, own.block_end, [])
     editor._replace(own.start, own.end - own.tail, new)

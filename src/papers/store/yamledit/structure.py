@@ -123,7 +123,7 @@ class Reshaper:
             stop -= 1
         return stop
 
-    def _mark(self, section: str, key: str) -> None:
+    def mark(self, section: str, key: str) -> None:
         """The top-level item of `section` that holds `key` has new lines."""
         chain = [key, *self.tree.ancestors(key)]
         self.marked.setdefault(section, set()).add(chain[-1])
@@ -150,9 +150,9 @@ class Reshaper:
         if parent is None:  # what is read back: the items it was between
             for neighbour in siblings[max(index - 1, 0) : index + 2]:
                 if neighbour != key:
-                    self._mark(section, neighbour)
+                    self.mark(section, neighbour)
         else:
-            self._mark(section, parent)
+            self.mark(section, parent)
         self._replace(first, last, [])
         tree.detach(key)
         self.touched.add(section)
@@ -230,7 +230,7 @@ class Reshaper:
         for k, (offset, old_column) in chunk.places.items():
             outline.lines[k], outline.columns[k] = body_at + offset, old_column + delta
         tree.attach(key, section, parent, index)
-        self._mark(section, key)
+        self.mark(section, key)
         self.touched.add(section)
 
     # -- the operations --
@@ -273,7 +273,7 @@ class Reshaper:
             memory[new] = memory.pop(old)
         self.tree.rename(old, new, self.tree.items[old].note if note is None else note)
         self.touched.add(self.tree.section_of[new])
-        self._mark(self.tree.section_of[new], new)
+        self.mark(self.tree.section_of[new], new)
 
     # -- the check --
 
