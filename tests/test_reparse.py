@@ -122,3 +122,17 @@ def test_the_command_after_reverting_an_rm_parses_no_whole_file(
     assert run("--file", str(path), "revert").exit_code == 0
     assert path.read_bytes() == before
     assert all(size < len(before) // 4 for size in sizes), sizes  # windows, never the whole file
+
+
+def test_children_put_back_at_the_end_of_an_entry_are_read_alone() -> None:
+    """What a revert of `papers rm` of an only child does: `children:` and the child come back at
+    the end of the entry before the next one, so the change starts where that next entry starts."""
+    items = [f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(10)]
+    child = "    children:\n      - key: child\n        title: Child\n        status: todo\n"
+    new_text = f"sections:\n- name: A\n  items:\n{''.join(items[:5])}{child}{''.join(items[5:])}{SECOND}"
+    old_text = new_text.replace(child, "")
+    result = reparse(old_text, parse(old_text), new_text, "papers.yaml")
+    assert result is not None
+    full = parse(new_text)
+    assert (result.catalogue, result.outline) == (full.catalogue, full.outline)
+    assert result.catalogue["child"].parent == "item-4"

@@ -67,8 +67,18 @@ def reparse(old_text: str, old: Parsed, new_text: str, label: str) -> Parsed | N
     if at < 0:
         return None
     top_line, first_index = tops[at]
+    if (
+        top_line == p
+        and at > 0
+        and p < len(new_lines)
+        and not _starts_entry(new_lines[p], _cut(outline, items[first_index]))
+    ):
+        # The change starts right where this entry starts, but is not an entry: it is the tail of
+        # the entry before (a revert of an rm of an only child puts back `children:` and the child).
+        at -= 1
+        top_line, first_index = tops[at]
     top = items[first_index]
-    cut = outline.columns[top.key] - 2
+    cut = _cut(outline, top)
     section_lines = sorted(place.line for place in outline.sections.values())
     if cut < 0 or any(top_line < line <= p for line in section_lines):
         return None  # the change starts in a section's own lines
@@ -115,6 +125,11 @@ def reparse(old_text: str, old: Parsed, new_text: str, label: str) -> Parsed | N
         sections.append(section)
     new_items: tuple[Item, ...] = (*items[:first_index], *found, *items[last_index:])
     return Parsed(Catalogue(catalogue.title, catalogue.notes, tuple(sections), new_items), new_outline)
+
+
+def _cut(outline: Outline, item: Item) -> int:
+    """The column of a top-level item's `- `."""
+    return outline.columns[item.key] - 2
 
 
 def _entry_end(lines: Sequence[str], end: int, cut: int) -> int:
