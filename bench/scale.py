@@ -17,18 +17,21 @@ Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import functools
 import json
 import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue_gen import generate_catalogue
+from catalogue_gen import add_dates, generate_catalogue, reader_cache
 from startup import FLOOR_APP, _way_back
 from timing import GNU_TIME, run_once
 
@@ -41,6 +44,9 @@ class Case:
     vary: Callable[[int], list[str]] | None = None  # the argv of each run (a new title for each add)
     warm: list[list[str]] = field(default_factory=list)  # commands run untimed after `prepare`
     env: dict[str, str] | None = None  # added to the benchmark's own (the editor of `edit`)
+    # Text its output must hold, checked once (untimed) before the warm-up: a case that does its work.
+    expect: str | None = None
+    setup: Callable[[], None] | None = None  # writes the files it needs, once, untimed, if chosen
     times: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
 
@@ -85,6 +91,19 @@ def cache_records(cache: Path, text: str) -> None:
         (folder / f"{arxiv_id}.json").write_text(json.dumps(record, indent=2))
 
 
+def check_output(case: Case, env: dict[str, str]) -> None:
+    """Exit if `case` fails or prints less than it should (`case.expect`): a case must do its work."""
+    if case.prepare:
+        case.prepare(-1)
+    argv = case.vary(-1) if case.vary else case.argv
+    done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if done.returncode != 0 or case.expect not in done.stdout or len(done.stdout.splitlines()) < 2:
+        raise SystemExit(
+            f"{case.name}: exit {done.returncode}, expected {case.expect!r} in its output:\n"
+            f"{done.stdout[:1000]}{done.stderr[-1000:]}"
+        )
+
+
 def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     base = tmp / f"big-{n}.yaml"
     keys = generate_catalogue(base, n)
@@ -124,6 +143,18 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     def fresh_existing(_: int) -> None:
         shutil.copyfile(base, existing_target)
 
+    # A reader's catalogue: days on what was started and done, and a cache of everything fetched
+    # (arXiv records, some of a newer version than the one read, and Semantic Scholar's references).
+    # Written only if a case that reads them is chosen (tens of thousands of files at 50,000 items).
+    dated = work / "dated.yaml"
+    read_cache = tmp / "reader-cache"
+    reader = {"PAPERS_CACHE_DIR": str(read_cache)}
+
+    @functools.cache
+    def for_a_reader() -> None:
+        dated.write_text(add_dates(base.read_text(), dt.date.today()))
+        reader_cache(read_cache, dated.read_text(), dt.date.today())
+
     rm_target = work / "rm.yaml"
 
     def fresh_rm(_: int) -> None:
@@ -133,7 +164,22 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
     return [
         Case(f"{prefix} list --todo", on(cat, "list", "--todo")),
         Case(f"{prefix} list --json", on(cat, "list", "--json")),
+        Case(
+            f"{prefix} list --updated",
+            on(dated, "list", "--updated"),
+            env=reader,
+            setup=for_a_reader,
+            expect="paper-",
+        ),
+        Case(f"{prefix} list --sort year", on(cat, "list", "--sort", "year"), expect="paper-"),
         Case(f"{prefix} progress", on(cat, "progress")),
+        Case(f"{prefix} search topic", on(cat, "search", "topic"), expect="paper-"),
+        Case(f"{prefix} next", on(cat, "next"), expect="next in list order"),
+        Case(
+            f"{prefix} next (cited)", on(dated, "next"), env=reader, setup=for_a_reader, expect="builds on it"
+        ),
+        Case(f"{prefix} stats", on(dated, "stats"), env=reader, setup=for_a_reader, expect="streak"),
+        Case(f"{prefix} log", on(dated, "log"), env=reader, setup=for_a_reader, expect="paper-"),
         Case(f"{prefix} show {key}", on(cat, "show", key)),
         Case(f"{prefix} done {key}", on(cat, "done", key)),
         Case(f"{prefix} undo {key}", on(cat, "undo", key)),
@@ -237,6 +283,11 @@ def main() -> None:
                         case.name, case.env = label + case.name, {**side_env, **(case.env or {})}
                         cases.append(case)
         rss_file = tmp / "rss"
+        for case in cases:
+            if case.setup:
+                case.setup()
+            if case.expect is not None:
+                check_output(case, case.env or env)
         for case in cases:  # warm-up: fills the parse cache, as any second run of a user's would
             if case.prepare:
                 case.prepare(-1)

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue_gen import generate_catalogue
+from catalogue_gen import add_dates, generate_catalogue
 from startup import FLOOR_APP
 from timing import GNU_TIME, run_once
 
@@ -65,26 +65,6 @@ def sentence_text(rng: random.Random, chars: int) -> str:
         out.append(sentence)
         size += len(sentence)
     return "".join(out).strip()
-
-
-def add_dates(text: str, today: dt.date) -> str:
-    """A `done_on` after every `status: done` (spread over two years, every other one started a
-    few days before), a `started_on` on every seventh todo (within the last year), as `papers done`
-    and `papers start` write them."""
-    counter = iter(range(10**9))
-
-    def dated(match: re.Match[str]) -> str:
-        n = next(counter)
-        indent, status = match.group(1), match.group(2)
-        if status == "done":
-            done = today - dt.timedelta(days=(n * 37) % 730)
-            started = f"{indent}started_on: {done - dt.timedelta(days=n % 30)}\n" if n % 2 else ""
-            return f"{match.group(0)}{started}{indent}done_on: {done}\n"
-        if n % 7 == 0:
-            return f"{match.group(0)}{indent}started_on: {today - dt.timedelta(days=(n * 11) % 365)}\n"
-        return match.group(0)
-
-    return re.sub(r"(?m)^( +)status: (done|todo)\n", dated, text)
 
 
 def write_records(cache: Path, text: str, rng: random.Random) -> int:
