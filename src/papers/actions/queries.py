@@ -5,7 +5,6 @@ Nothing here writes or touches the network: `show` reads fetched metadata from t
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from papers.model.query import find_paper, select, sorted_in_place
 from papers.store import load as storage
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from papers.model.paper import NewVersion, PaperMeta
     from papers.notes import NotePreview
 
@@ -63,21 +64,23 @@ def list_items(
     alphabetically, in any case; "added", the order papers were added in, which is the file's
     (`papers add` appends; the schema has no added date). Year, title and added sort each section's
     papers where they stand: children stay under their parent, ordered among themselves."""
-    from papers.model import tags as tagging
-
     if sort is not None and sort not in SORTS:
         raise UnknownSortError(sort)
     cat = storage.load_catalogue(Path(path))
     first, last = (day.isoformat() if day else None for day in (since, until))
     items = select(cat, todo=todo, done=done, section=section, reading=reading, since=first, until=last)
     if tags:
-        items = tagging.with_tags(items, tags)
+        from papers.model.tags import with_tags  # here: a plain listing needs no tag rules
+
+        items = with_tags(items, tags)
     news: dict[str, NewVersion] = {}
     if updated:
         news = {item.key: found for item in items if (found := _since_read(item)) is not None}
         items = [item for item in items if item.key in news]
     if sort == "priority":
-        items = tagging.by_priority(cat, items)
+        from papers.model.tags import by_priority
+
+        items = by_priority(cat, items)
     elif sort == "year":
         items = sorted_in_place(cat, items, _year)
     elif sort == "title":

@@ -12,7 +12,6 @@ renamed over the original while a lock is held for the whole read-modify-write.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 from collections.abc import Callable, Iterator
@@ -28,6 +27,13 @@ from papers.store.fileio import atomic_write_bytes
 from papers.store.lock import hold
 from papers.store.parse import Outline, Parsed, Place, collector_paused, parse
 from papers.store.paths import cache_dir, display_path
+
+try:
+    # Not hashlib: importing it loads OpenSSL (_hashlib), a few ms of every listing's start-up,
+    # and hashlib.blake2b is this very function.
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own blake2
+    from hashlib import blake2b
 
 if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing never imports them
     from papers.store import journal
@@ -110,7 +116,7 @@ def _load(path: Path, data: bytes, digest: str | None = None) -> _Loaded:
     """The catalogue for these bytes (whose digest the caller may have taken), and what papers
     remembers of the todo lines it changed."""
     if digest is None:
-        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        digest = blake2b(data, digest_size=20).hexdigest()
     recalled = _recall(path, digest)
     if recalled is not None:
         return recalled
@@ -161,7 +167,7 @@ def _reparsed(path: Path, entry: tuple[str, _Loaded], data: bytes, label: str) -
 
     try:
         old = _text_file(path).read_bytes()
-        if hashlib.blake2b(old, digest_size=20).hexdigest() != entry[0]:
+        if blake2b(old, digest_size=20).hexdigest() != entry[0]:
             return None
         old_text, new_text = old.decode("utf-8"), data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -171,7 +177,7 @@ def _reparsed(path: Path, entry: tuple[str, _Loaded], data: bytes, label: str) -
 
 
 def _cache_file(path: Path) -> Path:
-    name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
+    name = blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
     return cache_dir() / "parsed" / f"{name}.marshal"
 
 
@@ -362,7 +368,7 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
                 return
             encoded = editor.text.encode("utf-8")  # joined and encoded once: 10 MB at 50,000 items
             write_atomically(path, encoded, expected=seen)
-            digest = hashlib.blake2b(encoded, digest_size=20).hexdigest()
+            digest = blake2b(encoded, digest_size=20).hexdigest()
             new = editor.catalogue
             _write_cache(path, digest, new, editor.outline, editor.todo_memory, data=encoded, previous=loaded)
             before = data if seen.identity is not None else None
