@@ -176,7 +176,11 @@ def cases_for(n: int, tmp: Path, papers: list[str]) -> list[Case]:
         Case(f"{prefix} search topic", on(cat, "search", "topic"), expect="paper-"),
         Case(f"{prefix} next", on(cat, "next"), expect="next in list order"),
         Case(
-            f"{prefix} next (cited)", on(dated, "next"), env=reader, setup=for_a_reader, expect="builds on it"
+            f"{prefix} next (cited)",
+            on(dated, "next"),
+            env=reader,
+            setup=for_a_reader,
+            expect="in your list build",
         ),
         Case(f"{prefix} stats", on(dated, "stats"), env=reader, setup=for_a_reader, expect="streak"),
         Case(f"{prefix} log", on(dated, "log"), env=reader, setup=for_a_reader, expect="paper-"),
