@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papers.errors import ChecklistError
 from papers.formats.registry import ImportFormat
 from papers.model.catalogue import NewItem, set_status, to_tree
-from papers.store.yamledit.editor import Editor
+
+if TYPE_CHECKING:  # only an annotation: `papers export` imports this module, and edits nothing
+    from papers.store.yamledit.editor import Editor
 
 
 @dataclass
