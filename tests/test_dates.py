@@ -81,6 +81,24 @@ def test_done_on_refusals(run: Run, catalogue_file: Path) -> None:
     assert catalogue_file.read_bytes() == before
 
 
+def test_done_on_a_day_before_the_paper_was_started_is_refused(run: Run, catalogue_file: Path) -> None:
+    assert run("start", "gqa").exit_code == 0  # started today
+    before = catalogue_file.read_bytes()
+    result = run("done", "bert", "gqa", "--on", ago(2))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {ago(2)} is before gqa was started ({TODAY}). Give a day on or after it.\n",
+    )
+    assert catalogue_file.read_bytes() == before  # bert is not ticked either
+    assert run("done", "gqa", "--on", TODAY).exit_code == 0  # the day it was started is fine
+    moved = run("done", "gqa", "--on", ago(1))  # nor can a done paper move before its start
+    assert (moved.exit_code, moved.stderr) == (
+        2,
+        f"Error: {ago(1)} is before gqa was started ({TODAY}). Give a day on or after it.\n",
+    )
+    assert listed(run)["gqa"]["done_on"] == TODAY
+
+
 def test_start_again_after_done_begins_a_new_reading(run: Run, catalogue_file: Path) -> None:
     run("done", "gqa", "--on", ago(10))
     assert run("start", "gqa").exit_code == 0

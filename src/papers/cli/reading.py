@@ -130,7 +130,8 @@ def done(
         typer.Option(
             "--on",
             metavar="DATE",
-            help="The day it was read (YYYY-MM-DD), if not today; a paper done already moves to it.",
+            help="The day it was read (YYYY-MM-DD), if not today and not before it was started; a paper "
+            "done already moves to it.",
             show_default=False,
         ),
     ] = None,

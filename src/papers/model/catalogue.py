@@ -127,10 +127,18 @@ def set_status(
     `done` records the day `today` in `done_on`; leaving `done` forgets it. `reading` records the
     day in `started_on`; going back to `todo` forgets that too. With `redate` (a day given on
     purpose), an item already done on another day is moved to `today`, and the summary names the
-    day. A parent's children are not touched.
+    day; a day before the one an item was started on is a UsageError, as a paper is not finished
+    before it is begun. A parent's children are not touched.
     """
     if status not in STATUSES:
         raise UsageError(f"unknown status '{status}'. Use one of: {', '.join(STATUSES)}")
+    items = list(items)
+    if redate and status == "done":
+        early = next((item for item in items if item.started_on and today < item.started_on), None)
+        if early is not None:
+            raise UsageError(
+                f"{today} is before {early.key} was started ({early.started_on}). Give a day on or after it"
+            )
     changes: list[Change] = []
     unchanged: list[Item] = []
     for item in items:
