@@ -300,6 +300,29 @@ def test_fetch_add_puts_a_new_paper_in_a_section(run: Run, catalogue_file: Path,
     assert new["authors"] == ["Tri Dao"]
 
 
+def test_fetch_add_of_several_papers_adds_them_all_in_order_with_their_own_keys(
+    run: Run, catalogue_file: Path, arxiv
+) -> None:
+    for arxiv_id in ("2401.00001", "2401.00002", "2401.00003"):  # the same title thrice
+        arxiv.entries[arxiv_id] = new_entry(arxiv_id, "A Survey of Surveys", ["A. Author"])
+    result = run("fetch", "2401.00001", "2401.00002", "2401.00003", "--add", "--parent", "transformer")
+    assert result.exit_code == 0, result.stderr
+    keys = ["survey-surveys", "survey-surveys-2", "survey-surveys-3"]
+    assert [line for line in result.stderr.splitlines() if line.startswith("added")] == [
+        f"added {key}" for key in keys
+    ]
+    assert [(item(run, key)["arxiv"], item(run, key)["parent"]) for key in keys] == [
+        ("2401.00001", "transformer"),
+        ("2401.00002", "transformer"),
+        ("2401.00003", "transformer"),
+    ]
+    children = [
+        i["key"] for i in json.loads(run("list", "--json").stdout) if i.get("parent") == "transformer"
+    ]
+    assert children[-3:] == keys  # appended under the parent in the order asked
+    assert len(json.loads(run("history", "--json").stdout)) == 1  # one change to the catalogue
+
+
 def test_fetch_add_needs_a_section(run: Run, catalogue_file: Path, arxiv) -> None:
     result = run("fetch", "2307.08691", "--add")
     assert result.exit_code == 2
