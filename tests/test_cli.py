@@ -591,3 +591,27 @@ def test_an_unreadable_editor_command_names_no_option_in_the_core(monkeypatch: p
     with pytest.raises(EditorCommandError) as caught:
         notes.editor_command()
     assert str(caught.value) == "$VISUAL cannot be read as a command (No closing quotation). Fix it"
+
+
+def test_a_note_is_wrapped_to_the_terminal_at_spaces_and_left_whole_when_piped(
+    run: Run, catalogue_file: Path
+) -> None:
+    said = "done gqa: GQA: Training Generalized Multi-Query Transformer Models from Multi-Head Checkpoints (todo -> done)"
+    terminal = run("done", "gqa", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "40"})
+    assert terminal.stderr.splitlines() == [
+        "done gqa: GQA: Training Generalized",
+        "Multi-Query Transformer Models from",
+        "Multi-Head Checkpoints (todo -> done)",
+    ]
+    assert " ".join(terminal.stderr.split()) == said  # nothing lost, nothing added
+    piped = run("undo", "gqa")
+    assert (
+        piped.stderr == said.replace("done gqa", "undone gqa").replace("todo -> done", "done -> todo") + "\n"
+    )
+
+
+def test_wrapped_keeps_each_lines_indent_short_lines_and_long_words() -> None:
+    from papers.text import wrapped
+
+    text = "short\n  an indented line that is too long\n" + "x" * 30
+    assert wrapped(text, 20) == "short\n  an indented line\n  that is too long\n" + "x" * 30

@@ -146,3 +146,21 @@ def indented_json(data: object) -> str:
     except (_NotPlain, RecursionError):
         return json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(out)
+
+
+def wrapped(text: str, width: int) -> str:
+    """Each line of ``text`` longer than ``width`` broken at spaces into lines that fit, each new
+    line indented as its first; a word longer than the line is kept whole. Shorter lines are kept
+    exactly."""
+    import textwrap
+
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        lines += textwrap.wrap(
+            line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        ) or [line]
+    return "\n".join(lines)

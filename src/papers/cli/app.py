@@ -26,7 +26,7 @@ from papers.cli.commands import COMMANDS
 from papers.errors import CatalogueNotFoundError, PapersError, RevertRefusedError, UsageError
 from papers.store import origin
 from papers.store.paths import find_catalogue
-from papers.text import one_line, printable
+from papers.text import one_line, printable, wrapped
 
 # click's exception classes, reached through typer's own export (never `import click`: typer may vendor it).
 _ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -144,7 +144,28 @@ def first_keys(keys: Sequence[str]) -> str:
 
 
 def note(message: str) -> None:
-    sys.stderr.write(printable(message.rstrip("\n"), keep_layout=True) + "\n")
+    """A message on stderr: wrapped to the terminal's width when stderr is one (at word breaks, not
+    mid-word as the terminal would), as it is when piped."""
+    text = printable(message.rstrip("\n"), keep_layout=True)
+    width = _terminal_width(sys.stderr)
+    sys.stderr.write((wrapped(text, width) if width else text) + "\n")
+
+
+def _terminal_width(stream: typing.TextIO) -> int | None:
+    """The columns of the terminal ``stream`` is ($COLUMNS first, as rich and shutil read it), None if
+    it is not one."""
+    from papers.render import is_terminal
+
+    if not is_terminal(stream):
+        return None
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def interrupted() -> int:
