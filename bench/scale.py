@@ -147,7 +147,7 @@ def cases_for(n: int, tmp: Path, papers: list[str], cache: Path) -> list[Case]:
     # (arXiv records, some of a newer version than the one read, and Semantic Scholar's references).
     # Written only if a case that reads them is chosen (tens of thousands of files at 50,000 items).
     dated = work / "dated.yaml"
-    read_cache = tmp / "reader-cache"
+    read_cache = tmp / f"reader-cache-{n}"  # its own for each size, as the other cache
     reader = {"PAPERS_CACHE_DIR": str(read_cache)}
 
     @functools.cache
