@@ -18,11 +18,12 @@ PACKAGE = SRC / "papers"
 
 # What each part of the package may import besides itself (and the package root's __version__).
 # A part is a subpackage (papers.model) or a top-level module (papers.text).
-_BOTTOM = {"errors", "text"}
+_BOTTOM = {"errors", "text", "json_text"}
 _MIDDLE = {"store", "sources", "formats", "search", "notes"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "text": set(),
+    "json_text": {"text"},
     "model": {"errors"},
     "store": {"model", *_BOTTOM},
     "formats": {"model", *_BOTTOM},

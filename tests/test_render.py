@@ -524,3 +524,15 @@ def test_the_day_of_a_paper_no_longer_done_is_not_shown() -> None:
     # A done_on left behind by a hand edit that set the status back to todo is not a done day.
     stale = catalogue_of(item("gqa", "GQA", status="todo", done_on="2026-11-26"))
     assert "2026-11-26" not in "\n".join(view(100, stale))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_the_fast_paths_of_printable_and_json_safe_escape_as_the_regex_does(text: str) -> None:
+    assert printable(text, keep_layout=True) == RAW_CONTROL.sub(_escaped, text)
+    json_raw = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+    assert json_safe(text) == re.sub(json_raw, lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from papers.model.catalogue import Catalogue, Item, Tally
+from papers.model.catalogue import JSON_COLUMNS, Catalogue, Item, Tally
 from papers.text import cell_width, clip, indented_json, json_safe, one_line, printable
 
 if TYPE_CHECKING:
@@ -90,8 +90,14 @@ def literal(value: str) -> Text:
 # --- list ----------------------------------------------------------------------------------------
 
 
-def render_list_json(items: Iterable[Item]) -> str:
-    return to_json([item.to_json() for item in items])
+def render_list_json(items: Sequence[Item]) -> str:
+    """``to_json([item.to_json() for item in items])``, byte for byte, from one template (json_text)."""
+    from papers.json_text import NotPlain, rows_document
+
+    try:
+        return rows_document(items, JSON_COLUMNS)
+    except NotPlain:
+        return to_json([item.to_json() for item in items])
 
 
 def render_list_tsv(items: Iterable[Item]) -> str:

@@ -16,6 +16,9 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_OR_LAYOUT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_UNESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The ASCII characters `printable` passes with keep_layout: deleting them from ASCII text leaves
+# nothing when it has no control character (bytes.translate: a table lookup a byte, 4x the regex).
+_ASCII_KEPT_WITH_LAYOUT = bytes(range(0x20, 0x7F)) + b"\t\n"
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -31,6 +34,8 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     """
     if text.isprintable():  # the common case, in C: no Cc or Cf character, no tab or newline
         return text
+    if keep_layout and text.isascii() and not text.encode("ascii").translate(None, _ASCII_KEPT_WITH_LAYOUT):
+        return text  # a whole export, say: lines of printable ASCII
     pattern = _CONTROL if keep_layout else _CONTROL_OR_LAYOUT
     return pattern.sub(_shown, text)
 
@@ -46,6 +51,8 @@ def json_safe(document: str) -> str:
     json escapes C0 itself; DEL, C1 and the bidi controls it passes through, and inside a JSON
     string ``\\u009b`` means the same character, so the document decodes to the same data.
     """
+    if document.isascii() and "\x7f" not in document:  # in C, and isascii() is a flag: no regex
+        return document
     if not _JSON_UNESCAPED.search(document):
         return document
     return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

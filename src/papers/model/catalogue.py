@@ -6,7 +6,7 @@ that returns the field changes to make, which `storage` then applies to the file
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, KeysView, Mapping
+from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -33,14 +33,15 @@ class Item(ItemRecord):
 
     def to_json(self) -> dict[str, Any]:
         row: tuple[Any, ...] = self
-        return {name: list(row[i]) if is_list else row[i] for name, i, is_list in _JSON_PLAN}
+        return {name: list(row[i]) if is_list else row[i] for name, i, is_list in JSON_COLUMNS}
 
 
 _KEY = attrgetter("key")
 
-# (key, index in the tuple, whether the value is a list) for each --json key, in schema order.
-_JSON_PLAN = tuple((name, ItemRecord._fields.index(name), name in JSON_LISTS) for name in JSON_KEYS)
-_FILE_PLAN = tuple(
+# (key, index in the tuple, whether the value is a list) for each --json key, in schema order, and
+# for each field an export writes (children aside): the columns of `json_text.objects`.
+JSON_COLUMNS = tuple((name, ItemRecord._fields.index(name), name in JSON_LISTS) for name in JSON_KEYS)
+FILE_COLUMNS = tuple(
     (name, ItemRecord._fields.index(name), name in LIST_FIELDS) for name in FIELD_ORDER if name != "children"
 )
 
@@ -270,7 +271,7 @@ def progress(catalogue: Catalogue) -> tuple[list[Tally], Tally]:
 def item_fields(item: Item) -> dict[str, Any]:
     """The item's schema fields in FIELD_ORDER, every one present (None, [] or false when unset)."""
     row: tuple[Any, ...] = item
-    return {name: list(row[i]) if is_list else row[i] for name, i, is_list in _FILE_PLAN}
+    return {name: list(row[i]) if is_list else row[i] for name, i, is_list in FILE_COLUMNS}
 
 
 def to_tree(catalogue: Catalogue, keep: Collection[str] | None = None) -> dict[str, Any]:
@@ -293,3 +294,50 @@ def to_tree(catalogue: Catalogue, keep: Collection[str] | None = None) -> dict[s
         if keep is None or items:
             sections.append({"name": section.name, "notes": list(section.notes), "items": items})
     return {"title": catalogue.title, "notes": list(catalogue.notes), "sections": sections}
+
+
+class Levels(NamedTuple):
+    """The items `to_tree` keeps, level by level of their nesting in the tree, for writers that
+    want no dict per item: ``levels[d]`` holds the kept items at depth d in document order and
+    ``counts[d]`` how many kept children each has (they follow in the same order in ``levels[d + 1]``);
+    ``sections`` are the sections `to_tree` keeps, each with how many top items it has in ``levels[0]``."""
+
+    sections: list[tuple[Section, int]]
+    levels: list[list[Item]]
+    counts: list[list[int]]
+
+
+def tree_levels(catalogue: Catalogue, keep: Collection[str] | None = None) -> Levels:
+    """`to_tree`'s items and sections (same `keep` rule) as `Levels`."""
+    by_key = catalogue._by_key
+
+    def kept(items: Iterable[Item]) -> Iterator[Item]:
+        for item in items:
+            if keep is None or item.key in keep:
+                yield item
+            else:  # left out: its kept descendants take its place
+                yield from kept(map(by_key.__getitem__, item.children))
+
+    sections: list[tuple[Section, int]] = []
+    level: list[Item] = []
+    for section in catalogue.sections:
+        tops = list(kept(item for key in section.keys if (item := by_key[key]).parent is None))
+        if keep is None or tops:
+            sections.append((section, len(tops)))
+            level.extend(tops)
+    levels: list[list[Item]] = []
+    counts: list[list[int]] = []
+    while level:
+        below: list[Item] = []
+        numbers: list[int] = []
+        for item in level:
+            if item.children:
+                children = list(kept(map(by_key.__getitem__, item.children)))
+                below.extend(children)
+                numbers.append(len(children))
+            else:
+                numbers.append(0)
+        levels.append(level)
+        counts.append(numbers)
+        level = below
+    return Levels(sections, levels, counts)
