@@ -281,8 +281,8 @@ class Editor:
         """Take the catalogue and outline that structural edits (`store.yamledit.structure`) have
         checked against the text themselves, section by section, instead of a whole re-parse."""
         self._base = self._snapshot = catalogue
-        self._order = [item.key for item in catalogue.items]
-        self._items = {item.key: item for item in catalogue.items}
+        self._order = list(map(attrgetter("key"), catalogue.items))  # in C, as in __init__
+        self._items = dict(zip(self._order, catalogue.items, strict=True))
         self._sections = list(catalogue.sections)
         self.outline = outline
         self._original, self._inserts, self.structural = self.buffer.lines[:], Runs(), False  # all proven

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 
@@ -92,15 +93,8 @@ def scalar_end(text: str) -> int:
 
 def shift(outline: Outline, end: int, delta: int) -> None:
     """Lines were added (delta > 0) or removed just above line `end`: move what starts below."""
-    if not delta:
-        return
-    lines = outline.lines
-    for key, line in lines.items():
-        if line >= end:
-            lines[key] = line + delta
-    for name, place in outline.sections.items():
-        if place.line >= end:
-            outline.sections[name] = place._replace(line=place.line + delta)
+    if delta:
+        shift_batch(outline, [(end, delta)])
 
 
 def shift_batch(outline: Outline, shifts: list[tuple[int, int]]) -> None:
@@ -116,10 +110,22 @@ def shift_batch(outline: Outline, shifts: list[tuple[int, int]]) -> None:
         index = bisect.bisect_right(ends, line)
         return line + (totals[index - 1] if index else 0)
 
-    lines, first = outline.lines, ends[0]
-    for key, line in lines.items():
-        if line >= first:
-            lines[key] = moved(line)
+    lines = outline.lines
+    starts = list(lines.values())
+    if all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+        # Items in file order (as parsed or read from the cache; an added item comes last, out of
+        # order): what moves by each total is a run of them, renumbered in C. A Python call per
+        # item below the edit was a tenth of a `done` at 50,000 items.
+        keys = list(lines)
+        bounds = [bisect.bisect_left(starts, end) for end in ends] + [len(starts)]
+        for total, first, stop in zip(totals, bounds, bounds[1:], strict=False):
+            if total and first < stop:
+                lines.update(zip(keys[first:stop], map(total.__add__, starts[first:stop]), strict=True))
+    else:
+        first = ends[0]
+        for key, line in lines.items():
+            if line >= first:
+                lines[key] = moved(line)
     for name, place in outline.sections.items():
         outline.sections[name] = place._replace(line=moved(place.line))
 
