@@ -136,3 +136,41 @@ def test_children_put_back_at_the_end_of_an_entry_are_read_alone() -> None:
     full = parse(new_text)
     assert (result.catalogue, result.outline) == (full.catalogue, full.outline)
     assert result.catalogue["child"].parent == "item-4"
+
+
+def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    sizes: list[int] = []
+    real = storage.parse
+
+    def counting(data: bytes | str, label: str = "papers.yaml") -> object:
+        sizes.append(len(data))
+        return real(data, label)
+
+    monkeypatch.setattr(storage, "parse", counting)
+    return sizes
+
+
+@pytest.mark.parametrize("history", ["kept", "cleared"])
+def test_a_hand_edit_after_papers_wrote_the_file_is_read_alone_while_the_journal_holds_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Any, history: str
+) -> None:
+    """An edit keeps no text file for its new state (the journal holds it): the first command
+    after a hand edit re-reads the changed item from the journal's copy, and with the journal
+    gone it parses the whole file, reading it exactly as before."""
+    import shutil
+
+    from papers.store import journal
+
+    path = tmp_path / "papers.yaml"
+    items = "".join(f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(50))
+    path.write_text(f"sections:\n- name: A\n  items:\n{items}{SECOND}")
+    assert run("--file", str(path), "done", "item-3").exit_code == 0
+    assert storage._text_file(path).read_bytes() != path.read_bytes()  # the text parsed, not written
+    if history == "cleared":
+        shutil.rmtree(journal.folder(path))
+    path.write_text(path.read_text().replace("title: Item 20\n", "title: Item 20, edited by hand\n"))
+    sizes = _counting_parses(monkeypatch)
+    catalogue = storage.load_catalogue(path)
+    assert sizes == ([] if history == "kept" else [len(path.read_bytes())])
+    assert catalogue == parse(path.read_bytes()).catalogue
+    assert (catalogue["item-20"].title, catalogue["item-3"].status) == ("Item 20, edited by hand", "done")

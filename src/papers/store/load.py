@@ -41,15 +41,16 @@ if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing neve
 
 # The layout of a cache entry; the item and section fields are part of it, so a new schema field
 # turns every old entry into a miss instead of a misread.
-_CACHE_FORMAT = (7, Item._fields, Section._fields)
+_CACHE_FORMAT = (8, Item._fields, Section._fields)
 
-# Items are cached in chunks, each marshalled on its own: a section's items, cut every _CHUNK
-# items. An edit rewrites the cache with the bytes of every chunk it left as it was (a `done` at
-# 50,000 items marshals one chunk, not 50,000 items), and an insert shifts only its section's.
+# Items are cached in chunks, each marshalled on its own into a file of its own, named by a digest
+# of its bytes: a section's items, cut every _CHUNK items. An edit writes only the chunks it
+# changed and a new entry naming them and the chunks it left as they were (a `done` at 50,000
+# items writes one chunk of 1,000 items, not 9 MB), and an insert shifts only its section's.
 _CHUNK = 1000
 
-Chunk = tuple[str, int, bytes]
-"""A chunk of the cached items: the key of its first item, how many items, their marshal bytes."""
+Chunk = tuple[str, int, str]
+"""A chunk of the cached items: the key of its first item, how many items, the name of its file."""
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -112,9 +113,13 @@ class _Loaded(NamedTuple):
         )
 
 
-def _load(path: Path, data: bytes, digest: str | None = None) -> _Loaded:
+def _load(
+    path: Path, data: bytes, digest: str | None = None, replaced: tuple[str, bytes] | None = None
+) -> _Loaded:
     """The catalogue for these bytes (whose digest the caller may have taken), and what papers
-    remembers of the todo lines it changed."""
+    remembers of the todo lines it changed. `replaced` (a revert's): the digest and bytes the file
+    held before these, to re-read only what differs from the cached parse; these bytes are then a
+    journaled state, so no text file is kept for them (see _entry_text)."""
     if digest is None:
         digest = blake2b(data, digest_size=20).hexdigest()
     recalled = _recall(path, digest)
@@ -126,9 +131,10 @@ def _load(path: Path, data: bytes, digest: str | None = None) -> _Loaded:
         _remember(path, digest, seen, entry[1])
         return entry[1]
     label = display_path(path)
-    parsed = _reparsed(path, entry, data, label) if entry is not None else None
+    parsed = _reparsed(path, entry, data, label, replaced) if entry is not None else None
     catalogue, outline = parsed if parsed is not None else parse(data, label)
-    _write_cache(path, digest, catalogue, outline, data=data)
+    previous = entry[1] if parsed is not None and entry is not None else None  # its chunks read whole
+    _write_cache(path, digest, catalogue, outline, text=data if replaced is None else None, previous=previous)
     return _Loaded(catalogue, {}, outline)
 
 
@@ -161,19 +167,42 @@ def _remember(path: Path, digest: str, seen: tuple[int, int, int] | None, loaded
     _recent = None if seen is None else (_cache_file(path), digest, seen, loaded)
 
 
-def _reparsed(path: Path, entry: tuple[str, _Loaded], data: bytes, label: str) -> Parsed | None:
+def _reparsed(
+    path: Path, entry: tuple[str, _Loaded], data: bytes, label: str, replaced: tuple[str, bytes] | None
+) -> Parsed | None:
     """The parse of `data` from the cached parse of the text before a hand edit (see store.reparse)."""
     from papers.store.reparse import reparse
 
+    old = _entry_text(path, entry[0], replaced)
+    if old is None:
+        return None
     try:
-        old = _text_file(path).read_bytes()
-        if blake2b(old, digest_size=20).hexdigest() != entry[0]:
-            return None
         old_text, new_text = old.decode("utf-8"), data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return None
     with collector_paused():
         return reparse(old_text, entry[1].parsed(), new_text, label)
+
+
+def _entry_text(path: Path, digest: str, replaced: tuple[str, bytes] | None) -> bytes | None:
+    """The text the cache entry with `digest` was parsed from: the bytes the caller replaced, the
+    text file kept beside the entry when the file was parsed, or the journal's copy of the state an
+    edit wrote (an edit keeps no text file: its new state is journaled already, and writing 10 MB a
+    second time was a tenth of a `done` at 50,000 items). None if none of them holds it."""
+    from papers.store import journal
+
+    if replaced is not None and replaced[0] == digest:
+        return replaced[1]
+    try:
+        kept = _text_file(path).read_bytes()
+        if blake2b(kept, digest_size=20).hexdigest() == digest:
+            return kept
+    except OSError:
+        pass
+    try:
+        return journal.state(path, digest)
+    except journal.JournalError:
+        return None
 
 
 def _cache_file(path: Path) -> Path:
@@ -186,45 +215,61 @@ def _text_file(path: Path) -> Path:
     return _cache_file(path).with_suffix(".text")
 
 
+def _chunk_folder(path: Path) -> Path:
+    """Where the item chunks of the cache entry live, one file each (see _CHUNK)."""
+    return _cache_file(path).with_suffix(".chunks")
+
+
 def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
-    """The digest of the bytes the cache entry was parsed from, and the entry."""
+    """The digest of the bytes the cache entry was parsed from, and the entry (None: a miss, for
+    an entry missing, damaged or of another format, or a chunk it names missing or damaged)."""
+    cache = _cache_file(path)
     try:
-        blob = _cache_file(path).read_bytes()
+        blob = cache.read_bytes()
     except OSError:
         return None
+    folder = str(cache.with_suffix(".chunks"))
     with collector_paused():
         try:
             fmt, cached_digest, title, notes, sections, chunks, todo_memory, outline = marshal.loads(blob)
             if fmt != _CACHE_FORMAT:
                 return None
-            rows = chain.from_iterable(map(marshal.loads, (chunk[2] for chunk in chunks)))
-            catalogue = Catalogue(
-                title, tuple(notes), tuple(map(Section._make, sections)), tuple(map(_new_item, rows))
-            )
-        except (ValueError, EOFError, TypeError, IndexError):
+            parts = [marshal.loads(_read_chunk(os.path.join(folder, chunk[2]))) for chunk in chunks]
+            if list(map(len, parts)) != [chunk[1] for chunk in chunks]:
+                return None
+            items = tuple(map(_new_item, chain.from_iterable(parts)))
+            catalogue = Catalogue(title, tuple(notes), tuple(map(Section._make, sections)), items)
+        except (OSError, ValueError, EOFError, TypeError, IndexError):
             return None
     return cached_digest, _Loaded(catalogue, dict(todo_memory), outline, tuple(chunks))
+
+
+def _read_chunk(name: str) -> bytes:
+    with open(name, "rb") as handle:
+        return handle.read()
 
 
 # Item._make is a Python function called once per item; tuple.__new__ builds the same Item in C.
 _new_item = partial(tuple.__new__, Item)
 
 
-def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[Chunk, ...]:
-    """The items as cache chunks (see _CHUNK), reusing the bytes of every chunk of `previous` (the
-    catalogue as read from the cache) that holds the same items."""
+def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[list[Chunk], dict[str, bytes]]:
+    """The items as cache chunks (see _CHUNK), and the bytes of each chunk file to write: every
+    chunk of `previous` (the catalogue as read from the cache) that holds the same items is kept,
+    its file as it is."""
     items = catalogue.items
     sizes = [len(section.keys) for section in catalogue.sections]
     if sum(sizes) != len(items):  # not one run per section: cut the whole list
         sizes = [len(items)]
-    old: dict[str, tuple[int, int, bytes]] = {}
+    old: dict[str, tuple[int, int, str]] = {}
     if previous is not None:
         at = 0
-        for key, count, blob in previous.chunks:
-            old[key] = (at, count, blob)
+        for key, count, name in previous.chunks:
+            old[key] = (at, count, name)
             at += count
     old_items = previous.catalogue.items if previous is not None else ()
     chunks: list[Chunk] = []
+    new: dict[str, bytes] = {}
     start = 0
     for size in sizes:
         for first in range(start, start + size, _CHUNK):
@@ -234,9 +279,12 @@ def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[Chunk, ...]
             if kept is not None and kept[1] == len(part) and old_items[kept[0] : kept[0] + kept[1]] == part:
                 chunks.append((key, len(part), kept[2]))
             else:
-                chunks.append((key, len(part), marshal.dumps(tuple(map(tuple, part)))))
+                blob = marshal.dumps(tuple(map(tuple, part)))
+                name = blake2b(blob, digest_size=16).hexdigest()
+                chunks.append((key, len(part), name))
+                new[name] = blob
         start += size
-    return tuple(chunks)
+    return chunks, new
 
 
 def _write_cache(
@@ -246,10 +294,13 @@ def _write_cache(
     outline: Outline,
     todo_memory: TodoMemory | None = None,
     *,
-    data: bytes,
+    text: bytes | None,
     previous: _Loaded | None = None,
 ) -> None:
     """Best effort: a cache that cannot be written only costs speed.
+
+    `text` (the bytes parsed) is kept beside the entry, to re-read only what a hand edit changed;
+    None when the journal holds them (see _entry_text).
 
     Besides the parse it keeps the todo memory (see TodoMemory), so `undo` gives back the file as
     the user wrote it. The memory is tied to the file's exact bytes: after a hand edit papers falls
@@ -262,21 +313,40 @@ def _write_cache(
         tuple(outline.flow),
         tuple(tuple(outline.sections[section.name]) for section in catalogue.sections),
     )
+    chunks, new = _chunks(catalogue, previous)
     payload = (
         _CACHE_FORMAT,
         digest,
         catalogue.title,
         catalogue.notes,
         tuple(map(tuple, catalogue.sections)),
-        _chunks(catalogue, previous),
+        tuple(chunks),
         tuple(sorted((todo_memory or {}).items())),
         marshal.dumps(places),
     )
     target = _cache_file(path)
+    folder = _chunk_folder(path)
     with contextlib.suppress(OSError, ValueError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(_text_file(path), data)
+        folder.mkdir(parents=True, exist_ok=True)
+        if text is not None:
+            atomic_write_bytes(_text_file(path), text)
+        # A chunk file is never changed, only written whole under a new name (a file a crash left
+        # damaged is written again by the parse its miss causes: `previous` is then None).
+        for name, blob in new.items():
+            atomic_write_bytes(folder / name, blob)
         atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
+        _sweep_chunks(folder, {chunk[2] for chunk in chunks}, previous)
+
+
+def _sweep_chunks(folder: Path, kept: set[str], previous: _Loaded | None) -> None:
+    """Remove the chunk files neither the new entry nor the one it replaces names: a command that
+    read the entry before last and is still reading its chunks misses (and parses) at worst."""
+    if previous is not None:
+        kept.update(chunk[2] for chunk in previous.chunks)
+    for name in os.listdir(folder):
+        if name not in kept and not name.startswith("."):  # nor a writer's temp file
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -370,7 +440,7 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             write_atomically(path, encoded, expected=seen)
             digest = blake2b(encoded, digest_size=20).hexdigest()
             new = editor.catalogue
-            _write_cache(path, digest, new, editor.outline, editor.todo_memory, data=encoded, previous=loaded)
+            _write_cache(path, digest, new, editor.outline, editor.todo_memory, text=None, previous=loaded)
             before = data if seen.identity is not None else None
             summary = journal.describe(loaded.catalogue, editor.catalogue)
             journal.record(path, before, encoded, summary, (before_digest, digest))
@@ -403,13 +473,14 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
                 os.unlink(fileio.real_path(path))
             except OSError as err:
                 raise CatalogueError(fileio.failure_message(path, err)) from None
-        else:
-            write_atomically(path, new, expected=seen)
-            _warm_cache(path, new)
-        return journal.record(path, current, new, summary)
+            return journal.record(path, current, new, summary)
+        write_atomically(path, new, expected=seen)
+        digests = (journal.digest(current), journal.digest(new))
+        _warm_cache(path, new, digests[1], None if current is None else (digests[0], current))
+        return journal.record(path, current, new, summary, digests)
 
 
-def _warm_cache(path: Path, data: bytes) -> None:
+def _warm_cache(path: Path, data: bytes, digest: str, replaced: tuple[str, bytes] | None) -> None:
     """Leave the parse cache holding `data`, so the command after a revert is a cache hit.
 
     A journaled state is one papers read (and validated) or wrote, so this only costs time: from the
@@ -418,7 +489,7 @@ def _warm_cache(path: Path, data: bytes) -> None:
     parsed, once, here under the lock, instead of in the next command.
     """
     with contextlib.suppress(CatalogueError):
-        _load(path, data)
+        _load(path, data, digest, replaced)
 
 
 def _read_snapshot(path: Path, create: bool) -> fileio.Snapshot:
