@@ -230,6 +230,21 @@ def test_the_graph_cache_follows_the_catalogue_and_the_records(run: Run, cited: 
     assert reasons()["c"] == "1 paper in your list builds on it; cites nothing in your list"
 
 
+def test_the_graph_without_references_is_kept_until_references_are_fetched(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    from papers.store.paths import cache_dir
+
+    write_catalogue(CATALOGUE)
+    assert not (cache_dir() / "s2").exists()
+    first = json.loads(run("next", "--json").stdout)
+    assert {a["reason"] for a in first} == {"next in list order"}
+    assert len(list((cache_dir() / "graph").glob("*.marshal"))) == 1  # kept, though it has no edges
+    assert json.loads(run("next", "--json").stdout) == first  # read back from the cache
+    cache_references(CITES)  # the records' folder appears: the kept graph is stale
+    assert json.loads(run("next", "--json").stdout)[0]["reason"] != "next in list order"
+
+
 def test_priority_breaks_a_tie_and_tags_filter(run: Run, write_catalogue: Callable[[str], Path]) -> None:
     write_catalogue(
         "sections:\n  - name: S\n    items:\n"

@@ -132,7 +132,8 @@ def cached_graph(
     path: Path, catalogue: Catalogue, references: dict[str, tuple[str, ...]] | None = None
 ) -> Graph:
     """The graph and its influence counts, kept in the cache and rebuilt only when the catalogue file or
-    the Semantic Scholar records changed (their size and mtime): a warm `papers next` reads one file."""
+    the Semantic Scholar records changed (their size and mtime; the records' folder appearing too): a
+    warm `papers next` reads one file, with or without references."""
     import hashlib
     import marshal
     import os
@@ -140,12 +141,17 @@ def cached_graph(
     from papers.store.fileio import atomic_write_bytes
     from papers.store.paths import cache_dir
 
-    s2 = cache_dir() / "s2"
     try:
         info = os.stat(path)
-        stamp: tuple[object, ...] = (_GRAPH_FORMAT, info.st_size, info.st_mtime_ns, os.stat(s2).st_mtime_ns)
     except OSError:
         return build_graph(catalogue, references)
+    try:
+        records: int | None = os.stat(cache_dir() / "s2").st_mtime_ns
+    except OSError:
+        # No references fetched yet, the usual case: the graph without edges is kept too (building it
+        # parses every item's ids), until the folder appears.
+        records = None
+    stamp: tuple[object, ...] = (_GRAPH_FORMAT, info.st_size, info.st_mtime_ns, records)
     name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
     store = cache_dir() / "graph" / f"{name}.marshal"
     try:
