@@ -23,10 +23,20 @@ from typer.core import TyperCommand, TyperGroup
 
 from papers import __version__
 from papers.cli.commands import COMMANDS
-from papers.errors import CatalogueNotFoundError, PapersError, RevertRefusedError, UsageError
+from papers.cli.dates import read_day
+
+# What every command reports with is in cli/reporting.py, which the quick path (cli/quick.py) uses
+# without typer; the command modules import it from here, with the rest of what they share.
+from papers.cli.reporting import check_status_filter as check_status_filter
+from papers.cli.reporting import debugging
+from papers.cli.reporting import error as error
+from papers.cli.reporting import first_keys as first_keys
+from papers.cli.reporting import interrupted as interrupted
+from papers.cli.reporting import note as note
+from papers.cli.reporting import worded as worded
+from papers.errors import PapersError
 from papers.store import origin
 from papers.store.paths import find_catalogue
-from papers.text import one_line, printable, wrapped
 
 # click's exception classes, reached through typer's own export (never `import click`: typer may vendor it).
 _ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
@@ -129,48 +139,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _debugging() -> bool:
-    return state.debug or os.environ.get("PAPERS_DEBUG", "") not in ("", "0")
-
-
-def error(message: str) -> None:
-    """One line on stderr: `Error: what happened. What to do.` (control characters shown, never obeyed)."""
-    line = one_line(message)
-    sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
-
-
-def first_keys(keys: Sequence[str]) -> str:
-    """The first five keys, and "..." if there are more: how a message names a group of papers."""
-    return ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
-
-
-def note(message: str) -> None:
-    """A message on stderr: wrapped to the terminal's width when stderr is one (at word breaks, not
-    mid-word as the terminal would), as it is when piped."""
-    text = printable(message.rstrip("\n"), keep_layout=True)
-    width = _terminal_width(sys.stderr)
-    sys.stderr.write((wrapped(text, width) if width else text) + "\n")
-
-
-def _terminal_width(stream: typing.TextIO) -> int | None:
-    """The columns of the terminal ``stream`` is ($COLUMNS first, as rich and shutil read it), None if
-    it is not one."""
-    from papers.render import is_terminal
-
-    if not is_terminal(stream):
-        return None
-    with contextlib.suppress(ValueError):
-        columns = int(os.environ.get("COLUMNS", ""))
-        if columns > 0:
-            return columns
-    try:
-        return os.get_terminal_size(stream.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-def interrupted() -> int:
-    error("interrupted. Nothing was changed unless a message above says so")
-    return 130
+    return debugging(state.debug)
 
 
 @contextlib.contextmanager
@@ -203,20 +172,6 @@ def _undecodable(argv: Sequence[str]) -> str | None:
         except UnicodeEncodeError:
             return repr(os.fsencode(arg))[2:-1]
     return None
-
-
-def worded(err: PapersError) -> str:
-    """The error's message, with what the command line adds to a core message that says what to
-    do: the options that do it (the core names no option; issue 8)."""
-    if isinstance(err, RevertRefusedError):
-        return f"{err.happened}. Check the file, or add --force to revert anyway, which discards those edits"
-    if not isinstance(err, CatalogueNotFoundError):
-        return str(err)
-    return str(err) + {
-        "given": f" with `papers import LIST.md --file {err.path}`",
-        "searched": " with `papers import LIST.md` or `papers add TITLE --section S --new-section`, or pass --file PATH",
-        "gone": " or pass --file",
-    }.get(err.how, "")
 
 
 def _with_file_option(func: F, option: Any = None) -> F:
@@ -379,20 +334,12 @@ SectionOpt = Annotated[
 ]
 
 
-def check_status_filter(todo: bool, done: bool) -> None:
-    """--todo with --done asks for nothing; the CLI words the flags, the core never names them."""
-    if todo and done:
-        raise UsageError("--todo and --done exclude each other. Use one of them")
-
-
 def parse_day(value: str | None) -> dt.date | None:
     """A --since/--until/--on value: a date as YYYY-MM-DD (`today` also works)."""
     if value is None:
         return None
-    if value == "today":
-        return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        return read_day(value)
     except ValueError:
         raise typer.BadParameter(
             f"'{value}' is not a date. Write it as YYYY-MM-DD, like 2026-11-20"

@@ -20,12 +20,11 @@ from papers.cli.app import (
     TodoOpt,
     UntilOpt,
     catalogue_path,
-    check_status_filter,
     command,
     note,
     parse_day,
 )
-from papers.errors import UsageError
+from papers.cli.listing import check_options, print_listing
 from papers.store.paths import display_path
 
 
@@ -74,44 +73,21 @@ def list_papers(
     --since and --until keep the papers done on those days. Example: `papers list --since 2026-11-01`,
     `papers list --section normalization --sort year`.
     """
-    from papers.actions.queries import SORTS
-
-    check_status_filter(todo, done)
-    if sort is not None and sort not in SORTS:
-        raise UsageError(f"cannot sort by '{sort}'. Use --sort {', '.join(SORTS[:-1])} or {SORTS[-1]}")
-    if reading and (todo or done):
-        raise UsageError(f"--reading and --{'todo' if todo else 'done'} exclude each other. Use one of them")
+    check_options(todo=todo, done=done, reading=reading, sort=sort)
     first, last = parse_day(since), parse_day(until)
-    listing = actions.list_items(
+    print_listing(
         catalogue_path(),
         todo=todo,
         done=done,
+        reading=reading,
         section=section,
         tags=tag or (),
         sort=sort,
-        reading=reading,
         since=first,
         until=last,
         updated=updated,
+        json_=json_,
     )
-    out, fmt = sys.stdout, render.choose_format(json_)
-    if fmt.json and updated:
-        rows = [
-            {**item.to_json(), "since_read": listing.since_read[item.key].to_dict()} for item in listing.items
-        ]
-        out.write(render.to_json(rows) + "\n")
-    elif fmt.json:
-        out.write(render.render_list_json(listing.items) + "\n")
-    elif not listing.items:
-        empty = not listing.catalogue.items
-        note("nothing to list" + (": the catalogue has no items yet" if empty else " with these filters"))
-    elif fmt.terminal:
-        out.write(render.render_list_terminal(listing.catalogue, listing.items, colour=fmt.colour))
-    else:
-        out.write(render.render_list_tsv(listing.items))
-    for item in () if fmt.json else listing.items:
-        if item.key in listing.since_read:
-            note(f"{listing.since_read[item.key]} ({item.key})")
 
 
 def _change_status(queries: list[str], status: str, verb: str, on: dt.date | None = None) -> None:

@@ -1,0 +1,82 @@
+"""How the command line words what happened: one line on stderr for an error or a note.
+
+Here, not in cli/app.py, because the quick path (cli/quick.py) reports exactly as the typer app
+does and must not import typer to do it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from papers.errors import CatalogueNotFoundError, PapersError, RevertRefusedError, UsageError
+from papers.text import one_line, printable, wrapped
+
+
+def error(message: str) -> None:
+    """One line on stderr: `Error: what happened. What to do.` (control characters shown, never obeyed)."""
+    line = one_line(message)
+    sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
+
+
+def note(message: str) -> None:
+    """A message on stderr: wrapped to the terminal's width when stderr is one (at word breaks, not
+    mid-word as the terminal would), as it is when piped."""
+    text = printable(message.rstrip("\n"), keep_layout=True)
+    width = _terminal_width(sys.stderr)
+    sys.stderr.write((wrapped(text, width) if width else text) + "\n")
+
+
+def _terminal_width(stream: TextIO) -> int | None:
+    """The columns of the terminal ``stream`` is ($COLUMNS first, as rich and shutil read it), None if
+    it is not one."""
+    from papers.render import is_terminal
+
+    if not is_terminal(stream):
+        return None
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def first_keys(keys: Sequence[str]) -> str:
+    """The first five keys, and "..." if there are more: how a message names a group of papers."""
+    return ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+
+
+def interrupted() -> int:
+    error("interrupted. Nothing was changed unless a message above says so")
+    return 130
+
+
+def debugging(flag: bool) -> bool:
+    """Whether errors show their traceback: `--debug` (`flag`) or PAPERS_DEBUG set to anything but 0."""
+    return flag or os.environ.get("PAPERS_DEBUG", "") not in ("", "0")
+
+
+def worded(err: PapersError) -> str:
+    """The error's message, with what the command line adds to a core message that says what to
+    do: the options that do it (the core names no option; issue 8)."""
+    if isinstance(err, RevertRefusedError):
+        return f"{err.happened}. Check the file, or add --force to revert anyway, which discards those edits"
+    if not isinstance(err, CatalogueNotFoundError):
+        return str(err)
+    return str(err) + {
+        "given": f" with `papers import LIST.md --file {err.path}`",
+        "searched": " with `papers import LIST.md` or `papers add TITLE --section S --new-section`, or pass --file PATH",
+        "gone": " or pass --file",
+    }.get(err.how, "")
+
+
+def check_status_filter(todo: bool, done: bool) -> None:
+    """--todo with --done asks for nothing; the CLI words the flags, the core never names them."""
+    if todo and done:
+        raise UsageError("--todo and --done exclude each other. Use one of them")

@@ -1,0 +1,357 @@
+"""The quick path of `papers list` (cli/quick.py) against the typer command it stands in for.
+
+Every invocation of a table (options x environment x catalogue) runs both ways, in-process with
+the same captured streams, and must give the same stdout, stderr and exit code byte for byte; a
+few run as real processes too (a pipe, a pseudo-terminal, a reader that goes away). What the quick
+path does not read for sure it must decline, doing nothing, and it must never import typer.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO, Run
+from papers.cli import app, quick, state
+from papers.cli.listing import print_listing
+
+Outcome = tuple[int, bytes, bytes]
+
+
+def through_typer(argv: Sequence[str], env: dict[str, str]) -> Outcome:
+    state.file = None
+    result = CliRunner().invoke(app, list(argv), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout_bytes, result.stderr_bytes
+
+
+def through_quick(argv: Sequence[str], env: dict[str, str]) -> Outcome | None:
+    """quick.run with the streams and environment CliRunner gives the typer app."""
+    state.file = None
+    with CliRunner().isolation(env=env) as (stdout, stderr, _):
+        code = quick.run(list(argv))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    if code is None:
+        assert not stdout.getvalue() and not stderr.getvalue(), "declined, yet it printed"
+        return None
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture
+def catalogues(catalogue_file: Path, run: Run, tmp_path: Path) -> dict[str, Path]:
+    """The frozen catalogue with tags, priorities, a note, a paper being read and one done on a
+    day (so every option has something to select), and catalogues that fail or hold nothing."""
+    for argv in (
+        ["tag", "bert", "gpt1", "+nlp"],
+        ["tag", "bert", "+classic"],
+        ["prioritize", "bert", "high"],
+        ["prioritize", "gpt1", "low"],
+        ["start", "mamba"],
+        ["done", "flashattention", "--on", "2026-11-20"],
+        ["note", "bert", "--no-edit"],
+    ):
+        assert run(*argv).exit_code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: x\nsections: [\n", encoding="utf-8")
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text(
+        "title: x\nsections:\n  - name: A\n    items:\n      - title: no key\n", encoding="utf-8"
+    )
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("title: nothing yet\nsections: []\n", encoding="utf-8")
+    return {"full": catalogue_file, "broken": broken, "invalid": invalid, "empty": empty}
+
+
+# The options of `papers list`, alone and combined, with the forms click reads (--opt=value,
+# -sVALUE), the ones that are usage errors in the core's words, and the ones it declines.
+OPTIONS: list[list[str]] = [
+    [],
+    ["--todo"],
+    ["--done"],
+    ["--reading"],
+    ["--json"],
+    ["--todo", "--json"],
+    ["--todo", "--todo"],
+    ["--todo", "--done"],
+    ["--reading", "--done"],
+    ["--section", "models"],
+    ["-s", "Vision"],
+    ["--section=normalization", "--todo"],
+    ["-snormalization"],
+    ["-s", "no such section"],
+    ["-s", "models", "-s", "vision"],
+    ["--tag", "nlp"],
+    ["-t", "nlp", "-t", "classic"],
+    ["-tclassic", "--json"],
+    ["--tag", "missing"],
+    ["--sort", "priority"],
+    ["--sort", "priority", "--todo"],
+    ["--sort", "title"],
+    ["--sort=added", "--done"],
+    ["--sort", "year", "-s", "dev"],
+    ["--sort", "bogus"],
+    ["--since", "2026-11-01"],
+    ["--since", "2026-11-20", "--until", "2026-11-20", "--json"],
+    ["--until", "today"],
+    ["--since", "2026-11-30"],
+    ["--updated"],
+    ["--updated", "--json"],
+    ["--done", "--json", "--sort", "title", "-t", "nlp"],
+]
+ENVIRONMENTS: dict[str, dict[str, str]] = {
+    "piped": {},
+    "piped, NO_COLOR": {"NO_COLOR": "1"},
+    "terminal": {"FORCE_COLOR": "1", "COLUMNS": "120"},
+    "narrow terminal": {"FORCE_COLOR": "1", "COLUMNS": "60"},
+    "very narrow terminal": {"FORCE_COLOR": "1", "COLUMNS": "20"},
+    "wide terminal, NO_COLOR": {"FORCE_COLOR": "1", "COLUMNS": "250", "NO_COLOR": "1"},
+    "terminal, TERM=dumb": {"FORCE_COLOR": "1", "TERM": "dumb"},
+}
+
+
+def where(catalogues: dict[str, Path], name: str) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """The ways to name the catalogue `name`: PAPERS_FILE, --file/-f before or after the command
+    (LIST, where the command and its options go), and both, where the one after wins."""
+    path, other = str(catalogues[name]), str(catalogues["broken" if name != "broken" else "empty"])
+    yield ["LIST"], {"PAPERS_FILE": path}
+    yield ["--file", path, "LIST"], {}
+    yield ["-f", other, "-f", path, "LIST"], {}
+    yield [f"--file={path}", "LIST"], {"PAPERS_FILE": other}
+    yield ["LIST", "-f" + path], {}
+    yield ["-f", other, "LIST", "--file", path], {}
+
+
+def invocations(catalogues: dict[str, Path]) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """Every option set in every environment (each naming the catalogue one of the ways in turn),
+    then the catalogues that fail or hold nothing, and a missing one."""
+    ways = itertools.cycle(where(catalogues, "full"))
+    for options, (placed, file_env) in zip(OPTIONS, ways, strict=False):  # ways is a cycle
+        for env in ENVIRONMENTS.values():
+            yield _placed(placed, options), {**env, **file_env}
+    for name in ("broken", "invalid", "empty"):
+        for options, (placed, file_env) in zip(
+            (["--todo"], ["--json"], ["--todo", "--done"], ["-s", "a"], [], ["-t", "x"]),
+            where(catalogues, name),
+            strict=True,
+        ):
+            for env in (ENVIRONMENTS["piped"], ENVIRONMENTS["terminal"]):
+                yield _placed(placed, options), {**env, **file_env}
+    missing = str(catalogues["full"].with_name("missing.yaml"))
+    yield ["list"], {"PAPERS_FILE": missing}
+    yield ["--file", missing, "list", "--json"], {}
+    yield ["list", "-f", missing, "--sort", "bogus"], {}
+    yield ["list"], {"PAPERS_FILE": ""}  # searched for from the current folder, where it is
+
+
+def _placed(placed: list[str], options: list[str]) -> list[str]:
+    at = placed.index("LIST")
+    return [*placed[:at], "list", *options, *placed[at + 1 :]]
+
+
+def test_the_quick_path_prints_what_the_typer_command_prints(
+    catalogues: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PAPERS_FILE")
+    cases = list(invocations(catalogues))
+    assert len(cases) > 200
+    served = 0
+    for argv, env in cases:
+        quick_outcome = through_quick(argv, env)
+        if quick_outcome is None:
+            continue
+        served += 1
+        typer_outcome = through_typer(argv, env)
+        assert quick_outcome == typer_outcome, f"papers {' '.join(argv)} with {env}"
+    assert served == len(cases), "the table holds only what the quick path serves"
+
+
+def test_an_error_is_one_line_and_its_exit_code(catalogues: dict[str, Path]) -> None:
+    """What the equivalence above compares includes these: no traceback, the core's words."""
+    code, out, err = through_quick(["-f", str(catalogues["broken"]), "list"], {}) or (None, b"", b"")
+    assert (code, out) == (1, b"")
+    assert err.startswith(b"Error: ") and err.count(b"\n") == 1
+    code, out, err = through_quick(["list", "--todo", "--done"], {}) or (None, b"", b"")
+    assert (code, out, err) == (2, b"", b"Error: --todo and --done exclude each other. Use one of them.\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        ([], {}),
+        (["--help"], {}),
+        (["--version"], {}),
+        (["--debug", "list"], {}),
+        (["list"], {"PAPERS_DEBUG": "1"}),
+        (["list"], {"_PAPERS_COMPLETE": "bash_complete"}),
+        (["list", "--help"], {}),
+        (["done", "bert"], {}),
+        (["lis"], {}),
+        (["list", "extra"], {}),
+        (["list", "--"], {}),
+        (["list", "-"], {}),
+        (["list", "--todo=1"], {}),
+        (["list", "--no-todo"], {}),
+        (["list", "-x"], {}),
+        (["list", "--section"], {}),
+        (["list", "--section="], {}),
+        (["list", "--section", "-t"], {}),
+        (["list", "--tag", ""], {}),
+        (["list", "--since", "yesterday"], {}),
+        (["list", "--until", "2026-02-30"], {}),
+        (["list", "--file", "."], {}),
+        (["-f", ".", "list"], {}),
+        (["--todo", "list"], {}),
+        (["-f"], {}),
+        (["list", "-s", "\udcff"], {}),
+        (["list", "-s\udcff"], {}),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else ",".join(value),
+)
+def test_the_quick_path_declines_what_it_does_not_read_for_sure(
+    argv: list[str], env: dict[str, str], catalogue_file: Path
+) -> None:
+    assert through_quick(argv, env) is None
+
+
+def test_its_options_are_the_typer_commands(catalogue_file: Path) -> None:
+    """A new option of `papers list` is declined until the quick path reads it; a renamed one fails here."""
+    import typer
+
+    from papers.cli.app import _build
+
+    params = _build("list").params
+    assert set(quick.FLAGS) == {opt for p in params if p.is_flag for opt in p.opts}
+    assert set(quick.VALUES) == {opt for p in params if not p.is_flag for opt in p.opts}
+    taken = set(inspect.signature(print_listing).parameters) | {"file"}
+    assert set(quick.FLAGS.values()) | set(quick.VALUES.values()) <= taken
+    before = next(p for p in typer.main.get_command(app).params if p.name == "file")
+    assert set(quick.BEFORE) == set(before.opts)
+
+
+# --- as real processes ---------------------------------------------------------------------------
+
+TYPER_ONLY = "import sys; from papers.cli.app import app; sys.argv[0] = 'papers'; app(prog_name='papers')"
+
+
+def real(
+    argv: Sequence[str], env: dict[str, str], *, typer: bool = False, **how: Any
+) -> subprocess.CompletedProcess[Any]:
+    command = [sys.executable, "-c", TYPER_ONLY] if typer else [sys.executable, "-m", "papers"]
+    return subprocess.run(
+        [*command, *argv],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), **env},
+        stdin=subprocess.DEVNULL,
+        check=False,
+        **how,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--todo"],
+        ["list", "--json", "-s", "models"],
+        ["list", "--sort", "bogus"],
+        ["list", "-s", "nothing"],
+    ],
+)
+def test_a_real_process_prints_the_same_either_way(argv: list[str], catalogues: dict[str, Path]) -> None:
+    for env in ({}, {"FORCE_COLOR": "1", "COLUMNS": "72"}, {"PAPERS_FILE": str(catalogues["broken"])}):
+        quick_run = real(argv, env, capture_output=True)
+        typer_run = real(argv, env, typer=True, capture_output=True)
+        assert (quick_run.returncode, quick_run.stdout, quick_run.stderr) == (
+            typer_run.returncode,
+            typer_run.stdout,
+            typer_run.stderr,
+        ), (argv, env)
+
+
+@pytest.mark.posix
+def test_in_a_real_terminal_too(catalogue_file: Path) -> None:
+    import pty
+
+    def in_terminal(typer: bool) -> tuple[int, bytes]:
+        leader, follower = pty.openpty()
+        done = real(
+            ["list", "--todo"],
+            {"COLUMNS": "90", "TERM": "xterm"},
+            typer=typer,
+            stdout=follower,
+            stderr=follower,
+        )
+        os.close(follower)
+        seen = b""
+        while chunk := _read(leader):
+            seen += chunk
+        os.close(leader)
+        return done.returncode, seen
+
+    quick_seen, typer_seen = in_terminal(False), in_terminal(True)
+    assert quick_seen == typer_seen
+    assert b"\x1b[" in quick_seen[1]  # a terminal: coloured
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # Linux: EIO once the terminal's other end is closed and drained
+        return b""
+
+
+def test_a_reader_that_goes_away_is_exit_1_and_silent(tmp_path: Path) -> None:
+    """`papers list | head -1` on a big list: the pipe closes while papers writes (as click handles it)."""
+    big = tmp_path / "big.yaml"
+    items = "".join(f"      - key: paper-{n}\n        title: Paper number {n}\n" for n in range(3000))
+    big.write_text(f"title: big\nsections:\n  - name: All\n    items:\n{items}", encoding="utf-8")
+    outcomes = []
+    for typer in (False, True):
+        real(["list"], {"PAPERS_FILE": str(big)}, typer=typer, capture_output=True)  # the parse cached
+        reader, writer = os.pipe()
+        os.close(reader)
+        done = real(["list"], {"PAPERS_FILE": str(big)}, typer=typer, stdout=writer, stderr=subprocess.PIPE)
+        os.close(writer)
+        outcomes.append((done.returncode, done.stderr))
+    assert outcomes[0] == outcomes[1] == (1, b"")
+
+
+def test_a_cached_listing_imports_nothing_it_does_not_need(catalogue_file: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['papers', 'list', '--todo']\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    unwanted = {
+        "typer", "click", "yaml", "rich", "difflib", "rapidfuzz", "httpx", "hashlib", "tempfile", "datetime",
+        "papers.cli.app", "papers.store.yamledit", "papers.store.journal", "papers.model.tags", "papers.sources",
+    }  # fmt: skip
+    assert real(["list"], {}, capture_output=True).returncode == 0  # parses and caches
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stderr.split("\n")[-1].split())
+    assert "papers.cli.listing" in loaded
+    assert {name for name in loaded if name.split(".")[0] in unwanted or name in unwanted} == set()
+
+
+def test_a_first_listing_parses_through_the_quick_path_too(catalogue_file: Path) -> None:
+    """No parse cache yet: the same listing (PyYAML is imported then, by the use case)."""
+    cold = real(["list", "--todo"], {"PAPERS_FILE": str(catalogue_file)}, capture_output=True)
+    warm = real(["list", "--todo"], {"PAPERS_FILE": str(catalogue_file)}, capture_output=True)
+    assert (cold.returncode, cold.stdout, cold.stderr) == (warm.returncode, warm.stdout, warm.stderr)
+    assert cold.returncode == 0 and cold.stdout.count(b"\n") > 10
