@@ -12,6 +12,7 @@ import pytest
 import typer
 
 from conftest import REPO, SEED, Run
+from papers.store.load import load_catalogue
 
 
 def test_help_lists_every_command(run: Run) -> None:
@@ -343,6 +344,42 @@ def test_the_installed_entry_point_runs(catalogue_file: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "\tflashattention\t" in result.stdout
+
+
+def test_the_entry_point_ends_the_process_with_the_command_s_code_and_all_its_output(
+    catalogue_file: Path,
+) -> None:
+    """It exits without the interpreter's teardown (papers.__main__.console): what the command
+    printed and wrote must all be there, and its exit code kept."""
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+
+    def papers(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "papers", *argv], capture_output=True, text=True, env=env, check=False
+        )
+
+    listed = papers("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == len(load_catalogue(catalogue_file).items)  # every byte flushed
+    ticked = papers("done", "bert")
+    assert ticked.returncode == 0, ticked.stderr
+    assert load_catalogue(catalogue_file)["bert"].status == "done"
+    assert papers("revert").returncode == 0  # the journal was written too
+    assert load_catalogue(catalogue_file)["bert"].status != "done"
+    missing = papers("done", "no-such-paper-at-all")
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr.startswith("Error: ")
+    assert papers("done", "--no-such-option").returncode == 2
+
+
+@pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("gone", 1, "gone\n")])
+def test_the_entry_point_exits_as_the_interpreter_would_for_each_kind_of_exit(
+    code: object, status: int, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papers.__main__ import exit_code
+
+    assert exit_code(code) == status
+    assert capsys.readouterr().err == said
 
 
 def modules_loaded_by(argv: list[str], catalogue: Path) -> set[str]:
