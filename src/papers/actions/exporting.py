@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from papers.formats.registry import ExportFormat, exporter
@@ -10,7 +11,11 @@ from papers.formats.types import Exported, ExportSource, Record
 from papers.model.catalogue import Catalogue, Item
 
 if TYPE_CHECKING:
+    from papers.model.paper import PaperMeta
     from papers.sources.cache import MetadataCache, ScholarCache
+
+# Record's own __new__ is a Python function; tuple.__new__ builds the same tuple in C, once per item.
+_record = partial(tuple.__new__, Record)
 
 
 def export_catalogue(
@@ -21,8 +26,13 @@ def export_catalogue(
     `selected` are the items the user chose (None: all); records come from the metadata cache only,
     never the network.
     """
+    from papers.store.parse import collector_paused
+
     count = len(catalogue.items if selected is None else selected)
-    return exporter(fmt)(ExportSource(catalogue, selected, _CachedRecords(count)))
+    # An export makes objects per item (records, entries, lines) and no garbage cycles: with the
+    # collector on, the collections they trigger scan the catalogue and the records again and again.
+    with collector_paused():
+        return exporter(fmt)(ExportSource(catalogue, selected, _CachedRecords(count)))
 
 
 class _CachedRecords:
@@ -31,23 +41,31 @@ class _CachedRecords:
 
     def __init__(self, count: int = 0) -> None:
         self._cache: MetadataCache | None = None
+        self._plain: Mapping[str, PaperMeta] = {}
         self._scholar: ScholarCache | None = None
         self._count = count  # how many items may ask: from PRELOAD_FROM, the records are preloaded
 
     def __call__(self, item: Item) -> Record | None:
-        from papers.actions.fetch import item_arxiv_id
-        from papers.sources.cache import PRELOAD_FROM, MetadataCache
+        cache = self._cache if self._cache is not None else self._open()
+        # The id as it is, with a record: the parse would give it back (one look-up per item).
+        meta = self._plain.get(item.arxiv)  # type: ignore[arg-type]  # None is in no mapping
+        if meta is not None:
+            return _record((item.arxiv, meta))
+        from papers.sources.base import item_arxiv_id
 
-        if self._cache is None:
-            self._cache = MetadataCache()
-            if self._count >= PRELOAD_FROM:
-                self._cache.preload()
-        if item.arxiv in self._cache.plain_ids:  # the id as it is: the parse would give it back
-            return Record(item.arxiv, self._cache.get(item.arxiv))
         arxiv_id = item_arxiv_id(item)
         if arxiv_id is None:
             return self._published(item)
-        return Record(arxiv_id.id, self._cache.get(arxiv_id.id))
+        return Record(arxiv_id.id, cache.get(arxiv_id.id))
+
+    def _open(self) -> MetadataCache:
+        from papers.sources.cache import PRELOAD_FROM, MetadataCache
+
+        cache = self._cache = MetadataCache()
+        if self._count >= PRELOAD_FROM:
+            cache.preload()
+            self._plain = cache.plain_records
+        return cache
 
     def _published(self, item: Item) -> Record | None:
         from papers.sources.base import item_doi

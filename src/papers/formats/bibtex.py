@@ -11,6 +11,7 @@ nor lower-cases acronyms. Cite keys follow the classic ``brown2020language`` sha
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Set
@@ -59,11 +60,11 @@ def _latex_special(match: re.Match[str]) -> str:
 
 def cite_key_base(meta: Meta) -> str:
     """``surname + v1 year + first significant title word``, lowercase ASCII: ``vaswani2017attention``."""
-    surname = _ascii_words(meta.authors[0].split()[-1] if meta.authors else "")
-    words = _ascii_words(meta.title).split()
-    significant = [w for w in words if w not in _STOPWORDS] or words
-    year = meta.year if meta.year is not None else ""
-    return f"{surname.replace(' ', '') or 'anon'}{year}{significant[0] if significant else ''}"
+    surname = _surname(meta.authors[0]) if meta.authors else ""
+    words = _ascii_words(meta.title)
+    first = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
+    year = meta.year  # a property that parses: read once
+    return f"{surname or 'anon'}{'' if year is None else year}{first}"
 
 
 def cite_keys(entries: Iterable[Meta]) -> list[str]:
@@ -130,29 +131,34 @@ def _published(key: str, meta: ScholarMeta) -> str:
 
 
 def _entry(key: str, meta: PaperMeta) -> str:
-    fields = [
-        ("title", "{" + escape_latex(meta.title) + "}"),
-        ("author", " and ".join(escape_latex(name) for name in meta.authors)),
-        ("year", str(meta.year)),
-        ("eprint", meta.arxiv_id),
-        ("archivePrefix", "arXiv"),
-        ("primaryClass", meta.primary_category),
-    ]
-    if meta.doi:
+    # One f-string per entry, not a field list joined (40,000 entries in an export of 50,000 items);
+    # a field with no value is left out, as in `_published`: only author and primaryClass can be empty.
+    authors = " and ".join(map(escape_latex, meta.authors))
+    category = meta.primary_category
+    return (
+        f"@misc{{{key},\n  title = {{{{{escape_latex(meta.title)}}}}},\n"
+        + (f"  author = {{{authors}}},\n" if authors else "")
+        + f"  year = {{{meta.year}}},\n  eprint = {{{meta.arxiv_id}}},\n  archivePrefix = {{arXiv}},\n"
+        + (f"  primaryClass = {{{category}}},\n" if category else "")
         # doi and url are read verbatim by styles (\doi, \url): escaping would corrupt them.
-        fields.append(("doi", _balanced(meta.doi)))
-    fields.append(("url", f"https://arxiv.org/abs/{meta.arxiv_id}"))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
-    return f"@misc{{{key},\n{body}}}\n"
+        + (f"  doi = {{{_balanced(meta.doi)}}},\n" if meta.doi and _balanced(meta.doi) else "")
+        + f"  url = {{https://arxiv.org/abs/{meta.arxiv_id}}},\n}}\n"
+    )
 
 
-def _ascii_words(text: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def _surname(author: str) -> str:
+    """The key's part for a first author: the last name, folded (authors repeat across entries)."""
+    return "".join(_ascii_words(author.split()[-1]))
+
+
+def _ascii_words(text: str) -> list[str]:
     if text.isascii():  # already its own NFKD form: only the folding to lower case is left
         folded = text.lower()
     else:
         folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     # Hyphens and apostrophes join a word ("Few-Shot" -> "fewshot", "O'Banion" -> "obanion").
-    return " ".join(_WORD.findall(_JOINERS.sub("", folded)))
+    return _WORD.findall(_JOINERS.sub("", folded))
 
 
 def _letters(n: int) -> str:

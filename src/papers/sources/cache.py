@@ -29,7 +29,7 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, KeysView, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
@@ -87,13 +87,24 @@ class MetadataCache:
         self.directory = directory if directory is not None else default_cache_dir()
         self._warn = warn
         self._table: dict[str, PaperMeta] | None = None  # preload's: file name -> record
-        self._names: frozenset[str] = frozenset()
+        self._names: set[str] = set()  # a set, not a frozenset: `put` adds to it (no copy per put)
         # After preload: the ids with a record that an `arxiv:` field holds as they are (1706.03762),
-        # each known to parse to itself (checked once, when its record was indexed).
-        self.plain_ids: frozenset[str] = frozenset()
+        # each known to parse to itself (checked once, when its record was indexed) -> that record.
+        self._plain: dict[str, PaperMeta] = {}
 
     def path(self, arxiv_id: ArxivId | str) -> Path:
         return self.directory / _file_name(str(arxiv_id))
+
+    @property
+    def plain_ids(self) -> KeysView[str]:
+        """After preload: the ids with a record that an `arxiv:` field holds as they are (1706.03762)."""
+        return self._plain.keys()
+
+    @property
+    def plain_records(self) -> Mapping[str, PaperMeta]:
+        """After preload: each id of `plain_ids` -> its record, as `get` gives it, in one look-up (an
+        export of 50,000 items asks for each)."""
+        return self._plain
 
     def cached_ids(self) -> set[str]:
         """Every id with a record, from one listing of the folder (cheaper than a stat per paper)."""
@@ -125,48 +136,31 @@ class MetadataCache:
     def _preload(self, fields: tuple[str, ...], paper: type[PaperMeta]) -> None:
         looked = time.time_ns()
         old = _load_index(self.index_path, fields)
-        fresh: dict[str, _Entry] = {}
-        table: dict[str, PaperMeta] = {}
-        plain: set[str] = set()
-        names: set[str] = set()
-        changed = False
-        try:
-            entries = list(os.scandir(self.directory))
-        except OSError:
-            entries = []
-        for entry in entries:
-            name = entry.name
-            if not name.endswith(".json") or name.startswith("."):
-                continue
-            names.add(name)
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-            kept = old.get(name)
-            if kept is None or kept[0] != stamp:
-                changed = True
-                read = _read_checked(entry.path, name)
-                if read is None:
-                    continue  # gone, or not a usable record: `get` reads it again, and warns
-                meta = read[1]
-                kept = (read[0], meta.checked_values(), _plain_id(meta.arxiv_id))
-                if max(read[0][0], read[0][1]) < looked - _RACY_NS:
-                    fresh[name] = kept
-            else:
+        names, stamps = _listing(self.directory)
+        # The entries whose file still has its stamp, taken as they are; in bulk (comprehensions, no
+        # branch per record): an export of 50,000 items preloads 45,000 records.
+        fresh = {name: kept for name, kept in old.items() if stamps.get(name) == kept[0]}
+        from_values = paper.from_checked_values
+        table = {name: from_values(kept[1]) for name, kept in fresh.items()}
+        plain = {table[name].arxiv_id: table[name] for name, kept in fresh.items() if kept[2]}
+        unread = [name for name in stamps if name not in fresh]  # new, or changed since indexed
+        for name in unread:
+            read = _read_checked(os.path.join(self.directory, name), name)
+            if read is None:
+                continue  # gone, or not a usable record: `get` reads it again, and warns
+            meta = table[name] = read[1]
+            kept = (read[0], meta.checked_values(), _plain_id(meta.arxiv_id))
+            if max(read[0][0], read[0][1]) < looked - _RACY_NS:
                 fresh[name] = kept
-                meta = paper.from_checked_values(kept[1])
-            table[name] = meta
             if kept[2]:
-                plain.add(meta.arxiv_id)
-        if changed or fresh.keys() != old.keys():
+                plain[meta.arxiv_id] = meta
+        if unread or fresh.keys() != old.keys():
             payload = marshal.dumps((fields, fresh))
             with contextlib.suppress(OSError):
                 atomic_write_bytes(
                     self.index_path, _INDEX_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
                 )
-        self._names, self._table, self.plain_ids = frozenset(names), table, frozenset(plain)
+        self._names, self._table, self._plain = names, table, plain
 
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
         """The cached metadata, or None if absent or unusable (a cache miss, never an error)."""
@@ -200,13 +194,37 @@ class MetadataCache:
         dest = _write_record(self.path(meta.arxiv_id), meta.to_dict())
         if self._table is not None:
             self._table[dest.name] = meta
-            self._names |= {dest.name}
+            self._names.add(dest.name)
+            if meta.arxiv_id in self._plain:
+                self._plain[meta.arxiv_id] = meta
         return dest
 
 
 def _file_name(arxiv_id: str) -> str:
     # Old-style ids hold a slash (math/0309136); it must not become a subdirectory.
     return f"{arxiv_id.replace('/', '_')}.json"
+
+
+def _listing(directory: Path) -> tuple[set[str], dict[str, tuple[int, int, int, int]]]:
+    """The names of the record files in `directory`, and the stamp (mtime, ctime, size, inode) of
+    each that could be looked at: one listing, a stat per record."""
+    names: set[str] = set()
+    stamps: dict[str, tuple[int, int, int, int]] = {}
+    try:
+        listing = os.scandir(directory)
+    except OSError:
+        return names, stamps
+    with listing:
+        for entry in listing:
+            name = entry.name
+            if name.endswith(".json") and not name.startswith("."):
+                names.add(name)
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                stamps[name] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+    return names, stamps
 
 
 def _plain_id(arxiv_id: str) -> bool:
