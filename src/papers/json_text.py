@@ -74,11 +74,14 @@ def list_texts(values: Sequence[Sequence[object]], level: int) -> list[str]:
 
 def joined(texts: Sequence[str], level: int) -> str:
     """Already written elements (at indent ``level`` + 1) as the list that holds them, itself at
-    indent ``level``."""
+    indent ``level``: one copy of them (the brackets go onto the first and the last)."""
     if not texts:
         return "[]"
     inner = "\n" + "  " * (level + 1)
-    return "[" + inner + ("," + inner).join(texts) + "\n" + "  " * level + "]"
+    opening, closing = "[" + inner, "\n" + "  " * level + "]"
+    if len(texts) == 1:
+        return opening + texts[0] + closing
+    return ("," + inner).join([opening + texts[0], *texts[1:-1], texts[-1] + closing])
 
 
 def template(keys: Sequence[str], level: int, constants: Sequence[str | None] = ()) -> str:
@@ -105,8 +108,24 @@ def objects(
 ) -> list[str]:
     """Each row as a JSON object at indent ``level``: the ``columns`` of the row, then the ``more``
     keys, whose values are given already written (one for each row)."""
-    if not rows:
-        return []
+    written: list[str] = []
+    for start in range(0, len(rows), BLOCK):
+        end = start + BLOCK
+        written += _block(rows[start:end], columns, level, [(key, values[start:end]) for key, values in more])
+    return written
+
+
+# Rows are written this many at a time: the encoded columns of one block are alive at once, never
+# those of all 50,000 items (as much again as the document).
+BLOCK = 4096
+
+
+def _block(
+    rows: Sequence[Sequence[object]],
+    columns: Sequence[Column],
+    level: int,
+    more: Sequence[tuple[str, Sequence[str]]],
+) -> list[str]:
     texts: list[list[str]] = []
     for _, index, is_list in columns:
         values = list(map(itemgetter(index), rows))
@@ -124,5 +143,11 @@ def objects(
 
 
 def rows_document(rows: Sequence[Sequence[object]], columns: Sequence[Column]) -> str:
-    """The rows as one JSON list of objects: ``json.dumps([{key: row[index], ...}, ...], indent=2)``."""
-    return joined(objects(rows, columns, 1), 0)
+    """The rows as one JSON list of objects: ``json.dumps([{key: row[index], ...}, ...], indent=2)``.
+
+    Each block of rows is joined as soon as it is written: the document is never held as one piece a
+    row and whole at once."""
+    blocks = [
+        ",\n  ".join(objects(rows[start : start + BLOCK], columns, 1)) for start in range(0, len(rows), BLOCK)
+    ]
+    return joined(blocks, 0)

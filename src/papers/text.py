@@ -11,6 +11,7 @@ No imports beyond the standard library: the listing on a parse-cache hit uses th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # C0 but tab and newline, DEL, C1, and the bidi embeddings, overrides and isolates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -19,6 +20,7 @@ _JSON_UNESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The ASCII characters `printable` passes with keep_layout: deleting them from ASCII text leaves
 # nothing when it has no control character (bytes.translate: a table lookup a byte, 4x the regex).
 _ASCII_KEPT_WITH_LAYOUT = bytes(range(0x20, 0x7F)) + b"\t\n"
+_CHUNK = 1 << 20
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -34,10 +36,17 @@ def printable(text: str, *, keep_layout: bool = False) -> str:
     """
     if text.isprintable():  # the common case, in C: no Cc or Cf character, no tab or newline
         return text
-    if keep_layout and text.isascii() and not text.encode("ascii").translate(None, _ASCII_KEPT_WITH_LAYOUT):
+    if keep_layout and text.isascii() and not any(_ascii_controls(text)):
         return text  # a whole export, say: lines of printable ASCII
     pattern = _CONTROL if keep_layout else _CONTROL_OR_LAYOUT
     return pattern.sub(_shown, text)
+
+
+def _ascii_controls(text: str) -> Iterator[bytes]:
+    """The control characters of ASCII text (tabs and newlines aside), a megabyte at a time: a whole
+    export is never copied at once."""
+    for start in range(0, len(text), _CHUNK):
+        yield text[start : start + _CHUNK].encode("ascii").translate(None, _ASCII_KEPT_WITH_LAYOUT)
 
 
 def one_line(text: str) -> str:

@@ -121,7 +121,12 @@ def is_label(text: str) -> bool:
     """Whether a link's text names what the link is rather than the paper: ``pdf``, ``[code]``,
     ``**PyTorch**``, ``arxiv, 14.12``, ``[ICML, 17.07]``, or an arXiv id (``[2203.17275v1]``)."""
     label = one_line(text.strip(" []*_`")).casefold()
-    if label in LABELS or _BARE_ARXIV_ID.fullmatch(label):
+    if label in LABELS:
+        return True
+    space = label.find(" ")
+    if space > 0 and label.isascii() and label[space:] != label[space:].upper():
+        return False  # a letter after the first word: no label is words (one, or one and a date)
+    if _BARE_ARXIV_ID.fullmatch(label):
         return True
     dated = _DATED_LABEL.fullmatch(label)
     return dated is not None and (dated.group(1) in LABELS or dated.group(1) in _VENUES)

@@ -20,12 +20,13 @@ a bare URL or a parenthesised year the item does not carry may come back changed
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
+from operator import itemgetter
 from urllib.parse import urlsplit
 
 from papers.errors import ChecklistError
-from papers.formats.markdown_line import cites, item_text, parse_item
+from papers.formats.markdown_line import LINE_FIELDS, cites, item_text, line_text, parse_item
 from papers.formats.markdown_scan import (
     BULLET,
     FENCE,
@@ -39,8 +40,10 @@ from papers.formats.markdown_scan import (
 from papers.formats.shapes import CatalogueDict, ItemDict, SectionDict, one_line
 from papers.formats.types import Exported, ExportSource
 from papers.model.arxiv_ids import arxiv_id_from_link
+from papers.model.catalogue import Item, tree_order
 from papers.model.keys import is_valid_key, unique_key
 from papers.model.paper import strip_controls
+from papers.model.schema import ItemRecord
 
 # Items found before the first heading still need a section: the schema has no loose items.
 DEFAULT_SECTION = "Unsorted"
@@ -338,38 +341,64 @@ def _key_source(title: str) -> str:
 
 
 def export(source: ExportSource) -> Exported:
-    """A GitHub checklist that ``papers import`` reads back to the same catalogue (see docs/markdown.md)."""
-    tree = source.tree()
-    for section in tree["sections"]:
-        _drop_own_arxiv_links(section["items"])
-    return Exported(to_markdown(tree))
+    """A GitHub checklist that ``papers import`` reads back to the same catalogue (see docs/markdown.md).
+
+    ``to_markdown(source.tree())`` with each item's own arXiv links dropped, but written from the
+    items themselves: no dict per item but the few fields its line shows."""
+    catalogue = source.catalogue
+    keep = None if source.selected is None else {item.key for item in source.selected}
+    sections = [
+        (section.name, section.notes, [_line(item, depth) for item, depth in rows])
+        for section, rows in tree_order(catalogue, keep)
+    ]
+    return Exported(_document(catalogue.title, catalogue.notes, sections))
 
 
-def _drop_own_arxiv_links(items: list[ItemDict]) -> None:
-    """Leave out links to the item's own arXiv paper (its PDF, say): the title already links there,
-    and import would fold them into the id anyway. So the export of an import exports the same."""
-    for item in items:
-        if item["arxiv"]:
-            own = [
-                link
-                for link in item["links"]
-                if (found := arxiv_id_from_link(link)) and found.id == item["arxiv"]
-            ]
-            item["links"] = [link for link in item["links"] if link not in own]
-        _drop_own_arxiv_links(item["children"])
+# What `line_text` writes of an item, taken from the tuple in its order (links: the own ones dropped).
+_LINE_VALUES = itemgetter(*(ItemRecord._fields.index(name) for name in LINE_FIELDS))
+_LINKS = LINE_FIELDS.index("links")
+
+
+def _line(item: Item, depth: int) -> str:
+    values = list(_LINE_VALUES(item))
+    if item.arxiv:
+        values[_LINKS] = [link for link in item.links if not is_own_arxiv_link(link, item.arxiv)]
+    return f"{'  ' * depth}- [{'x' if item.status == 'done' else ' '}] {line_text(*values)}".rstrip()
+
+
+def is_own_arxiv_link(link: str, arxiv: str) -> bool:
+    """Whether a link points at the paper with this arXiv id: such links are left out of the export (the
+    title already links there, and import would fold them into the id anyway), so the export of an
+    import exports the same."""
+    if link.isascii() and "://" in link and "arxiv" not in link.lower():
+        return False  # most links: every arXiv form of a URL names arxiv, and a URL that does not is no id
+    found = arxiv_id_from_link(link)
+    return found is not None and found.id == arxiv
 
 
 def to_markdown(catalogue: CatalogueDict) -> str:
     """A GitHub checklist that ``parse_checklist`` reads back to the same sections, items, ticks and keys."""
+    sections = [
+        (section.get("name"), section.get("notes"), list(_item_lines(section.get("items") or [], depth=0)))
+        for section in catalogue.get("sections") or []
+    ]
+    return _document(catalogue.get("title"), catalogue.get("notes"), sections)
+
+
+def _document(
+    title: str | None,
+    notes: Iterable[str] | None,
+    sections: Iterable[tuple[str | None, Iterable[str] | None, list[str]]],
+) -> str:
     blocks: list[list[str]] = []
-    title = one_line(catalogue.get("title") or "")
+    title = one_line(title or "")
     if title:
         blocks.append([f"# {title}"])
-    blocks.append([note.strip() for note in catalogue.get("notes") or [] if note.strip()])
-    for section in catalogue.get("sections") or []:
-        blocks.append([f"## {one_line(section.get('name') or '') or UNTITLED_SECTION}"])
-        blocks.append([note.strip() for note in section.get("notes") or [] if note.strip()])
-        blocks.append(list(_item_lines(section.get("items") or [], depth=0)))
+    blocks.append([note.strip() for note in notes or [] if note.strip()])
+    for name, section_notes, lines in sections:
+        blocks.append([f"## {one_line(name or '') or UNTITLED_SECTION}"])
+        blocks.append([note.strip() for note in section_notes or [] if note.strip()])
+        blocks.append(lines)
     text = "\n\n".join("\n".join(block) for block in blocks if block)
     return text + "\n" if text else ""
 

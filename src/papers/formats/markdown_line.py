@@ -40,6 +40,8 @@ _BARE_URL = r"(?P<bare>https?://[^\s<>]+)"
 _IMAGE = r"(?P<image>!\[[^\[\]\n]*\](?:\([^()\s]*\)|\[[^\[\]\n]*\]))"
 _TOKEN = re.compile(f"{_IMAGE}|{_MD_LINK}|{_AUTOLINK}|{_BARE_URL}", re.IGNORECASE)
 _LONE_LINK = re.compile(_MD_LINK)
+# What a link destination cannot hold unless it is written in angle brackets.
+_NOT_BARE = re.compile(r"[\s()<>]")
 
 _YEAR_ALONE = re.compile(r"\(\s*((?:1[89]|20)\d\d)\s*\)")
 _YEAR_LAST_IN_GROUP = re.compile(r"\([^()]*?,\s*((?:1[89]|20)\d\d)\s*\)")
@@ -146,7 +148,10 @@ def _split_days(text: str, *, ticked: bool) -> tuple[str, ItemDict]:
 
 def days_text(item: ItemDict) -> str:
     """What ``_split_days`` reads back to the item's days: a paper being read or done only."""
-    status, started, done = item.get("status"), item.get("started_on"), item.get("done_on")
+    return _days_text(item.get("status"), item.get("started_on"), item.get("done_on"))
+
+
+def _days_text(status: object, started: object, done: object) -> str:
     if status not in ("reading", "done"):
         return ""
     days = [f"started {started}"] if started else []
@@ -227,29 +232,58 @@ def arxiv_id(url: str) -> str | None:
 def item_text(item: ItemDict) -> str:
     """The text after ``- [ ]`` that ``parse_item`` reads back to the item's title, links, year,
     days, key and group."""
-    title = one_line(str(item.get("title") or ""))
-    primary, extra = _primary_and_extra_links(item)
+    return line_text(*map(item.get, LINE_FIELDS))
+
+
+# The fields `line_text` writes, in the order it takes them.
+LINE_FIELDS = (
+    *("title", "arxiv", "url", "links", "year", "status", "started_on", "done_on"),
+    *("key", "group", "tags", "priority"),
+)
+
+
+def line_text(
+    title: object,
+    arxiv: object,
+    url: object,
+    links: object,
+    year: object,
+    status: object,
+    started: object,
+    done: object,
+    key: object,
+    group: object,
+    tags: object,
+    priority: object,
+) -> str:
+    """`item_text` of the item with these fields (in the order of LINE_FIELDS; an export hands them
+    straight from the items, without a dict each)."""
+    title = one_line(str(title or ""))
+    primary, extra = _primary_and_extra_links(arxiv, url, links)
     if primary is not None and _safe_link_text(title):
         head = f"[{title}]({_link_dest(primary)})"
     else:
         head = title
         extra = [primary, *extra] if primary is not None else extra
-    year = item.get("year")
     if isinstance(year, int) and split_year(title) != (title, year):
         head = f"{head} ({year})"
-    parts = [head, *(f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra), days_text(item)]
-    key = item.get("key")
+    parts = [
+        head,
+        *[f"[{EXTRA_LINK_TEXT}]({_link_dest(url)})" for url in extra],
+        _days_text(status, started, done),
+    ]
     marks = [f"key: {key}"] if isinstance(key, str) and is_valid_key(key) else []
-    if item.get("group"):
+    if group:
         marks.append(GROUP_MARK)
-    tags = [_mark_text(tag) for tag in item.get("tags") or ()]
-    if any(tags):
-        marks.append(f"tags: {', '.join(tag for tag in tags if tag)}")
-    if item.get("priority") in ("high", "low"):
-        marks.append(f"priority: {item['priority']}")
+    if tags:
+        shown_tags = [_mark_text(tag) for tag in tags]  # type: ignore[attr-defined]
+        if any(shown_tags):
+            marks.append(f"tags: {', '.join(tag for tag in shown_tags if tag)}")
+    if priority in ("high", "low"):
+        marks.append(f"priority: {priority}")
     if marks:
         parts.append(f"<!-- {'; '.join(marks)} -->")
-    return " ".join(part for part in parts if part)
+    return " ".join(filter(None, parts))
 
 
 def _mark_text(value: object) -> str:
@@ -257,14 +291,14 @@ def _mark_text(value: object) -> str:
     return " ".join(str(value).replace(",", " ").replace(";", " ").replace("-->", " ").split())
 
 
-def _primary_and_extra_links(item: ItemDict) -> tuple[str | None, list[str]]:
+def _primary_and_extra_links(arxiv: object, url: object, links: object) -> tuple[str | None, list[str]]:
     """The address the title links to (arXiv, else url, else the first link), and the others."""
     candidates: list[str] = []
-    if item.get("arxiv"):
-        candidates.append(f"https://arxiv.org/abs/{item['arxiv']}")
-    if item.get("url"):
-        candidates.append(str(item["url"]))
-    candidates.extend(str(link) for link in item.get("links") or [])
+    if arxiv:
+        candidates.append(f"https://arxiv.org/abs/{arxiv}")
+    if url:
+        candidates.append(str(url))
+    candidates.extend(map(str, links or []))  # type: ignore[call-overload]
     candidates = unique(candidates)
     if not candidates:
         return None, []
@@ -275,12 +309,14 @@ def _safe_link_text(title: str) -> bool:
     """Whether ``[title](...)`` reads back as one link whose text is exactly the title."""
     if not title or not _is_title_text(title):
         return False
+    if "[" not in title and "]" not in title and "\\" not in title:
+        return True  # the link text's pattern takes a text without brackets and backslashes whole
     match = _LONE_LINK.fullmatch(f"[{title}](x)")
     return match is not None and match.group("text") == title
 
 
 def _link_dest(url: str) -> str:
-    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    return f"<{url}>" if _NOT_BARE.search(url) else url
 
 
 def cites(text: str) -> bool:

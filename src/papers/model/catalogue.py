@@ -345,3 +345,28 @@ def tree_levels(catalogue: Catalogue, keep: Collection[str] | None = None) -> Le
         counts.append(numbers)
         level = below
     return Levels(sections, levels, counts)
+
+
+def tree_order(
+    catalogue: Catalogue, keep: Collection[str] | None = None
+) -> list[tuple[Section, list[tuple[Item, int]]]]:
+    """`to_tree`'s sections (same `keep` rule), each with its items in document order and the depth
+    each has in the tree, for writers that want no dict per item."""
+    by_key = catalogue._by_key
+
+    def walk(item: Item, depth: int, rows: list[tuple[Item, int]]) -> None:
+        if keep is None or item.key in keep:
+            rows.append((item, depth))
+            depth += 1
+        for key in item.children:
+            walk(by_key[key], depth, rows)
+
+    sections: list[tuple[Section, list[tuple[Item, int]]]] = []
+    for section in catalogue.sections:
+        rows: list[tuple[Item, int]] = []
+        for key in section.keys:
+            if by_key[key].parent is None:
+                walk(by_key[key], 0, rows)
+        if keep is None or rows:
+            sections.append((section, rows))
+    return sections
