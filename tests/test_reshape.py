@@ -410,3 +410,34 @@ def parse_catalogue_of(path: Path) -> list[object]:
     from papers.store.parse import parse_catalogue
 
     return list(parse_catalogue(path.read_bytes()).items)
+
+
+def test_a_tree_reads_each_key_from_its_catalogue_until_the_key_is_changed() -> None:
+    """model.reshape.Tree makes its maps on first use of each key (_Derived): what it gives, holds
+    and forgets must be what maps built whole up front would."""
+    from papers.model.reshape import Tree
+    from papers.store.parse import parse
+
+    text = (
+        "sections:\n- name: A\n  items:\n  - key: a\n    title: A\n    children:\n"
+        "      - key: a-child\n        title: Child\n  - key: b\n    title: B\n"
+        "- name: Z\n  items:\n  - key: z\n    title: Z\n"
+    )
+    tree = Tree(parse(text).catalogue)
+    assert (tree.parent["a-child"], tree.section_of["z"], tree.kids["a"]) == ("a", "Z", ["a-child"])
+    assert tree.tops["A"] == ["a", "b"] and "b" in tree.items and "nope" not in tree.items
+    with pytest.raises(KeyError):
+        tree.items["nope"]
+    tree.rename("b", "b2", None)
+    assert "b" not in tree.items and "b" not in tree.parent and tree.items["b2"].key == "b2"
+    with pytest.raises(KeyError):
+        tree.kids["b"]
+    with pytest.raises(KeyError):
+        del tree.section_of["b"]
+    assert tree.tops["A"] == ["a", "b2"]
+    assert [key for key, _ in tree.parent.entries()] == ["a", "a-child", "z", "b2"]  # dict order
+    tree.parent["b"] = None  # a key set again is there again
+    assert "b" in tree.parent and tree.parent.pop("b") is None and "b" not in tree.parent
+    catalogue = tree.catalogue()
+    assert [item.key for item in catalogue.items] == ["a", "a-child", "b2", "z"]
+    assert catalogue["a-child"].parent == "a" and catalogue["b2"].section == "A"

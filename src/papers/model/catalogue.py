@@ -70,6 +70,10 @@ class Catalogue:
     def __getitem__(self, key: str) -> Item:
         return self._by_key[key]
 
+    def by_key(self) -> dict[str, Item]:
+        """Every item by its key, in file order: a copy to change (copied in C, not rebuilt)."""
+        return dict(self._by_key)
+
     def items_of(self, keys: Iterable[str]) -> Iterator[Item]:
         """The items with these keys, looked up in C (no Python call per item)."""
         return map(self._by_key.__getitem__, keys)

@@ -202,7 +202,7 @@ class Reshaper:
     def _nesting(self, under_item: bool) -> int:
         """How much deeper than its owner this file puts an item (4 when it shows no example)."""
         outline, tree = self.editor.outline, self.tree
-        for key, parent in tree.parent.items():
+        for key, parent in tree.parent.entries():
             if key not in outline.columns:
                 continue
             if under_item and parent is not None and parent in outline.columns:
