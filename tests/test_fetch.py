@@ -670,6 +670,19 @@ def test_a_first_version_dated_after_the_reading_is_not_a_new_version(
     assert run("list", "--updated", "--json").stdout == "[]\n"
 
 
+def test_list_updated_reads_only_records_that_carry_versions(run: Run, catalogue_file: Path) -> None:
+    from papers.sources.cache import ScholarCache
+
+    # A damaged Semantic Scholar record of a paper done on a day: a reader of it would warn. Semantic
+    # Scholar keeps no versions, so list --updated has no reason to open it.
+    assert run("done", "flashattention", "--on", "2022-06-01").exit_code == 0
+    damaged = ScholarCache().path("ARXIV:2205.14135")
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_text("{not json")
+    result = run("list", "--updated")
+    assert (result.exit_code, result.stderr) == (0, "nothing to list with these filters\n")
+
+
 def test_list_updated_lists_done_papers_read_before_their_latest_version(
     run: Run, catalogue_file: Path, arxiv: ArxivServer
 ) -> None:

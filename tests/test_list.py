@@ -226,6 +226,20 @@ def test_sort_year_title_and_added_order_each_section_and_keep_children_under_th
     ]
 
 
+def test_sort_year_reads_a_pinned_versions_year_from_semantic_scholar_when_arxiv_has_no_record(
+    run: Run, write_catalogue
+) -> None:
+    from papers.model.paper import ScholarMeta
+    from papers.sources.cache import ScholarCache
+
+    # Semantic Scholar files a record under the bare id, whatever version the item pins.
+    write_catalogue(SORTABLE.replace('arxiv: "1502.03167"', 'arxiv: "1502.03167v1"'))
+    ScholarCache().put(
+        ScholarMeta(asked="ARXIV:1502.03167", paper_id="1", title="Batch Normalization", year=2015)
+    )
+    assert keys_sorted(run, "--sort", "year")[:2] == ["beta", "gamma"]
+
+
 def test_an_unknown_sort_is_a_usage_error_naming_the_choices(run: Run, catalogue_file: Path) -> None:
     result = run("list", "--sort", "newest")
     assert result.exit_code == 2

@@ -44,6 +44,7 @@ class Shelf:
     label = "Shelf"
     namespace = "shelf"
     reads: tuple[str, ...] = ("`doi: DOI`",)
+    versioned = False
 
     def __init__(self) -> None:
         self.asked: list[list[PaperId]] = []

@@ -164,6 +164,7 @@ class Source(Protocol[R]):
     label: str  # as a person reads it: "arXiv" (the table's heading)
     namespace: str  # its folder in papers' cache: "arxiv"
     reads: tuple[str, ...]  # the fields an item needs for it to apply, as advice words them: "`arxiv: ID`"
+    versioned: bool  # whether its records carry a paper's versions: if not, ``since_read`` is always None
 
     def paper_id(self, item: Item) -> PaperId | None:
         """What to ask for ``item``; None if this source does not apply to it."""

@@ -269,6 +269,7 @@ class Scholar:
     label = "Semantic Scholar"
     namespace = "s2"
     reads: tuple[str, ...] = ("`arxiv: ID`", "`doi: DOI`")
+    versioned = False  # arXiv is the source of truth for versions
 
     def paper_id(self, item: Item) -> PaperId | None:
         return item_arxiv_id(item) or item_doi(item)

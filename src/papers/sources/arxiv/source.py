@@ -46,6 +46,7 @@ class Arxiv:
     label = "arXiv"
     namespace = "arxiv"
     reads: tuple[str, ...] = ("`arxiv: ID`",)
+    versioned = True
 
     def paper_id(self, item: Item) -> PaperId | None:
         return item_arxiv_id(item)
