@@ -23,7 +23,7 @@ from typing import Any
 from papers.errors import CatalogueError
 from papers.model.catalogue import Catalogue, Change, Item, NewItem
 from papers.model.schema import DEFAULTS, FIELD_ORDER, LIST_FIELDS
-from papers.store.parse import Outline, Parsed, Place, parse, parse_catalogue
+from papers.store.parse import Outline, Parsed, Place, parse_catalogue, parse_lines
 from papers.store.yamledit import additions
 from papers.store.yamledit.buffer import Buffer, indent_of
 from papers.store.yamledit.emit import (
@@ -197,7 +197,7 @@ class Editor:
                 self._sections = [s._replace(keys=tuple(sorted(s.keys, key=line))) for s in self._sections]
                 self._snapshot = None
                 return
-        parsed = parse(self.buffer.text.encode("utf-8"), self.label)
+        parsed = parse_lines(self.buffer.lines, self.label)  # a new file's items a piece at a time
         for key, expected in self._items.items():
             found = parsed.catalogue.get(key)
             old = key in self._base.keys
