@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -570,3 +571,47 @@ def test_a_catalogue_read_twice_in_one_process_is_decoded_once_while_its_cache_h
     with catalogue_file.open("a", encoding="utf-8") as handle:
         handle.write("# a hand edit\n")
     assert load.load_catalogue(catalogue_file) is not again  # other bytes: never the remembered entry
+
+
+def test_edits_of_the_same_bytes_in_one_process_split_the_text_once(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """store.load keeps the last text an edit read or wrote (its lines, digest and text): `papers
+    edit` reads an item, then writes it, and a Python caller edits again and again. What an edit
+    did to its copy of the lines, written or not, must never reach the next edit."""
+    from papers.store import load
+    from papers.store.yamledit import buffer as buffer_module
+
+    monkeypatch.setattr(load, "_last_text", None)
+    splits: list[int] = []
+    real = buffer_module.Buffer.__init__
+
+    def counting(self: buffer_module.Buffer, text: str = "") -> None:
+        if text:
+            splits.append(len(text))
+        real(self, text)
+
+    monkeypatch.setattr(buffer_module.Buffer, "__init__", counting)
+    before = catalogue_file.read_text()
+    load.edit(catalogue_file, lambda editor: None)  # reads only
+
+    def tick_then_fail(editor: Any) -> None:
+        editor.set_fields("bert", {"status": "done"})
+        raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        load.edit(catalogue_file, tick_then_fail)
+    load.edit(catalogue_file, lambda editor: editor.set_fields("bert", {"remark": "kept"}))
+    assert len(splits) == 1  # the same bytes: split once
+    after = load.load_catalogue(catalogue_file)["bert"]
+    assert (after.status, after.remark) == (parse_catalogue(before)["bert"].status, "kept")
+    load.edit(
+        catalogue_file, lambda editor: editor.set_fields("bert", {"remark": None})
+    )  # the bytes it wrote
+    assert len(splits) == 1
+    assert catalogue_file.read_text() == before
+    catalogue_file.write_text(before + "# by hand\n")
+    load.edit(catalogue_file, lambda editor: editor.set_fields("bert", {"remark": "again"}))
+    assert len(splits) == 2  # other bytes: read anew
+    assert catalogue_file.read_text().endswith("# by hand\n")
+    assert load.load_catalogue(catalogue_file)["bert"].remark == "again"

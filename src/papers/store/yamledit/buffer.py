@@ -21,6 +21,12 @@ class Buffer:
         self.crlf = crlf > 0 and crlf == text.count("\n")
         self.lines = (text.replace("\r\n", "\n") if self.crlf else text).splitlines(keepends=True)
 
+    def copy(self) -> Buffer:
+        """Another buffer of the same lines, to change without changing this one."""
+        twin = Buffer()
+        twin.crlf, twin.lines = self.crlf, self.lines[:]
+        return twin
+
     @property
     def text(self) -> str:
         """The text as it goes back to the file, in the file's own line endings."""

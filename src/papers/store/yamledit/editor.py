@@ -58,9 +58,11 @@ class Editor:
         todo_memory: Mapping[str, bool] | None = None,
         *,
         label: str = "papers.yaml",
+        buffer: Buffer | None = None,
     ) -> None:
+        """`buffer`: the lines of `text` split already (they become the editor's to change)."""
         self.label = label
-        self.buffer = Buffer(text)
+        self.buffer = Buffer(text) if buffer is None else buffer
         catalogue = parsed.catalogue
         self.outline = parsed.outline.copy()
         self._base = catalogue
