@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from papers.model.catalogue import JSON_COLUMNS, Catalogue, Item, Tally
 from papers.text import cell_width, clip, indented_json, json_safe, one_line, printable
@@ -46,9 +44,9 @@ def wants_colour(stream: IO[str]) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class OutputFormat:
-    """How a command prints its data: JSON when asked, aligned for a person in a terminal, TSV piped."""
+class OutputFormat(NamedTuple):
+    """How a command prints its data: JSON when asked, aligned for a person in a terminal, TSV piped.
+    A NamedTuple, not a dataclass: a listing from the parse cache imports no dataclasses (nor inspect, under it)."""
 
     json: bool
     terminal: bool  # a terminal (or FORCE_COLOR): aligned, fitted to the width
@@ -128,7 +126,10 @@ def render_list_terminal(
     the arXiv id; the arXiv column is dropped before a title would be cut below MIN_TITLE cells,
     then the day's. Ends with a legend of the marks.
     """
-    width = width or shutil.get_terminal_size((100, 24)).columns
+    if not width:
+        import shutil  # here: piped, a listing has no width to ask for (shutil imports bz2 and lzma)
+
+        width = shutil.get_terminal_size((100, 24)).columns
 
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_SGR[style]}m{text}\x1b[0m" if colour and _SGR[style] != "0" else text

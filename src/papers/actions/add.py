@@ -8,7 +8,6 @@ refused unless `duplicate` is set, so a second `add` of the same paper changes n
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +87,7 @@ def add_paper(
         if not duplicate:
             _refuse_duplicate(editor.catalogue, new.fields["title"], arxiv=arxiv_id, url=url)
         if priority not in (None, "normal"):
-            new = dataclasses.replace(new, fields={**new.fields, "priority": priority})
+            new = new._replace(fields={**new.fields, "priority": priority})
         editor.add_item(new)
         return new
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from papers.model import catalogue
 from papers.model.catalogue import Catalogue, Item, Tally
@@ -32,14 +31,16 @@ class UnknownSortError(ValueError):
     """A sort that is not one of SORTS."""
 
 
-@dataclass(frozen=True)
-class Listing:
+# The results here are NamedTuples, not a dataclass: a listing from the parse cache imports no dataclasses (nor inspect, under it).
+
+
+class Listing(NamedTuple):
     """The items a listing shows, in catalogue order (or the order asked), and the catalogue they
-    come from; with ``updated``, the newer version each was read before, by key."""
+    come from; with ``updated``, the newer version each was read before, by key (else empty)."""
 
     catalogue: Catalogue
     items: list[Item]
-    since_read: dict[str, NewVersion] = field(default_factory=dict)
+    since_read: dict[str, NewVersion]
 
 
 def list_items(
@@ -152,8 +153,7 @@ def _by_year(items: Sequence[Item]) -> Callable[[Item], tuple[bool, int]]:
     return year
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """One item with what is known about it beyond the catalogue: the cached arXiv record and the
     first lines of its note, or why they are not shown (None when it has no note)."""
 
@@ -162,8 +162,7 @@ class Shown:
     note_preview: NotePreview | None
 
 
-@dataclass(frozen=True)
-class Details:
+class Details(NamedTuple):
     """The items one query names (several only when they hold the same arXiv id)."""
 
     catalogue: Catalogue

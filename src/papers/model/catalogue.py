@@ -7,7 +7,6 @@ that returns the field changes to make, which `storage` then applies to the file
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping
-from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -52,17 +51,51 @@ class Section(NamedTuple):
     keys: tuple[str, ...]  # every item of the section, children included, in file order
 
 
-@dataclass(frozen=True)
 class Catalogue:
+    """The title, notes, sections and items of a catalogue; immutable.
+
+    A plain class, not a frozen dataclass (the same fields, equality, hash and repr): a listing
+    from the parse cache imports no dataclasses (nor inspect, under it).
+    """
+
     title: str | None
     notes: tuple[str, ...]
     sections: tuple[Section, ...]
     items: tuple[Item, ...]  # in file order: each parent before its children
-    _by_key: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+    _by_key: dict[str, Item]  # every item by its key, built here unless given
 
-    def __post_init__(self) -> None:
-        if not self._by_key:
-            self._by_key.update(zip(map(_KEY, self.items), self.items, strict=True))  # in C
+    def __init__(
+        self,
+        title: str | None,
+        notes: tuple[str, ...],
+        sections: tuple[Section, ...],
+        items: tuple[Item, ...],
+        _by_key: dict[str, Item] | None = None,
+    ) -> None:
+        by_key = {} if _by_key is None else _by_key
+        if not by_key:
+            by_key.update(zip(map(_KEY, items), items, strict=True))  # in C
+        for name, value in (("title", title), ("notes", notes), ("sections", sections), ("items", items)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_by_key", by_key)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': a Catalogue is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}': a Catalogue is immutable")
+
+    def _fields(self) -> tuple[str | None, tuple[str, ...], tuple[Section, ...], tuple[Item, ...]]:
+        return self.title, self.notes, self.sections, self.items
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if type(other) is type(self) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Catalogue(title={!r}, notes={!r}, sections={!r}, items={!r})".format(*self._fields())
 
     def get(self, key: str) -> Item | None:
         return self._by_key.get(key)
@@ -169,8 +202,7 @@ def set_status(
     return changes, unchanged
 
 
-@dataclass(frozen=True)
-class NewItem:
+class NewItem(NamedTuple):
     """An item to add: where it goes and the fields it is written with."""
 
     section: str

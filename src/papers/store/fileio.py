@@ -24,9 +24,8 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from papers.errors import OutputError
 from papers.store.paths import display_path
@@ -59,9 +58,9 @@ class ChangedError(Exception):
     """The file is no longer the one that was read: someone else saved it meanwhile."""
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What a reader saw of a file, to tell later whether anyone else has saved it since.
+class Snapshot(NamedTuple):
+    """What a reader saw of a file, to tell later whether anyone else has saved it since (a
+    NamedTuple, not a dataclass: a listing from the parse cache imports no dataclasses (nor inspect, under it)).
 
     `identity` is (device, inode, size, mtime in ns), or None for a file that did not exist.
     """

@@ -19,7 +19,6 @@ import itertools
 import re
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from papers.errors import CatalogueError
@@ -48,18 +47,37 @@ class Place(NamedTuple):
     flow: bool = False  # written as {key: ..., title: ...}, which cannot be edited line by line
 
 
-@dataclass
 class Outline:
     """Where each item (by key) and each section (by name) starts in the text that was parsed.
 
     Items are kept as columns (a line and a column per key, the set of flow-style keys): edits move
     lines only, and the parse cache stores and restores columns without an object per item.
+    A plain class, not a dataclass: a listing from the parse cache imports no dataclasses (nor
+    inspect, under it), and this module is on its way.
     """
 
-    lines: dict[str, int] = field(default_factory=dict)
-    columns: dict[str, int] = field(default_factory=dict)
-    flow: set[str] = field(default_factory=set)
-    sections: dict[str, Place] = field(default_factory=dict)
+    def __init__(
+        self,
+        lines: dict[str, int] | None = None,
+        columns: dict[str, int] | None = None,
+        flow: set[str] | None = None,
+        sections: dict[str, Place] | None = None,
+    ) -> None:
+        self.lines: dict[str, int] = {} if lines is None else lines
+        self.columns: dict[str, int] = {} if columns is None else columns
+        self.flow: set[str] = set() if flow is None else flow
+        self.sections: dict[str, Place] = {} if sections is None else sections
+
+    def _fields(self) -> tuple[dict[str, int], dict[str, int], set[str], dict[str, Place]]:
+        return self.lines, self.columns, self.flow, self.sections
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if isinstance(other, Outline) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return "Outline(lines={!r}, columns={!r}, flow={!r}, sections={!r})".format(*self._fields())
 
     def place(self, key: str) -> Place:
         return Place(self.lines[key], self.columns[key], key in self.flow)
