@@ -165,6 +165,34 @@ def test_today_defaults_to_the_real_date() -> None:
         parse_arxiv_id("9912.12345")
 
 
+def test_a_month_the_real_date_showed_is_not_asked_again_but_a_later_one_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import papers.model.arxiv_ids as ids
+
+    real = date.today()
+    month = f"{real.year % 100:02d}{real.month:02d}"
+    monkeypatch.setattr(ids, "_happened", "0000")
+    asked: list[date] = []
+
+    class Clock(date):
+        @classmethod
+        def today(cls) -> date:
+            asked.append(real)
+            return real
+
+    monkeypatch.setattr(ids, "date", Clock)
+    assert parse_arxiv_id(f"{month}.12345") == ArxivId(f"{month}.12345")
+    assert parse_arxiv_id("2005.14165") == ArxivId("2005.14165")  # an earlier month: the clock is not read
+    assert len(asked) == 1
+    with pytest.raises(InvalidArxivIdError, match="not happened yet"):
+        parse_arxiv_id("9912.12345")  # a later month: read again, and refused
+    assert len(asked) == 2
+    # An injected day is always the one checked against, whatever the real date showed.
+    with pytest.raises(InvalidArxivIdError, match="not happened yet"):
+        parse_arxiv_id("2005.14165", today=date(2020, 4, 30))
+
+
 def test_str_is_the_versionless_id_and_versioned_adds_v() -> None:
     arxiv_id = parse_arxiv_id("arXiv:2005.14165v2")
     assert str(arxiv_id) == "2005.14165"

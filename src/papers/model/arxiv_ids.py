@@ -72,10 +72,13 @@ def parse_arxiv_id(text: str, *, today: date | None = None) -> ArxivId:
 
     ``today`` bounds the newest month that can have ids (default: the real date).
     """
-    core = _strip_decoration(text.strip(), text)
-    match = _NEW.fullmatch(core)
+    core = text.strip()
+    match = _NEW.fullmatch(core)  # a bare new-style id, as the catalogue holds them: nothing to strip
+    if match is None:
+        core = _strip_decoration(core, text)
+        match = _NEW.fullmatch(core)
     if match:
-        return _new_style(text, match, today or date.today())
+        return _new_style(text, match, today)
     match = _OLD.fullmatch(core)
     if match:
         return _old_style(text, match)
@@ -121,15 +124,25 @@ def _check_month(text: str, mm: str) -> None:
         raise _invalid(text, f"month {mm}")
 
 
-def _new_style(text: str, match: re.Match[str], today: date) -> ArxivId:
+_happened = "0000"  # the latest month (YYMM) the real date has shown to have begun: it stays begun
+
+
+def _new_style(text: str, match: re.Match[str], today: date | None) -> ArxivId:
+    global _happened
     yy, mm, num = match["yy"], match["mm"], match["num"]
     _check_month(text, mm)
     yymm = yy + mm
     # Two-digit years run 07..99 for 2007..2099; anything earlier than April 2007 predates the scheme.
     if yymm < "0704":
         raise _invalid(text, "new-style ids start in April 2007 (0704)")
-    if (2000 + int(yy), int(mm)) > (today.year, today.month):
-        raise _invalid(text, f"{yymm} is a month that has not happened yet")
+    # The real date is asked only for a month later than one it already showed (reading a catalogue
+    # parses every item's id: a clock read each was a tenth of the parse).
+    if today is not None or yymm > _happened:
+        now = today or date.today()
+        if (2000 + int(yy), int(mm)) > (now.year, now.month):
+            raise _invalid(text, f"{yymm} is a month that has not happened yet")
+        if today is None:
+            _happened = f"{now.year % 100:02d}{now.month:02d}"
     digits = 5 if yymm >= "1501" else 4
     if len(num) != digits:
         era = "from 2015 on" if digits == 5 else "before 2015"
