@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from papers.errors import CatalogueError
 from papers.model.catalogue import Item, Section
 from papers.model.schema import FIELD_ORDER
-from papers.store.parse import Outline, parse
+from papers.store.parse import Outline, parse_lines
 from papers.store.yamledit.buffer import indent_of, is_content
 
 MAX_INSERTS = 64
@@ -176,7 +176,7 @@ def _window(lines: Sequence[str], insert: Insert) -> list[str] | None:
 
 def _parse_window(text: str) -> tuple[list[Section], dict[str, Item], Outline] | None:
     try:
-        catalogue, outline = parse(text, "the inserted lines")
+        catalogue, outline = parse_lines(text.splitlines(keepends=True), "the inserted lines")
     except CatalogueError:
         return None
     return list(catalogue.sections), {item.key: item for item in catalogue.items}, outline
