@@ -233,6 +233,11 @@ class CountingLines(dict[str, int]):
         self.writes += 1
         super().__setitem__(key, value)
 
+    def update(self, *args: Any, **kwargs: int) -> None:  # a run of items renumbered at once
+        pairs = dict(*args, **kwargs)
+        self.writes += len(pairs)
+        super().update(pairs)
+
 
 def test_a_batch_of_additions_renumbers_each_item_below_them_once(tmp_path: Path) -> None:
     """k additions spread over n items: O(n + k) line updates (and a sort of the k), not one

@@ -107,6 +107,10 @@ class Catalogue:
         """Every item by its key, in file order: a copy to change (copied in C, not rebuilt)."""
         return dict(self._by_key)
 
+    def lookup(self, keys: Iterable[str]) -> Iterator[Item | None]:
+        """The item with each key, or None where there is none, looked up in C."""
+        return map(self._by_key.get, keys)
+
     def items_of(self, keys: Iterable[str]) -> Iterator[Item]:
         """The items with these keys, looked up in C (no Python call per item)."""
         return map(self._by_key.__getitem__, keys)

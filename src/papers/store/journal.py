@@ -32,8 +32,8 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable
-from itertools import compress
-from operator import is_not
+from itertools import compress, repeat
+from operator import is_, is_not
 from pathlib import Path
 from types import FrameType
 from typing import NamedTuple
@@ -414,7 +414,7 @@ def describe(before: Catalogue, after: Catalogue) -> str:
     added: list[str] = []
     by_fields: dict[tuple[str, ...], list[str]] = {}
     renamed = _renamed_sections(before, after)
-    for item in _touched(before.items, after.items):
+    for item in _touched(before, after):
         was = before.get(item.key)
         if was is item:  # the editor keeps every item it did not touch: most of them
             continue
@@ -429,7 +429,7 @@ def describe(before: Catalogue, after: Catalogue) -> str:
         if fields:
             by_fields.setdefault(fields, []).append(item.key)
     gone = len(before.items) - (len(after.items) - len(added))
-    removed = [item.key for item in before.items if after.get(item.key) is None] if gone else []
+    removed = list(compress(before.keys, map(is_, after.lookup(before.keys), repeat(None)))) if gone else []
     if added:
         parts.append(f"added {_keys(added)}")
     if removed:
@@ -453,14 +453,14 @@ def _renamed_sections(before: Catalogue, after: Catalogue) -> dict[str, str]:
     return dict(differ) if len(differ) == 1 and differ[0][1] not in old else {}
 
 
-def _touched(before: tuple[Item, ...], after: tuple[Item, ...]) -> Iterable[Item]:
-    """The items of `after` that may differ from `before`, in order: when no item was added or
-    removed, only those that are not the very object at the same place (found in C: a one-item
-    edit at 50,000 items looks at one item in Python, not 50,000). An item at the same place is the
-    item `before` holds under its key, so it is one `describe` would skip anyway."""
-    if len(before) != len(after):
-        return after
-    return compress(after, map(is_not, before, after))
+def _touched(before: Catalogue, after: Catalogue) -> Iterable[Item]:
+    """The items of `after` that may differ from `before`, in order: those that are not the very
+    object `before` holds under their key (found in C: a one-item edit at 50,000 items looks at
+    one item in Python, not 50,000), the very one `describe` would skip anyway. When no item was
+    added or removed, the one at the same place is compared, cheaper than a look-up by key."""
+    if len(before.items) != len(after.items):
+        return compress(after.items, map(is_not, before.lookup(after.keys), after.items))
+    return compress(after.items, map(is_not, before.items, after.items))
 
 
 def _sections(before: Catalogue, after: Catalogue) -> list[str]:
