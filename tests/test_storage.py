@@ -615,3 +615,28 @@ def test_edits_of_the_same_bytes_in_one_process_split_the_text_once(
     assert len(splits) == 2  # other bytes: read anew
     assert catalogue_file.read_text().endswith("# by hand\n")
     assert load.load_catalogue(catalogue_file)["bert"].remark == "again"
+
+
+def test_reading_then_editing_the_same_bytes_hashes_them_once(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rename` reads the catalogue, then edits it: the digest of the bytes read is taken once
+    (store.load._digest_of compares bytes instead), and that of the bytes written once."""
+    from papers.store import load
+
+    monkeypatch.setattr(load, "_last_text", None)
+    monkeypatch.setattr(load, "_last_digest", None)
+    hashed: list[int] = []
+    real = load.blake2b
+
+    def counting(data: bytes, **options: Any) -> Any:
+        if options.get("digest_size") == 20:  # a state's digest, not a file name's
+            hashed.append(len(data))
+        return real(data, **options)
+
+    monkeypatch.setattr(load, "blake2b", counting)
+    before = catalogue_file.stat().st_size
+    load.load_catalogue(catalogue_file)
+    load.edit(catalogue_file, lambda editor: editor.set_fields("bert", {"remark": "read twice"}))
+    assert hashed == [before, catalogue_file.stat().st_size]
+    assert load.load_catalogue(catalogue_file)["bert"].remark == "read twice"

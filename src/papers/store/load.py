@@ -122,7 +122,7 @@ def _load(
     held before these, to re-read only what differs from the cached parse; these bytes are then a
     journaled state, so no text file is kept for them (see _entry_text)."""
     if digest is None:
-        digest = blake2b(data, digest_size=20).hexdigest()
+        digest = _digest_of(data)
     recalled = _recall(path, digest)
     if recalled is not None:
         return recalled
@@ -186,14 +186,21 @@ class _Text(NamedTuple):
 _last_text: _Text | None = None
 
 
-def _digest_of(data: bytes) -> str:
-    """The digest of the catalogue's bytes, taken again only if they are not the last edit's."""
-    from papers.store import journal
+# The last bytes whose digest was taken, and the digest: `rename` reads the catalogue, then edits
+# it, and hashed the same 10 MB twice.
+_last_digest: tuple[bytes, str] | None = None
 
-    last = _last_text
-    if last is not None and last.data == data:
-        return last.digest
-    return journal.digest(data)
+
+def _digest_of(data: bytes) -> str:
+    """The digest of the catalogue's bytes (as journal.digest), taken again only if they are not
+    the last edit's nor the last taken."""
+    global _last_digest
+    for known in (_last_text, _last_digest):
+        if known is not None and known[0] == data:  # a memcmp, not a hash
+            return known[1]
+    digest = blake2b(data, digest_size=20).hexdigest()
+    _last_digest = (data, digest)
+    return digest
 
 
 def _text_of(data: bytes, digest: str) -> tuple[str, Buffer]:
@@ -354,10 +361,10 @@ def _write_cache(
     the user wrote it. The memory is tied to the file's exact bytes: after a hand edit papers falls
     back to the file's own convention.
     """
-    keys = catalogue.keys
+    keys = list(catalogue.keys)
     places = (
-        tuple(map(outline.lines.__getitem__, keys)),
-        tuple(map(outline.columns.__getitem__, keys)),
+        _in_order(outline.lines, keys),
+        _in_order(outline.columns, keys),
         tuple(outline.flow),
         tuple(tuple(outline.sections[section.name]) for section in catalogue.sections),
     )
@@ -384,6 +391,12 @@ def _write_cache(
             atomic_write_bytes(folder / name, blob)
         atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
         _sweep_chunks(folder, {chunk[2] for chunk in chunks}, previous)
+
+
+def _in_order(values: dict[str, int], keys: list[str]) -> tuple[int, ...]:
+    """The values of these keys, in their order: as the dict holds them when it holds them in that
+    order (as read, or edited in place), else looked up key by key (in C either way)."""
+    return tuple(values.values()) if list(values) == keys else tuple(map(values.__getitem__, keys))
 
 
 def _sweep_chunks(folder: Path, kept: set[str], previous: _Loaded | None) -> None:
