@@ -120,16 +120,16 @@ def _first_answers(
         for item, pid in asked:
             hit = found.get(pid)
             if hit is not None:
-                records = [hit.meta]
+                said = answer(source, item, hit.meta)
             elif isinstance(pid, ArxivId) and pid.version is not None:
                 # A pinned version (2205.14135v1): a source may file its record under the bare id, as
                 # a batch of this one id shows.
-                records = [f.meta for f in source.from_cache([pid], directory, refresh=False).found.values()]
+                alone = source.from_cache([pid], directory, refresh=False).found.values()
+                said = next((a for f in alone if (a := answer(source, item, f.meta)) is not None), None)
             else:
                 continue
-            for meta in records:
-                if item.key not in answers and (said := answer(source, item, meta)) is not None:
-                    answers[item.key] = said
+            if said is not None:
+                answers[item.key] = said
         pending = [item for item in pending if item.key not in answers]
     return answers
 

@@ -292,9 +292,12 @@ class Scholar:
 
         cache = ScholarCache(directory)
         batch: Batch[ScholarMeta] = Batch()
+        # No folder, nothing fetched from Semantic Scholar yet (the usual case): every id is to ask,
+        # without two failed opens for each (`list --sort year` asks for every paper arXiv has no record of).
+        looked = not refresh and directory.is_dir()
         for paper_id in dict.fromkeys(map(_versionless, ids)):
             key = s2_id(paper_id)
-            if not refresh:
+            if looked:
                 hit = cache.get(key)
                 if hit is not None:
                     batch.found[paper_id] = Found(hit, True)
