@@ -9,6 +9,8 @@ endings. A file that mixes them is edited as it is (new lines end in LF).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress, count
+from operator import ne
 
 _ENDINGS = ("\n", "\r")
 
@@ -66,6 +68,24 @@ class Buffer:
             lines[first - 1] = lines[first - 1].rstrip("\r\n")
         lines[first:end] = new
         return len(new) - (end - first)
+
+
+def same_text(lines: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether two lists of lines make the same text, without joining 10 MB twice: the lines the
+    two have alike at each end are skipped (compared in C; most are the very same objects), and
+    two first lines that differ where both have characters settle it. Only what is left between
+    is joined, which a move of an item from one section to another almost never comes to."""
+    if lines == other:
+        return True
+    shorter = min(len(lines), len(other))
+    head = next(compress(count(), map(ne, lines, other)), shorter)
+    if head < shorter:
+        a, b = lines[head], other[head]
+        if not a.startswith(b) and not b.startswith(a):
+            return False  # the texts differ inside these lines
+    tail = next(compress(count(), map(ne, reversed(lines), reversed(other))), shorter)
+    tail = min(tail, len(lines) - head, len(other) - head)
+    return "".join(lines[head : len(lines) - tail]) == "".join(other[head : len(other) - tail])
 
 
 def indent_of(line: str) -> int:

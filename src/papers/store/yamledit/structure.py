@@ -25,7 +25,7 @@ from papers.errors import CatalogueError
 from papers.model.catalogue import Catalogue
 from papers.model.reshape import Tree
 from papers.store.parse import Outline, parse
-from papers.store.yamledit.buffer import indent_of, is_content
+from papers.store.yamledit.buffer import indent_of, is_content, same_text
 from papers.store.yamledit.editor import Editor
 from papers.store.yamledit.emit import rewrite_scalar_line
 from papers.store.yamledit.outline import FIELD_START, block_fields
@@ -278,11 +278,8 @@ class Reshaper:
     # -- the check --
 
     def unchanged(self) -> bool:
-        """Whether the text is what it was (the lines compared first: most are the same objects)."""
-        lines, original = self.editor.buffer.lines, self.original
-        if lines == original:
-            return True
-        return sum(map(len, lines)) == sum(map(len, original)) and "".join(lines) == "".join(original)
+        """Whether the text is what it was."""
+        return same_text(self.editor.buffer.lines, self.original)
 
     def finish(self) -> Catalogue:
         """Check every changed section against the tree and hand the result to the editor."""
