@@ -11,7 +11,7 @@ one-line hand edit (a different title each run, so the parse cache never hits), 
 cache warmed untimed). The other edits come in pairs that give the file back: tag +x and -x, mv to
 another section and back, rename and back.
 
-Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done] [--against CHECKOUT]
+Usage: python bench/scale.py [--runs 7] [--sizes 10000,50000] [--only list,done] [--skip import] [--against CHECKOUT]
 """
 
 from __future__ import annotations
@@ -255,6 +255,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000", help="comma-separated catalogue sizes")
     parser.add_argument("--only", default="", help="comma-separated substrings: run only matching cases")
     parser.add_argument(
+        "--skip", default="", help="comma-separated substrings: leave out matching cases (after --only)"
+    )
+    parser.add_argument(
         "--against",
         metavar="CHECKOUT",
         help="also run every case with the papers of another checkout (its src/ first on PYTHONPATH), "
@@ -274,6 +277,7 @@ def main() -> None:
         floor = Case("floor (typer app)", [python, str(floor_app), "list", "--todo"])
         cases = [floor]
         wanted = [w for w in args.only.split(",") if w]
+        unwanted = [w for w in args.skip.split(",") if w]
         sides = [("", tmp / "new", env)]
         if args.against:
             old_src = str(Path(args.against).resolve() / "src")
@@ -287,7 +291,8 @@ def main() -> None:
                 cache = folder / f"cache-{n}"
                 size_env = {**side_env, "PAPERS_CACHE_DIR": str(cache)}
                 for case in cases_for(n, folder, papers, cache):
-                    if not wanted or any(w in case.name for w in wanted):
+                    skipped = any(w in case.name for w in unwanted)
+                    if (not wanted or any(w in case.name for w in wanted)) and not skipped:
                         case.name, case.env = label + case.name, {**size_env, **(case.env or {})}
                         cases.append(case)
         rss_file = tmp / "rss"
