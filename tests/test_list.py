@@ -240,6 +240,66 @@ def test_sort_year_reads_a_pinned_versions_year_from_semantic_scholar_when_arxiv
     assert keys_sorted(run, "--sort", "year")[:2] == ["beta", "gamma"]
 
 
+def test_sort_year_reads_records_the_same_for_plain_ids_and_every_other_form_in_a_big_catalogue(
+    run: Run, write_catalogue
+) -> None:
+    from papers.model.paper import PaperMeta
+    from papers.sources.cache import PRELOAD_FROM, MetadataCache
+
+    def record(arxiv_id: str, version: int, year: int) -> PaperMeta:
+        return PaperMeta(
+            arxiv_id=arxiv_id, version=version, title=arxiv_id, authors=(), abstract="",
+            published=f"{year}-01-01T00:00:00Z", updated=f"{year}-01-01T00:00:00Z", primary_category="cs.LG",
+            categories=("cs.LG",), doi=None, journal_ref=None, comment=None,
+            pdf_url=f"https://arxiv.org/pdf/{arxiv_id}", abs_url=f"https://arxiv.org/abs/{arxiv_id}",
+        )  # fmt: skip
+
+    # Enough items that the records are preloaded, and an `arxiv: ID` as papers writes it is taken
+    # from them unparsed (sources/arxiv/source.py `cached`); the other forms are parsed, as ever.
+    plain = [(f"plain-{i}", f"2001.{10000 + i}", 2010 + i % 7) for i in range(PRELOAD_FROM)]
+    lines = ["sections:", "  - name: All", "    items:"]
+    for key, arxiv_id, _ in plain:
+        lines += [f"      - key: {key}", f"        title: {key}", f'        arxiv: "{arxiv_id}"']
+    lines += [
+        "      - key: pinned-other",  # its record is of another version: no year
+        "        title: pinned other",
+        '        arxiv: "2001.19996v1"',
+        "      - key: prefixed",
+        "        title: prefixed",
+        '        arxiv: "arXiv:2001.19995"',
+        "      - key: pinned",
+        "        title: pinned",
+        '        arxiv: "2001.19997v2"',
+        "      - key: linked",
+        "        title: linked",
+        "        url: https://arxiv.org/abs/2001.19998v3",
+        "      - key: invalid",  # not an id (month 13): no record, however one is filed
+        "        title: invalid",
+        '        arxiv: "2013.19994"',
+    ]
+    write_catalogue("\n".join(lines) + "\n")
+    cache = MetadataCache()
+    for _, arxiv_id, year in plain:
+        cache.put(record(arxiv_id, 1, year))
+    for arxiv_id, version, year in [
+        ("2001.19996", 2, 2000),
+        ("2001.19995", 1, 2003),
+        ("2001.19997", 2, 2002),
+        ("2001.19998", 1, 2001),
+        ("2013.19994", 1, 1999),
+    ]:
+        cache.put(record(arxiv_id, version, year))
+    by_year = [key for key, _, _ in sorted(plain, key=lambda p: p[2])]  # stable: file order within a year
+    assert keys_sorted(run, "--sort", "year") == [
+        "linked",
+        "pinned",
+        "prefixed",
+        *by_year,
+        "pinned-other",
+        "invalid",
+    ]
+
+
 def test_an_unknown_sort_is_a_usage_error_naming_the_choices(run: Run, catalogue_file: Path) -> None:
     result = run("list", "--sort", "newest")
     assert result.exit_code == 2

@@ -102,7 +102,6 @@ def _first_answers(
     for all the items still without an answer, so a source's bulk read (the arXiv cache's index, see
     sources/cache.py) serves them all: one record file per item cost most of `list --updated` and
     `list --sort year` at 10,000 items."""
-    from papers.model.arxiv_ids import ArxivId
     from papers.sources.registry import SOURCES
     from papers.store.paths import cache_dir
 
@@ -112,23 +111,8 @@ def _first_answers(
     for source in SOURCES:
         if versions and not source.versioned:
             continue  # its since_read is None whatever it cached: reading its records tells nothing
-        asked = [(item, pid) for item in pending if (pid := source.paper_id(item)) is not None]
-        if not asked:
-            continue
-        directory = root / source.namespace
-        found = source.from_cache([pid for _, pid in asked], directory, refresh=False).found
-        for item, pid in asked:
-            hit = found.get(pid)
-            if hit is not None:
-                said = answer(source, item, hit.meta)
-            elif isinstance(pid, ArxivId) and pid.version is not None:
-                # A pinned version (2205.14135v1): a source may file its record under the bare id, as
-                # a batch of this one id shows.
-                alone = source.from_cache([pid], directory, refresh=False).found.values()
-                said = next((a for f in alone if (a := answer(source, item, f.meta)) is not None), None)
-            else:
-                continue
-            if said is not None:
+        for item, meta in source.cached(pending, root / source.namespace):
+            if item.key not in answers and (said := answer(source, item, meta)) is not None:
                 answers[item.key] = said
         pending = [item for item in pending if item.key not in answers]
     return answers

@@ -42,6 +42,7 @@ __all__ = [
     "PaperMeta",
     "Progress",
     "Source",
+    "cached_records",
     "item_arxiv_id",
     "item_doi",
     "parse_doi",
@@ -184,6 +185,11 @@ class Source(Protocol[R]):
         """What ``directory`` answers for ``ids``, and what is still to ask (all of it on ``refresh``)."""
         ...
 
+    def cached(self, items: Sequence[Item], directory: Path) -> list[tuple[Item, R]]:
+        """Each of ``items`` with the record ``directory`` holds for it, in their order (never the
+        network): what ``from_cache`` finds for its ``paper_id`` (``cached_records`` is that)."""
+        ...
+
     def connect(self, transport: Transport) -> Client[R]: ...
 
     def store(self, batch: Batch[R], result: FetchResult[R], directory: Path) -> None:
@@ -201,6 +207,26 @@ class Source(Protocol[R]):
     def since_read(self, item: Item, meta: R) -> NewVersion | None:
         """A version of the paper that appeared after ``item`` was read, if the record shows one."""
         ...
+
+
+def cached_records(source: Source[R], items: Sequence[Item], directory: Path) -> list[tuple[Item, R]]:
+    """``source.cached`` from its ``paper_id`` and ``from_cache``: one batch for all of ``items``."""
+    asked = [(item, pid) for item in items if (pid := source.paper_id(item)) is not None]
+    if not asked:
+        return []
+    found = source.from_cache([pid for _, pid in asked], directory, refresh=False).found
+    records: list[tuple[Item, R]] = []
+    for item, pid in asked:
+        hit = found.get(pid)
+        if hit is not None:
+            records.append((item, hit.meta))
+        elif isinstance(pid, ArxivId) and pid.version is not None:
+            # A pinned version (2205.14135v1): a source may file its record under the bare id, as
+            # a batch of this one id shows.
+            records.extend(
+                (item, f.meta) for f in source.from_cache([pid], directory, refresh=False).found.values()
+            )
+    return records
 
 
 def item_arxiv_id(item: Item) -> ArxivId | None:

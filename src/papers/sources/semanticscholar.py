@@ -28,7 +28,17 @@ from urllib.parse import quote, urlsplit
 from papers.errors import FetchError, PaperNotFoundError, PapersError
 from papers.model.arxiv_ids import ArxivId
 from papers.model.paper import InvalidRecordError, ScholarMeta
-from papers.sources.base import Batch, Doi, FetchResult, Found, PaperId, Progress, item_arxiv_id, item_doi
+from papers.sources.base import (
+    Batch,
+    Doi,
+    FetchResult,
+    Found,
+    PaperId,
+    Progress,
+    cached_records,
+    item_arxiv_id,
+    item_doi,
+)
 
 if TYPE_CHECKING:
     from papers.model.catalogue import Catalogue, Item
@@ -348,6 +358,9 @@ class Scholar:
 
     def new_item(self, meta: ScholarMeta) -> dict[str, Any] | None:
         return None  # `fetch --add` adds arXiv papers only
+
+    def cached(self, items: Sequence[Item], directory: Path) -> list[tuple[Item, ScholarMeta]]:
+        return cached_records(self, items, directory)
 
     def since_read(self, item: Item, meta: ScholarMeta) -> None:
         return None  # arXiv is the source of truth for versions
