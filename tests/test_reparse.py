@@ -68,14 +68,7 @@ def test_a_hand_edit_reparsed_alone_reads_as_the_whole_file_does(
         assert result.outline == full.outline
 
 
-def test_the_first_command_after_a_hand_edit_reads_only_the_changed_item(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "papers.yaml"
-    items = "".join(f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(50))
-    path.write_text(f"sections:\n- name: A\n  items:\n{items}{SECOND}")
-    storage.load_catalogue(path)  # fills the parse cache
-    path.write_text(path.read_text().replace("title: Item 20\n", "title: Item 20, edited by hand\n"))
+def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     real = storage.parse
 
@@ -84,6 +77,18 @@ def test_the_first_command_after_a_hand_edit_reads_only_the_changed_item(
         return real(data, label)
 
     monkeypatch.setattr(storage, "parse", counting)
+    return sizes
+
+
+def test_the_first_command_after_a_hand_edit_reads_only_the_changed_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "papers.yaml"
+    items = "".join(f"  - key: item-{i}\n    title: Item {i}\n    status: todo\n" for i in range(50))
+    path.write_text(f"sections:\n- name: A\n  items:\n{items}{SECOND}")
+    storage.load_catalogue(path)  # fills the parse cache
+    path.write_text(path.read_text().replace("title: Item 20\n", "title: Item 20, edited by hand\n"))
+    sizes = _counting_parses(monkeypatch)
     catalogue = storage.load_catalogue(path)
     assert sizes == []  # no full parse
     assert catalogue == parse(path.read_bytes()).catalogue
@@ -111,14 +116,7 @@ def test_the_command_after_reverting_an_rm_parses_no_whole_file(
     path.write_text(f"sections:\n- name: A\n  items:\n{items}{SECOND}")
     before = path.read_bytes()
     assert run("--file", str(path), "rm", "item-20").exit_code == 0
-    sizes: list[int] = []
-    real = storage.parse
-
-    def counting(data: bytes | str, label: str = "papers.yaml") -> object:
-        sizes.append(len(data))
-        return real(data, label)
-
-    monkeypatch.setattr(storage, "parse", counting)
+    sizes = _counting_parses(monkeypatch)
     assert run("--file", str(path), "revert").exit_code == 0
     assert path.read_bytes() == before
     assert all(size < len(before) // 4 for size in sizes), sizes  # windows, never the whole file
@@ -136,18 +134,6 @@ def test_children_put_back_at_the_end_of_an_entry_are_read_alone() -> None:
     full = parse(new_text)
     assert (result.catalogue, result.outline) == (full.catalogue, full.outline)
     assert result.catalogue["child"].parent == "item-4"
-
-
-def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    sizes: list[int] = []
-    real = storage.parse
-
-    def counting(data: bytes | str, label: str = "papers.yaml") -> object:
-        sizes.append(len(data))
-        return real(data, label)
-
-    monkeypatch.setattr(storage, "parse", counting)
-    return sizes
 
 
 @pytest.mark.parametrize("history", ["kept", "cleared"])
