@@ -14,6 +14,7 @@ from papers.model import catalogue
 from papers.model.catalogue import Catalogue, Item, Tally
 from papers.model.query import find_paper, select, sorted_in_place
 from papers.store import load as storage
+from papers.store.parse import collector_paused
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -108,13 +109,16 @@ def _first_answers(
     root = cache_dir()
     answers: dict[str, _T] = {}
     pending = list(items)
-    for source in SOURCES:
-        if versions and not source.versioned:
-            continue  # its since_read is None whatever it cached: reading its records tells nothing
-        for item, meta in source.cached(pending, root / source.namespace):
-            if item.key not in answers and (said := answer(source, item, meta)) is not None:
-                answers[item.key] = said
-        pending = [item for item in pending if item.key not in answers]
+    # Tens of thousands of records, pairs and answers that all stay alive and make no cycles: with
+    # the collector on, the collections they trigger scan them (and the catalogue) again and again.
+    with collector_paused():
+        for source in SOURCES:
+            if versions and not source.versioned:
+                continue  # its since_read is None whatever it cached: reading its records tells nothing
+            for item, meta in source.cached(pending, root / source.namespace):
+                if item.key not in answers and (said := answer(source, item, meta)) is not None:
+                    answers[item.key] = said
+            pending = [item for item in pending if item.key not in answers]
     return answers
 
 

@@ -360,6 +360,8 @@ class Scholar:
         return None  # `fetch --add` adds arXiv papers only
 
     def cached(self, items: Sequence[Item], directory: Path) -> list[tuple[Item, ScholarMeta]]:
+        if not directory.is_dir():
+            return []  # nothing fetched from Semantic Scholar yet (the usual case): no id to work out
         return cached_records(self, items, directory)
 
     def since_read(self, item: Item, meta: ScholarMeta) -> None:
