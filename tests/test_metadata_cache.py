@@ -257,7 +257,7 @@ def test_a_record_edited_in_place_with_its_size_and_mtime_kept_is_read_again(
         lambda data: data[:-1] + bytes([data[-1] ^ 1]),
         lambda data: b"",
         lambda data: b"\x00" * 64,
-        lambda data: data.replace(b"index 2", b"index 1"),
+        lambda data: data.replace(b"index 3", b"index 2"),
     ],
     ids=["truncated", "one bit", "empty", "zeros", "another format"],
 )

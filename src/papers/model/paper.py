@@ -97,17 +97,18 @@ class PaperMeta:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"authors": list(self.authors), "categories": list(self.categories)}
 
-    def checked_values(self) -> tuple[Any, ...]:
-        """The fields' values in order, for ``from_checked_values``: what the cache's index keeps."""
-        return tuple(self.__dict__[name] for name in PAPER_FIELDS)
+    def checked_fields(self) -> dict[str, Any]:
+        """The fields by name, for ``from_checked_fields``: what the cache's index keeps."""
+        return {name: self.__dict__[name] for name in PAPER_FIELDS}
 
     @classmethod
-    def from_checked_values(cls, values: tuple[Any, ...]) -> PaperMeta:
-        """A record from ``checked_values`` of one that was checked when made, not checked again: for
-        the metadata cache's index only, which papers wrote and whose checksum it verified (a
-        record file that changed since is read and checked as ever)."""
+    def from_checked_fields(cls, values: dict[str, Any]) -> PaperMeta:
+        """A record from ``checked_fields`` of one that was checked when made, not checked again, and
+        holding `values` as its own attributes (no copy: the caller hands them over): for the metadata
+        cache's index only, which papers wrote and whose checksum it verified (a record file that
+        changed since is read and checked as ever)."""
         meta = object.__new__(cls)
-        meta.__dict__.update(zip(PAPER_FIELDS, values, strict=True))
+        object.__setattr__(meta, "__dict__", values)  # frozen: its own __setattr__ refuses
         return meta
 
     @classmethod

@@ -9,7 +9,9 @@ It never crashes ``show``, ``note``, ``export`` or ``fetch``.
 
 Commands that read many records (``export``, ``fetch --all``) first ``preload`` them from one index
 beside the folder (``arxiv-index.marshal``): derived data, never the source of truth. It holds each
-record as it was checked, under its file's name, mtime, ctime, size and inode, and an entry is used
+record as it was checked (its fields by name: marshal gives back the very dict a record is made of),
+under its file's name, mtime, ctime, size and inode, in columns (one tuple each: names, stamps,
+records, plain ids; no tuple per entry to decode), and an entry is used
 only while the file still has all five, from one listing of the folder (a stat per file); a record
 that changed (or is new) is read and checked from its file, as ``get`` does, and the index is
 rewritten. Writers still write only the record files, atomically: an exporter racing a fetch sees
@@ -30,6 +32,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, KeysView, Mapping
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
@@ -44,15 +47,16 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-_INDEX_MAGIC = b"papers metadata index 2\n"
+_INDEX_MAGIC = b"papers metadata index 3\n"
 # From this many records asked for, a command preloads them (one index, a stat per record) rather than
 # reading one file for each.
 PRELOAD_FROM = 50
 _RACY_NS = 3_000_000_000  # a record file changed this close to being looked at is not indexed
 _PLAIN_ID = re.compile(r"\d{4}\.\d{4,5}")
-# An index entry: the record file's (mtime, ctime, size, inode), the record's checked values, and
-# whether its id is a plain one (`plain_ids`).
-_Entry = tuple[tuple[int, int, int, int], tuple[object, ...], bool]
+_Stamp = tuple[int, int, int, int]  # a record file's (mtime, ctime, size, inode)
+# The index's columns, one entry per record file: its name, its stamp, the record's checked fields,
+# and whether its id is a plain one (`plain_ids`).
+_Columns = tuple[list[str], list[_Stamp], list[dict[str, object]], list[bool]]
 
 
 def default_cache_dir() -> Path:
@@ -135,27 +139,39 @@ class MetadataCache:
 
     def _preload(self, fields: tuple[str, ...], paper: type[PaperMeta]) -> None:
         looked = time.time_ns()
-        old = _load_index(self.index_path, fields)
+        old_names, old_stamps, old_records, old_plain = _load_index(self.index_path, fields)
         names, stamps = _listing(self.directory)
         # The entries whose file still has its stamp, taken as they are; in bulk (comprehensions, no
         # branch per record): an export of 50,000 items preloads 45,000 records.
-        fresh = {name: kept for name, kept in old.items() if stamps.get(name) == kept[0]}
-        from_values = paper.from_checked_values
-        table = {name: from_values(kept[1]) for name, kept in fresh.items()}
-        plain = {table[name].arxiv_id: table[name] for name, kept in fresh.items() if kept[2]}
-        unread = [name for name in stamps if name not in fresh]  # new, or changed since indexed
-        for name in unread:
-            read = _read_checked(os.path.join(self.directory, name), name)
-            if read is None:
-                continue  # gone, or not a usable record: `get` reads it again, and warns
-            meta = table[name] = read[1]
-            kept = (read[0], meta.checked_values(), _plain_id(meta.arxiv_id))
-            if max(read[0][0], read[0][1]) < looked - _RACY_NS:
-                fresh[name] = kept
-            if kept[2]:
-                plain[meta.arxiv_id] = meta
-        if unread or fresh.keys() != old.keys():
-            payload = marshal.dumps((fields, fresh))
+        fresh = [stamps.get(name) == stamp for name, stamp in zip(old_names, old_stamps, strict=True)]
+        from_fields = paper.from_checked_fields
+        table = {
+            name: from_fields(values)
+            for name, values in compress(zip(old_names, old_records, strict=True), fresh)
+        }
+        # The index's names are unique (the keys of `table` when it was written): its values are
+        # the kept entries in order.
+        plain = {meta.arxiv_id: meta for meta in compress(table.values(), compress(old_plain, fresh))}
+        unread = [name for name in stamps if name not in table]  # new, or changed since indexed
+        if unread or len(table) != len(old_names):
+            kept_names, kept_stamps, kept_records, kept_plain = (
+                list(compress(column, fresh)) for column in (old_names, old_stamps, old_records, old_plain)
+            )
+            for name in unread:
+                read = _read_checked(os.path.join(self.directory, name), name)
+                if read is None:
+                    continue  # gone, or not a usable record: `get` reads it again, and warns
+                stamp, meta = read
+                table[name] = meta
+                is_plain = _plain_id(meta.arxiv_id)
+                if max(stamp[0], stamp[1]) < looked - _RACY_NS:
+                    kept_names.append(name)
+                    kept_stamps.append(stamp)
+                    kept_records.append(meta.checked_fields())
+                    kept_plain.append(is_plain)
+                if is_plain:
+                    plain[meta.arxiv_id] = meta
+            payload = marshal.dumps((fields, kept_names, kept_stamps, kept_records, kept_plain))
             with contextlib.suppress(OSError):
                 atomic_write_bytes(
                     self.index_path, _INDEX_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
@@ -254,23 +270,31 @@ def _read_checked(path: str, name: str) -> tuple[tuple[int, int, int, int], Pape
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino), meta
 
 
-def _load_index(path: Path, names: tuple[str, ...]) -> dict[str, _Entry]:
-    """The index's entries, or none if it is missing, damaged (its checksum) or of another format."""
+def _load_index(path: Path, names: tuple[str, ...]) -> _Columns:
+    """The index's columns, or empty ones if it is missing, damaged (its checksum) or of another format."""
+    none: _Columns = ([], [], [], [])
     try:
         data = path.read_bytes()
     except OSError:
-        return {}
+        return none
     head = len(_INDEX_MAGIC)
-    payload = memoryview(data)[head + 4 :]  # no copy of a file of 10 MB
+    payload = memoryview(data)[head + 4 :]  # no copy of a file of 40 MB
     if not data.startswith(_INDEX_MAGIC) or zlib.crc32(payload) != int.from_bytes(
         data[head : head + 4], "big"
     ):
-        return {}
+        return none
     try:
-        fields, entries = marshal.loads(payload)
+        fields, *columns = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
-        return {}
-    return entries if fields == names and isinstance(entries, dict) else {}
+        return none
+    if (
+        fields != names
+        or len(columns) != 4
+        or not all(isinstance(column, list) for column in columns)
+        or len({len(column) for column in columns}) != 1
+    ):
+        return none
+    return columns[0], columns[1], columns[2], columns[3]
 
 
 class ScholarCache:
