@@ -6,8 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Run, listed
+from papers.model.catalogue import Catalogue, Item
+from papers.model.query import find_duplicate
+from strategies import TEXT, catalogues
 from test_cli import modules_loaded_by
 
 CATALOGUE = """\
@@ -119,3 +124,35 @@ def test_show_follows_the_same_rule(run: Run, small: Path) -> None:
 
 def test_a_query_that_matches_needs_no_fuzzy_matcher(catalogue_file: Path) -> None:
     assert "rapidfuzz" not in modules_loaded_by(["done", "bert"], catalogue_file)
+
+
+# Characters whose casefold is longer, or another character, or that str.split takes for spaces.
+_FOLDING = st.sampled_from(
+    ["ß", "SS", "ΐ", "\u212a", "k", "\u0345", "ι", "ﬁ", "FI", "\u2003", "\xa0", " ", "İ", "i̇"]
+)
+_TITLES = TEXT | st.lists(_FOLDING | TEXT, max_size=6).map("".join)
+
+
+def _first_same_title(catalogue: Catalogue, title: str) -> Item | None:
+    """The duplicate rule as written: every title normalised and compared, the first that equals."""
+    wanted = " ".join(title.split()).casefold()
+    return next((i for i in catalogue.items if " ".join(i.title.split()).casefold() == wanted), None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(catalogues(), st.lists(_TITLES, max_size=4), st.data())
+def test_the_quick_title_check_finds_what_normalising_every_title_finds(
+    catalogue: Catalogue, titles: list[str], data: st.DataObject
+) -> None:
+    items = [item._replace(title=title) for item, title in zip(catalogue.items, titles, strict=False)]
+    catalogue = Catalogue(
+        catalogue.title, catalogue.notes, catalogue.sections, (*items, *catalogue.items[len(items) :])
+    )
+    pool = [item.title for item in catalogue.items]
+    asked = data.draw(_TITLES | st.sampled_from(pool).map(str.swapcase) if pool else _TITLES)
+    if not asked:
+        return
+    found = find_duplicate(catalogue, asked)
+    expected = _first_same_title(catalogue, asked)
+    assert (found and found[0]) == expected
+    assert found is None or found[1] == "the same title"

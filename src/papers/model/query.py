@@ -8,9 +8,9 @@ similar is offered as a suggestion and never acted on. Pure functions over the m
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from itertools import compress, count
-from operator import attrgetter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, count, repeat
+from operator import attrgetter, contains
 from typing import Any
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError
@@ -189,9 +189,23 @@ def _same_title(catalogue: Catalogue, wanted: str | None) -> tuple[Item, str] | 
     if wanted is None:
         return None
     items = catalogue.items
-    titles = map(str.casefold, map(" ".join, map(str.split, map(_TITLE, items))))
-    index = next(compress(count(), map(wanted.__eq__, titles)), None)
-    return None if index is None else (items[index], "the same title")
+    for index in _title_candidates(items, wanted):
+        if " ".join(items[index].title.split()).casefold() == wanted:
+            return items[index], "the same title"
+    return None
+
+
+def _title_candidates(items: Sequence[Item], wanted: str) -> Iterable[int]:
+    """The indices, in order, of the items whose title could be `wanted` once normalised: a superset.
+
+    Casefolding works one character at a time and leaves spaces alone, so every space-free piece
+    of a normalised title is in the casefolded raw title; testing the longest piece of `wanted`
+    there costs one casefold and one substring search per title, where normalising every title
+    (split, join, casefold) took 25 ms at 50,000 items."""
+    piece = max(wanted.split(" "), key=len)
+    if not piece:  # a blank title: every title could normalise to it
+        return range(len(items))
+    return compress(count(), map(contains, map(str.casefold, map(_TITLE, items)), repeat(piece)))
 
 
 def _arxiv_ids(links: Iterable[str], parse: Callable[[str], Any]) -> set[str]:

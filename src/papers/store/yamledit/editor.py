@@ -196,7 +196,12 @@ class Editor:
                 self._items.update(read)
                 line = self.outline.lines.__getitem__  # file order: an item can go above old ones
                 self._order.sort(key=line)
-                self._sections = [s._replace(keys=tuple(sorted(s.keys, key=line))) for s in self._sections]
+                # Only a section that got items can be out of order: inserted lines keep the rest.
+                grown = {item.section for item in read.values()}
+                self._sections = [
+                    s._replace(keys=tuple(sorted(s.keys, key=line))) if s.name in grown else s
+                    for s in self._sections
+                ]
                 self._snapshot = None
                 return
         parsed = parse_lines(self.buffer.lines, self.label)  # a new file's items a piece at a time
