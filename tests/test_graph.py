@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Run
-from papers.actions.graph import build_graph
+from papers.actions.graph import Graph, build_graph
 from papers.sources.cache import ScholarCache
 from papers.sources.semanticscholar import record
 from papers.store import load as storage
@@ -268,3 +270,20 @@ def test_next_in_a_terminal_cuts_a_long_title_to_the_line_and_piped_keeps_it_who
     assert first == "x  " + long_title.strip()[:56] + "…"
     assert len(first) == 60
     assert reason == "   - next in list order"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda n: st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)))))
+def test_influence_counts_every_paper_that_builds_on_each_one_through_any_path(
+    edges: set[tuple[int, int]],
+) -> None:
+    """influence() against a plain search from each node over "is cited by" (cycles included)."""
+    nodes = [f"p{i}" for i in range(max((max(e) for e in edges), default=0) + 1)]
+    cites: dict[str, list[str]] = {}
+    cited_by: dict[str, list[str]] = {}
+    for a, b in sorted(edges):
+        if a != b:
+            cites.setdefault(nodes[a], []).append(nodes[b])
+            cited_by.setdefault(nodes[b], []).append(nodes[a])
+    graph = Graph(nodes, cites, cited_by, {n: n for n in nodes}, bool(edges))
+    assert graph.influence() == {node: len(graph.builds_on(node)) for node in nodes}

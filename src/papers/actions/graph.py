@@ -45,33 +45,69 @@ class Graph:
         return [node for node in self.nodes if node in seen]
 
     def influence(self) -> dict[str, int]:
-        """How many nodes build on each node (transitively), from one pass of bit sets."""
+        """How many nodes build on each node (transitively): the papers citing it through any path.
+
+        Papers that cite each other round a cycle all build on one another, so the nodes are taken
+        a strongly connected component at a time (Tarjan's algorithm over "is cited by", without
+        recursion), each after every component that builds on it; a component's reach is a bit set
+        (bit i: the i-th node in list order) joined from those before it. Bits are made when used:
+        a table of them, one int of up to n bits per node, would be 150 MB at 50,000 nodes.
+        """
         if self.counts is not None:
             return self.counts
-        bit = {node: 1 << i for i, node in enumerate(self.nodes)}
-        reach: dict[str, int] = {}
-        closed: dict[str, int] = {}  # reach | the node itself, once final
-        for start in self.nodes:
-            if start in reach:
+        place = {node: i for i, node in enumerate(self.nodes)}
+        order: dict[str, int] = {}  # when each node was first reached
+        low: dict[str, int] = {}
+        component_of: dict[str, int] = {}
+        reach: list[int] = []  # per component: the nodes building on it, its own left out
+        own: list[int] = []
+        counts: dict[str, int] = {}
+        pending: list[str] = []  # Tarjan's stack: reached, component not yet known
+        for root in self.nodes:
+            if root in order:
                 continue
-            stack: list[tuple[str, int]] = [(start, 0)]
-            reach[start] = 0
-            while stack:  # iterative post-order over "is cited by"
-                node, index = stack[-1]
-                citers = self.cited_by.get(node, [])
+            order[root] = low[root] = len(order)
+            pending.append(root)
+            walk: list[tuple[str, int]] = [(root, 0)]
+            while walk:
+                node, index = walk[-1]
+                citers = self.cited_by.get(node, ())
                 if index < len(citers):
-                    stack[-1] = (node, index + 1)
-                    if citers[index] not in reach:
-                        reach[citers[index]] = 0
-                        stack.append((citers[index], 0))
+                    walk[-1] = (node, index + 1)
+                    citer = citers[index]
+                    if citer not in order:
+                        order[citer] = low[citer] = len(order)
+                        pending.append(citer)
+                        walk.append((citer, 0))
+                    elif citer not in component_of:
+                        low[node] = min(low[node], order[citer])
                     continue
-                stack.pop()
+                walk.pop()
+                if walk:
+                    above = walk[-1][0]
+                    low[above] = min(low[above], low[node])
+                if low[node] != order[node]:
+                    continue
+                component = len(reach)
+                found: list[str] = []
+                while True:
+                    member = pending.pop()
+                    component_of[member] = component
+                    found.append(member)
+                    if member == node:
+                        break
                 total = 0
-                for citer in citers:
-                    total |= closed.get(citer) or (reach[citer] | bit[citer])
-                reach[node] = total & ~bit[node]
-                closed[node] = reach[node] | bit[node]
-        self.counts = {node: reach[node].bit_count() for node in self.nodes}
+                for member in found:
+                    for citer in self.cited_by.get(member, ()):
+                        other = component_of[citer]
+                        if other != component:
+                            total |= reach[other] | (own[other] or 1 << place[citer])
+                reach.append(total)
+                # a component's own bits, kept only for a cycle (a single paper's is one shift)
+                own.append(sum(1 << place[member] for member in found) if len(found) > 1 else 0)
+                for member in found:
+                    counts[member] = total.bit_count() + len(found) - 1
+        self.counts = {node: counts[node] for node in self.nodes}
         return self.counts
 
 
@@ -161,7 +197,8 @@ def cached_graph(
     except (OSError, ValueError, EOFError, TypeError):
         pass
     graph = build_graph(catalogue, references)
-    graph.influence()
+    if graph.has_data:  # without references `next` is list order and never asks
+        graph.influence()
     payload: Any = (
         stamp,
         (graph.nodes, graph.cites, graph.cited_by, graph.canonical, graph.has_data, graph.counts),
