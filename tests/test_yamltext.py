@@ -9,6 +9,8 @@ fields edited, and `done` followed by `undo` must give the original bytes back.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +237,12 @@ def test_numbers_in_any_form_are_quoted_and_words_are_not(text: str) -> None:
     from papers.store.yamledit.emit import yaml_scalar
 
     assert yaml_scalar(text) == (text if text[0] in "NA" else json.dumps(text, ensure_ascii=False))
+
+
+def test_the_characters_escaped_are_exactly_those_outside_the_yaml_printable_set() -> None:
+    from papers.store.yamledit.emit import _NOT_YAML_PRINTABLE
+
+    printable = re.compile("[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # 1.1 §5.1
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    escaped = [m.start() for m in _NOT_YAML_PRINTABLE.finditer(every)]
+    assert escaped == [i for i, c in enumerate(every) if not printable.fullmatch(c)]

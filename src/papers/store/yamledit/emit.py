@@ -16,8 +16,9 @@ from papers.model.schema import FIELD_ORDER, ISO_DATE, LIST_FIELDS
 from papers.store.yamledit.outline import FIELD_START, FieldLines, scalar_end
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z0-9(\[][^\n]*")
-# YAML's printable set (1.1 §5.1), less what json.dumps has already escaped.
-_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What is outside YAML's printable set (1.1 §5.1), less what json.dumps has already escaped. Spelt
+# as the few ranges outside it: the set itself, negated, took 3 ms to compile in every edit.
+_NOT_YAML_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # Characters that YAML reads as flow syntax, quotes, tags, anchors ... anywhere in a plain scalar.
 _FLOW_OR_QUOTE = re.compile("[{}\\[\\]\"'`|>\t&*!%@,]")
 _YAML_SPECIAL_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
