@@ -336,6 +336,20 @@ def test_the_cache_after_an_edit_agrees_with_a_fresh_parse(run: Run, catalogue_f
     assert cached.sections == fresh.sections
 
 
+def test_a_cache_chunk_damaged_so_it_still_unmarshals_is_a_miss(run: Run, catalogue_file: Path) -> None:
+    """A flipped byte inside a title keeps the chunk valid marshal: its CRC-32 tells it, and the
+    listing shows the file's title, not the damaged one."""
+    from papers.store import load as storage
+
+    assert run("list").exit_code == 0
+    folder = storage._chunk_folder(catalogue_file)
+    (damaged,) = [chunk for chunk in folder.iterdir() if b"Attention Is All You Need" in chunk.read_bytes()]
+    damaged.write_bytes(damaged.read_bytes().replace(b"Attention Is All", b"Attention Is Zll"))
+    storage._recent = None  # this process's remembered entry would hide the damaged file
+    assert storage.load_catalogue(catalogue_file)["transformer"].title == "Attention Is All You Need"
+    assert "Zll" not in run("list").stdout
+
+
 def _today() -> str:
     import datetime as dt
 

@@ -19,6 +19,7 @@ from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from zlib import crc32
 
 from papers.errors import CatalogueChangedError, CatalogueError, CatalogueNotFoundError
 from papers.model.catalogue import Catalogue, Item, Section
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing neve
 
 # The layout of a cache entry; the item and section fields are part of it, so a new schema field
 # turns every old entry into a miss instead of a misread.
-_CACHE_FORMAT = (8, Item._fields, Section._fields)
+_CACHE_FORMAT = (9, Item._fields, Section._fields)
 
 # Items are cached in chunks, each marshalled on its own into a file of its own, named by a digest
 # of its bytes: a section's items, cut every _CHUNK items. An edit writes only the chunks it
@@ -300,8 +301,14 @@ def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
 
 
 def _read_chunk(name: str) -> bytes:
+    """A chunk file's bytes, checked against the CRC-32 its name ends with (ValueError if damaged):
+    a chunk that still unmarshals after a flipped byte would otherwise be served as the catalogue.
+    CRC-32 costs about a fifth of hashing the chunk again (2 ms for 9 MB at 50,000 items)."""
     with open(name, "rb") as handle:
-        return handle.read()
+        data = handle.read()
+    if crc32(data) != int(name[-8:], 16):
+        raise ValueError("damaged chunk")
+    return data
 
 
 # Item._make is a Python function called once per item; tuple.__new__ builds the same Item in C.
@@ -335,7 +342,7 @@ def _chunks(catalogue: Catalogue, previous: _Loaded | None) -> tuple[list[Chunk]
                 chunks.append((key, len(part), kept[2]))
             else:
                 blob = marshal.dumps(tuple(map(tuple, part)))
-                name = blake2b(blob, digest_size=16).hexdigest()
+                name = f"{blake2b(blob, digest_size=16).hexdigest()}-{crc32(blob):08x}"  # see _read_chunk
                 chunks.append((key, len(part), name))
                 new[name] = blob
         start += size
