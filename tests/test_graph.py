@@ -247,6 +247,25 @@ def test_the_graph_without_references_is_kept_until_references_are_fetched(
     assert json.loads(run("next", "--json").stdout)[0]["reason"] != "next in list order"
 
 
+def test_the_kept_graph_is_stale_after_an_edit_that_keeps_the_size_and_mtime(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    """Two items of one arXiv id are one paper; giving the second its own id, in the same number of
+    bytes and with the old mtime put back (as cp -p or rsync -t leave it), makes it a paper again."""
+    path = write_catalogue(
+        "sections:\n  - name: S\n    items:\n"
+        '      - key: first\n        title: First\n        arxiv: "2101.00001"\n'
+        '      - key: second\n        title: Second\n        arxiv: "2101.00001"\n'
+    )
+    assert [a["key"] for a in json.loads(run("next", "--json").stdout)] == ["first"]
+    before = os.stat(path)
+    text = path.read_text()
+    path.write_text(text[: text.rindex("00001")] + "00002" + text[text.rindex("00001") + 5 :])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert [a["key"] for a in json.loads(run("next", "--json").stdout)] == ["first", "second"]
+
+
 def test_priority_breaks_a_tie_and_tags_filter(run: Run, write_catalogue: Callable[[str], Path]) -> None:
     write_catalogue(
         "sections:\n  - name: S\n    items:\n"

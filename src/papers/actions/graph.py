@@ -167,9 +167,9 @@ _GRAPH_FORMAT = 1
 def cached_graph(
     path: Path, catalogue: Catalogue, references: dict[str, tuple[str, ...]] | None = None
 ) -> Graph:
-    """The graph and its influence counts, kept in the cache and rebuilt only when the catalogue file or
-    the Semantic Scholar records changed (their size and mtime; the records' folder appearing too): a
-    warm `papers next` reads one file, with or without references."""
+    """The graph and its influence counts, kept in the cache and rebuilt only when the catalogue file
+    (its size, mtime, ctime and inode) or the Semantic Scholar records changed (their folder's mtime;
+    the folder appearing too): a warm `papers next` reads one file, with or without references."""
     import hashlib
     import marshal
     import os
@@ -187,7 +187,15 @@ def cached_graph(
         # No references fetched yet, the usual case: the graph without edges is kept too (building it
         # parses every item's ids), until the folder appears.
         records = None
-    stamp: tuple[object, ...] = (_GRAPH_FORMAT, info.st_size, info.st_mtime_ns, records)
+    # ctime and inode too: an edit that keeps size and mtime (cp -p, rsync -t, touch -r) changes them
+    stamp: tuple[object, ...] = (
+        _GRAPH_FORMAT,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+        records,
+    )
     name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
     store = cache_dir() / "graph" / f"{name}.marshal"
     try:
