@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -370,6 +371,22 @@ def test_the_entry_point_ends_the_process_with_the_command_s_code_and_all_its_ou
     assert (missing.returncode, missing.stdout) == (1, "")
     assert missing.stderr.startswith("Error: ")
     assert papers("done", "--no-such-option").returncode == 2
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_command_run_with_its_output_closed_does_its_work_and_exits_0(
+    catalogue_file: Path, closed: str
+) -> None:
+    """`papers done bert >&-`: Python leaves a closed stream None; the command still ticks the paper,
+    says nothing (no traceback on a closed stderr either) and exits 0."""
+    env = {**os.environ, "PAPERS_FILE": str(catalogue_file)}
+    command = f"{shlex.quote(sys.executable)} -m papers done bert {closed}; echo $? >&3"
+    result = subprocess.run(
+        ["sh", "-c", f"exec 3>&1; {command}"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.stdout.strip() == "0"
+    assert "Traceback" not in result.stderr
+    assert load_catalogue(catalogue_file)["bert"].status == "done"
 
 
 @pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("gone", 1, "gone\n")])

@@ -19,6 +19,12 @@ from papers.cli import main
 
 def console() -> None:
     """Run the CLI, then exit with its code without tearing the interpreter down."""
+    # Started with stdout or stderr closed (`papers done x >&-`), Python leaves them None: what the
+    # command says there is lost, as the caller asked, but the command still runs and exits right.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     try:
         main()
         code = 0
