@@ -257,7 +257,7 @@ def test_a_record_edited_in_place_with_its_size_and_mtime_kept_is_read_again(
         lambda data: data[:-1] + bytes([data[-1] ^ 1]),
         lambda data: b"",
         lambda data: b"\x00" * 64,
-        lambda data: data.replace(b"index 3", b"index 2"),
+        lambda data: data.replace(b"index 4", b"index 3"),
     ],
     ids=["truncated", "one bit", "empty", "zeros", "another format"],
 )
@@ -278,6 +278,60 @@ def test_a_damaged_index_costs_one_rebuild_and_no_warning(
     assert index.read_bytes() == good  # rebuilt
     index.unlink()
     assert _preloaded(tmp_path / "arxiv").get("1605.08386") == new_style
+
+
+def test_abstracts_are_read_from_the_index_preloaded_only_when_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_racy_margin: None
+) -> None:
+    import os
+
+    from papers.sources import cache as cache_module
+
+    _, old_style, new_style = _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    index = tmp_path / "arxiv-index.marshal"
+    reads: list[int] = []
+    real_pread = os.pread
+
+    def counting(fd: int, size: int, offset: int) -> bytes:
+        reads.append(size)
+        return real_pread(fd, size, offset)
+
+    monkeypatch.setattr(cache_module.os, "pread", counting)
+    cache = _preloaded(tmp_path / "arxiv")
+    meta = cache.get("1605.08386")
+    assert meta is not None and meta.title == new_style.title
+    assert len(reads) == 2  # the head and the columns
+    index.unlink()  # and another index written since: the abstracts come from the one preloaded
+    _preloaded(tmp_path / "arxiv")
+    assert meta.abstract == new_style.abstract
+    assert len(reads) == 3
+    assert cache.get("astro-ph/0601001") == old_style
+    assert len(reads) == 3  # all abstracts read at once
+    assert meta.checked_fields() == new_style.checked_fields()
+    assert "abstract" not in meta.checked_fields()
+    with pytest.raises(AttributeError, match="no attribute 'abstrakt'"):
+        meta.abstrakt  # noqa: B018
+
+
+def test_a_damaged_abstracts_part_gives_the_record_files_abstracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_racy_margin: None
+) -> None:
+    _, old_style, new_style = _two_records(tmp_path)
+    _preloaded(tmp_path / "arxiv")
+    index = tmp_path / "arxiv-index.marshal"
+    data = bytearray(index.read_bytes())
+    at = data.index(new_style.abstract[:20].encode())
+    data[at] ^= 1
+    index.write_bytes(bytes(data))
+    warnings: list[str] = []
+    cache = _preloaded(tmp_path / "arxiv", warnings)
+    (tmp_path / "arxiv" / "astro-ph_0601001.json").unlink()  # gone since: no abstract to give
+    new, old = cache.get("1605.08386"), cache.get("astro-ph/0601001")
+    assert new is not None and old is not None
+    assert (new.abstract, old.abstract) == (new_style.abstract, "")
+    assert old.title == old_style.title
+    assert warnings == []
 
 
 def test_put_after_preload_is_seen_and_a_removed_record_is_a_miss(

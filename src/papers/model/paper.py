@@ -12,8 +12,9 @@ from every field when a record is made, so nothing hostile is ever stored.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # C0 controls except tab and newline (ESC included), DEL, and the C1 block (U+0080-U+009F).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -98,18 +99,33 @@ class PaperMeta:
         return asdict(self) | {"authors": list(self.authors), "categories": list(self.categories)}
 
     def checked_fields(self) -> dict[str, Any]:
-        """The fields by name, for ``from_checked_fields``: what the cache's index keeps."""
-        return {name: self.__dict__[name] for name in PAPER_FIELDS}
+        """The fields by name but the abstract, for ``from_checked_fields``: what the cache's index
+        keeps in its main part (the abstracts, most of its bytes, it keeps apart)."""
+        return {name: getattr(self, name) for name in PAPER_FIELDS if name != "abstract"}
 
     @classmethod
-    def from_checked_fields(cls, values: dict[str, Any]) -> PaperMeta:
+    def from_checked_fields(cls, values: dict[str, Any], abstract_of: Callable[[int], str]) -> PaperMeta:
         """A record from ``checked_fields`` of one that was checked when made, not checked again, and
         holding `values` as its own attributes (no copy: the caller hands them over): for the metadata
         cache's index only, which papers wrote and whose checksum it verified (a record file that
-        changed since is read and checked as ever)."""
+        changed since is read and checked as ever). Its abstract is ``abstract_of(values["_abstract_at"])``,
+        looked up the first time it is asked for: list, export and next never ask."""
+        values["_abstract_of"] = abstract_of
         meta = object.__new__(cls)
         object.__setattr__(meta, "__dict__", values)  # frozen: its own __setattr__ refuses
         return meta
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would take every misspelt attribute for this
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for an attribute not in the record's __dict__: a record of the index's
+            # (from_checked_fields) lacks its abstract until it is asked for.
+            own = self.__dict__
+            if name != "abstract" or "_abstract_of" not in own:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            abstract = own["_abstract_of"](own["_abstract_at"])
+            object.__setattr__(self, "abstract", abstract)
+            return abstract
 
     @classmethod
     def from_dict(cls, data: object) -> PaperMeta:

@@ -10,8 +10,10 @@ It never crashes ``show``, ``note``, ``export`` or ``fetch``.
 Commands that read many records (``export``, ``fetch --all``) first ``preload`` them from one index
 beside the folder (``arxiv-index.marshal``): derived data, never the source of truth. It holds each
 record as it was checked (its fields by name: marshal gives back the very dict a record is made of),
-under its file's name, mtime, ctime, size and inode, in columns (one tuple each: names, stamps,
-records, plain ids; no tuple per entry to decode), and an entry is used
+under its file's name, mtime, ctime, size and inode, in columns (one list each: names, stamps,
+records, plain ids; no tuple per entry to decode). The abstracts, most of its bytes, come in a part
+of their own before the columns, read (from the very file the columns were read from) only when a
+record's abstract is first asked for: list, export and next never ask. An entry is used
 only while the file still has all five, from one listing of the folder (a stat per file); a record
 that changed (or is new) is read and checked from its file, as ``get`` does, and the index is
 rewritten. Writers still write only the record files, atomically: an exporter racing a fetch sees
@@ -28,8 +30,10 @@ import json
 import marshal
 import os
 import re
+import struct
 import sys
 import time
+import weakref
 import zlib
 from collections.abc import Callable, KeysView, Mapping
 from itertools import compress
@@ -47,7 +51,9 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-_INDEX_MAGIC = b"papers metadata index 3\n"
+_INDEX_MAGIC = b"papers metadata index 4\n"
+# After the magic: the CRC-32 of the columns, that of the abstracts, and the abstracts' size.
+_INDEX_HEAD = struct.Struct(">IIQ")
 # From this many records asked for, a command preloads them (one index, a stat per record) rather than
 # reading one file for each.
 PRELOAD_FROM = 50
@@ -139,14 +145,16 @@ class MetadataCache:
 
     def _preload(self, fields: tuple[str, ...], paper: type[PaperMeta]) -> None:
         looked = time.time_ns()
-        old_names, old_stamps, old_records, old_plain = _load_index(self.index_path, fields)
+        (old_names, old_stamps, old_records, old_plain), abstract_of = _load_index(
+            self.index_path, fields, self.directory
+        )
         names, stamps = _listing(self.directory)
         # The entries whose file still has its stamp, taken as they are; in bulk (comprehensions, no
         # branch per record): an export of 50,000 items preloads 45,000 records.
         fresh = [stamps.get(name) == stamp for name, stamp in zip(old_names, old_stamps, strict=True)]
         from_fields = paper.from_checked_fields
         table = {
-            name: from_fields(values)
+            name: from_fields(values, abstract_of)
             for name, values in compress(zip(old_names, old_records, strict=True), fresh)
         }
         # The index's names are unique (the keys of `table` when it was written): its values are
@@ -154,9 +162,10 @@ class MetadataCache:
         plain = {meta.arxiv_id: meta for meta in compress(table.values(), compress(old_plain, fresh))}
         unread = [name for name in stamps if name not in table]  # new, or changed since indexed
         if unread or len(table) != len(old_names):
-            kept_names, kept_stamps, kept_records, kept_plain = (
-                list(compress(column, fresh)) for column in (old_names, old_stamps, old_records, old_plain)
-            )
+            kept_names = list(compress(old_names, fresh))
+            kept_stamps = list(compress(old_stamps, fresh))
+            kept_plain = list(compress(old_plain, fresh))
+            kept_metas = list(table.values())
             for name in unread:
                 read = _read_checked(os.path.join(self.directory, name), name)
                 if read is None:
@@ -167,15 +176,12 @@ class MetadataCache:
                 if max(stamp[0], stamp[1]) < looked - _RACY_NS:
                     kept_names.append(name)
                     kept_stamps.append(stamp)
-                    kept_records.append(meta.checked_fields())
+                    kept_metas.append(meta)
                     kept_plain.append(is_plain)
                 if is_plain:
                     plain[meta.arxiv_id] = meta
-            payload = marshal.dumps((fields, kept_names, kept_stamps, kept_records, kept_plain))
             with contextlib.suppress(OSError):
-                atomic_write_bytes(
-                    self.index_path, _INDEX_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
-                )
+                _write_index(self.index_path, (fields, kept_names, kept_stamps, kept_metas, kept_plain))
         self._names, self._table, self._plain = names, table, plain
 
     def get(self, arxiv_id: ArxivId | str) -> PaperMeta | None:
@@ -270,22 +276,81 @@ def _read_checked(path: str, name: str) -> tuple[tuple[int, int, int, int], Pape
     return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino), meta
 
 
-def _load_index(path: Path, names: tuple[str, ...]) -> _Columns:
-    """The index's columns, or empty ones if it is missing, damaged (its checksum) or of another format."""
-    none: _Columns = ([], [], [], [])
+def _write_index(
+    path: Path,
+    columns: tuple[tuple[str, ...], list[str], list[_Stamp], list[PaperMeta], list[bool]],
+) -> None:
+    fields, names, stamps, metas, plain = columns
+    records = []
+    for at, meta in enumerate(metas):
+        record = meta.checked_fields()
+        record["_abstract_at"] = at
+        records.append(record)
+    abstracts = marshal.dumps([meta.abstract for meta in metas])
+    main = marshal.dumps((fields, names, stamps, records, plain))
+    head = _INDEX_HEAD.pack(zlib.crc32(main), zlib.crc32(abstracts), len(abstracts))
+    atomic_write_bytes(path, _INDEX_MAGIC + head + abstracts + main)
+
+
+class _Abstracts:
+    """The abstracts of an index, read from the open file the index's columns came from (so the
+    very version of it, whatever was written since) the first time one is asked for."""
+
+    def __init__(self, fd: int, size: int, crc: int, directory: Path, names: list[str]) -> None:
+        self._fd, self._size, self._crc = fd, size, crc
+        self._directory, self._names = directory, names
+        self._abstracts: list[str] | None = None
+        self._close = weakref.finalize(self, os.close, fd)
+
+    def abstract_of(self, at: int) -> str:
+        if self._abstracts is None:
+            self._abstracts = self._read()
+        if at < len(self._abstracts) and isinstance(self._abstracts[at], str):
+            return self._abstracts[at]
+        # The abstracts' part is damaged (the columns were not): the abstract from its record file
+        # (as checked as ever), or none if that is gone or unusable now.
+        name = self._names[at]
+        read = _read_checked(os.path.join(self._directory, name), name)
+        return read[1].abstract if read is not None else ""
+
+    def _read(self) -> list[str]:
+        try:
+            data = os.pread(self._fd, self._size, len(_INDEX_MAGIC) + _INDEX_HEAD.size)
+            abstracts = marshal.loads(data) if zlib.crc32(data) == self._crc else None
+        except (OSError, ValueError, EOFError, TypeError):
+            abstracts = None
+        finally:
+            self._close()
+        return abstracts if isinstance(abstracts, list) else []
+
+
+def _no_abstract(at: int) -> str:
+    raise AssertionError("an empty index has no records")  # pragma: no cover
+
+
+def _load_index(path: Path, names: tuple[str, ...], directory: Path) -> tuple[_Columns, Callable[[int], str]]:
+    """The index's columns and where its records' abstracts come from, or empty columns if it is
+    missing, damaged (its checksum) or of another format."""
+    none: tuple[_Columns, Callable[[int], str]] = (([], [], [], []), _no_abstract)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return none
-    head = len(_INDEX_MAGIC)
-    payload = memoryview(data)[head + 4 :]  # no copy of a file of 40 MB
-    if not data.startswith(_INDEX_MAGIC) or zlib.crc32(payload) != int.from_bytes(
-        data[head : head + 4], "big"
-    ):
-        return none
     try:
+        size = os.fstat(fd).st_size
+        start = len(_INDEX_MAGIC) + _INDEX_HEAD.size
+        head = os.pread(fd, start, 0)
+        if len(head) != start or not head.startswith(_INDEX_MAGIC):
+            os.close(fd)
+            return none
+        main_crc, abstracts_crc, abstracts_size = _INDEX_HEAD.unpack_from(head, len(_INDEX_MAGIC))
+        payload = os.pread(fd, max(size - start - abstracts_size, 0), start + abstracts_size)
+        if zlib.crc32(payload) != main_crc:
+            os.close(fd)
+            return none
         fields, *columns = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError):
+        os.close(fd)
         return none
     if (
         fields != names
@@ -293,8 +358,10 @@ def _load_index(path: Path, names: tuple[str, ...]) -> _Columns:
         or not all(isinstance(column, list) for column in columns)
         or len({len(column) for column in columns}) != 1
     ):
+        os.close(fd)
         return none
-    return columns[0], columns[1], columns[2], columns[3]
+    abstracts = _Abstracts(fd, abstracts_size, abstracts_crc, directory, columns[0])
+    return (columns[0], columns[1], columns[2], columns[3]), abstracts.abstract_of
 
 
 class ScholarCache:
