@@ -168,13 +168,13 @@ def cached_graph(
     path: Path, catalogue: Catalogue, references: dict[str, tuple[str, ...]] | None = None
 ) -> Graph:
     """The graph and its influence counts, kept in the cache and rebuilt only when the catalogue file
-    (its size, mtime, ctime and inode) or the Semantic Scholar records changed (their folder's mtime;
-    the folder appearing too): a warm `papers next` reads one file, with or without references."""
+    (its `store.fileio.identity` and ctime) or the Semantic Scholar records changed (their folder's
+    mtime; the folder appearing too): a warm `papers next` reads one file, with or without references."""
     import hashlib
     import marshal
     import os
 
-    from papers.store.fileio import atomic_write_bytes
+    from papers.store.fileio import atomic_write_bytes, identity
     from papers.store.paths import cache_dir
 
     try:
@@ -187,15 +187,9 @@ def cached_graph(
         # No references fetched yet, the usual case: the graph without edges is kept too (building it
         # parses every item's ids), until the folder appears.
         records = None
-    # ctime and inode too: an edit that keeps size and mtime (cp -p, rsync -t, touch -r) changes them
-    stamp: tuple[object, ...] = (
-        _GRAPH_FORMAT,
-        info.st_size,
-        info.st_mtime_ns,
-        info.st_ctime_ns,
-        info.st_ino,
-        records,
-    )
+    # The file's identity as a write checks it, and its ctime: an edit that keeps size and mtime
+    # (cp -p, rsync -t, touch -r) changes that
+    stamp: tuple[object, ...] = (_GRAPH_FORMAT, *identity(info), info.st_ctime_ns, records)
     name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
     store = cache_dir() / "graph" / f"{name}.marshal"
     try:

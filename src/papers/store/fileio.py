@@ -74,8 +74,8 @@ def read_snapshot(path: Path, *, missing_ok: bool = False) -> Snapshot:
     try:
         with open(path, "rb") as handle:
             # fstat before reading: a save that lands during the read moves the mtime past this.
-            identity = _identity(os.fstat(handle.fileno()))
-            return Snapshot(identity, handle.read())
+            seen = identity(os.fstat(handle.fileno()))
+            return Snapshot(seen, handle.read())
     except FileNotFoundError:
         if not missing_ok:
             raise
@@ -89,7 +89,9 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
         return None
 
 
-def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+def identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one version of a file from another (device, inode, size, mtime): what a
+    Snapshot holds, and part of the stamp of the citation graph kept for a catalogue."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -319,7 +321,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _check_unchanged(real: Path, expected: Snapshot) -> None:
     try:
-        now: tuple[int, int, int, int] | None = _identity(os.stat(real))
+        now: tuple[int, int, int, int] | None = identity(os.stat(real))
     except FileNotFoundError:
         now = None
     if now != expected.identity:
