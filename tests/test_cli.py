@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -387,6 +390,46 @@ def test_a_command_run_with_its_output_closed_does_its_work_and_exits_0(
     assert result.stdout.strip() == "0"
     assert "Traceback" not in result.stderr
     assert load_catalogue(catalogue_file)["bert"].status == "done"
+
+
+class _FullDisk(io.RawIOBase):
+    """A stdout on a full disk (`papers export > /full/x`, or /dev/full): every write fails."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("argv", [["export"], ["list"], ["path"], ["done", "bert"]])
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(
+    argv: list[str], catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk under stdout: one line naming it, exit 1 (never a traceback, never a silent
+    exit); a change the command made is made, and said so on stderr as usual."""
+    import papers.__main__ as entry
+
+    monkeypatch.setattr(sys, "argv", ["papers", *argv])
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(_FullDisk())))
+
+    def exit_now(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(entry.os, "_exit", exit_now)
+    with pytest.raises(SystemExit) as ended:
+        entry.console()
+    monkeypatch.setattr(sys, "stdout", sys.__stdout__)  # the wrapper must not be flushed again
+    err = capsys.readouterr().err
+    if argv[0] == "done":  # it writes nothing on stdout
+        assert (ended.value.code, err.count("\n")) == (0, 1)
+        assert load_catalogue(catalogue_file)["bert"].status == "done"
+        return
+    assert ended.value.code == 1
+    assert (
+        err
+        == "Error: cannot write the output: No space left on device. Nothing was changed unless a message above says so.\n"
+    )
 
 
 @pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("gone", 1, "gone\n")])

@@ -11,6 +11,7 @@ fsynced where it must be, and closed inside the command.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 
@@ -30,13 +31,39 @@ def console() -> None:
         code = 0
     except SystemExit as done:
         code = exit_code(done.code)
+    except OSError as err:
+        if not _output_failed(err):
+            raise
+        code = _cannot_write(err)
     try:
         sys.stdout.flush()
-    except OSError:  # the reader went away (`papers list | head -1`): as Python's own exit says
-        code = code or 120
+    except OSError as err:
+        # The reader went away (`papers list | head -1`): as Python's own exit says. Any other
+        # failure (a full disk) loses the output: say so.
+        code = code or (120 if err.errno == errno.EPIPE else _cannot_write(err))
     with contextlib.suppress(OSError):  # stderr closed: nothing left to tell
         sys.stderr.flush()
     os._exit(code)
+
+
+# What a write of the output fails with when it cannot go on (a full disk or quota, a file too
+# big, a device gone): the command printed what it printed until then, and the rest is lost.
+_LOST_OUTPUT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _output_failed(err: OSError) -> bool:
+    """Whether an OSError a command let through came from writing its output
+    (`papers export > /full/disk`): every file papers reads or writes is named in its errors."""
+    return err.errno in _LOST_OUTPUT and err.filename is None
+
+
+def _cannot_write(err: OSError) -> int:
+    """One line for output that is lost (never a traceback), and exit 1: a write failed."""
+    with contextlib.suppress(OSError):
+        sys.stderr.write(
+            f"Error: cannot write the output: {err.strerror}. Nothing was changed unless a message above says so.\n"
+        )
+    return 1
 
 
 def exit_code(code: object) -> int:
