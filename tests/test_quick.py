@@ -209,6 +209,7 @@ def test_an_error_is_one_line_and_its_exit_code(catalogues: dict[str, Path]) -> 
         (["list", "--until", "2026-02-30"], {}),
         (["list", "--file", "."], {}),
         (["-f", ".", "list"], {}),
+        (["-f", ".", "list", "-f", "papers.yaml"], {}),
         (["--todo", "list"], {}),
         (["-f"], {}),
         (["list", "-s", "\udcff"], {}),

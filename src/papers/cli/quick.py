@@ -93,6 +93,7 @@ def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
         if read is None:
             return None
         at, _, options["file"] = read
+    before = options.get("file")
     at += 1
     if at > len(args):
         return None
@@ -107,9 +108,12 @@ def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
             # As click: the last one given counts; for --file that is also the one after the
             # command, which wins over one before it (cli/app.py).
             options[name] = value
-    file = options.get("file")
-    if file is not None and (os.path.isdir(file) or (os.path.exists(file) and not os.access(file, os.R_OK))):
-        return None  # click refuses these (dir_okay=False; readable): typer words it
+    # click checks the app's --file and the command's, each the last given, though the command's wins.
+    for file in (before, options.get("file")):
+        if file is None:
+            continue
+        if os.path.isdir(file) or (os.path.exists(file) and not os.access(file, os.R_OK)):
+            return None  # click refuses these (dir_okay=False; readable): typer words it
     for name in ("since", "until"):
         if name in options:
             from papers.cli.dates import read_day  # imports datetime: only when a day is given
