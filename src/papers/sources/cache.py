@@ -148,10 +148,10 @@ class MetadataCache:
         (old_names, old_stamps, old_records, old_plain), abstract_of = _load_index(
             self.index_path, fields, self.directory
         )
-        names, stamps = _listing(self.directory)
-        # The entries whose file still has its stamp, taken as they are; in bulk (comprehensions, no
-        # branch per record): an export of 50,000 items preloads 45,000 records.
-        fresh = [stamps.get(name) == stamp for name, stamp in zip(old_names, old_stamps, strict=True)]
+        names = _record_names(self.directory)
+        # The entries whose file still has its stamp, taken as they are (in bulk, no branch per record:
+        # an export of 50,000 items preloads 45,000 records).
+        fresh = _unchanged(self.directory, old_names, old_stamps, names)
         from_fields = paper.from_checked_fields
         table = {
             name: from_fields(values, abstract_of)
@@ -160,7 +160,7 @@ class MetadataCache:
         # The index's names are unique (the keys of `table` when it was written): its values are
         # the kept entries in order.
         plain = {meta.arxiv_id: meta for meta in compress(table.values(), compress(old_plain, fresh))}
-        unread = [name for name in stamps if name not in table]  # new, or changed since indexed
+        unread = [name for name in names if name not in table]  # new, or changed since indexed
         if unread or len(table) != len(old_names):
             kept_names = list(compress(old_names, fresh))
             kept_stamps = list(compress(old_stamps, fresh))
@@ -227,26 +227,49 @@ def _file_name(arxiv_id: str) -> str:
     return f"{arxiv_id.replace('/', '_')}.json"
 
 
-def _listing(directory: Path) -> tuple[set[str], dict[str, tuple[int, int, int, int]]]:
-    """The names of the record files in `directory`, and the stamp (mtime, ctime, size, inode) of
-    each that could be looked at: one listing, a stat per record."""
-    names: set[str] = set()
-    stamps: dict[str, tuple[int, int, int, int]] = {}
+def _record_names(directory: Path) -> set[str]:
+    """The names of the record files in `directory` (none if it cannot be listed): one listing."""
     try:
-        listing = os.scandir(directory)
+        listing = os.listdir(directory)
     except OSError:
-        return names, stamps
-    with listing:
-        for entry in listing:
-            name = entry.name
-            if name.endswith(".json") and not name.startswith("."):
-                names.add(name)
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                stamps[name] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-    return names, stamps
+        return set()
+    return {name for name in listing if name.endswith(".json") and not name.startswith(".")}
+
+
+def _unchanged(directory: Path, names: list[str], stamps: list[_Stamp], present: set[str]) -> list[bool]:
+    """For each of `names` (with its `stamps`), whether it is `present` and its file still has that
+    stamp (mtime, ctime, size, inode): a stat per record, relative to the folder's open descriptor
+    (at 10,000 records about 25 ms where a stat of each entry of a scandir took 36 ms to 45 ms: no
+    path to make and resolve from the root, no DirEntry per file). A file edited in place keeps its
+    folder's stamp, so only its own tells (its ctime even when its size and mtime are put back)."""
+    fresh = [False] * len(names)
+    if os.stat not in os.supports_dir_fd:  # pragma: no cover (Windows: a stat of each path)
+        for at, (name, stamp) in enumerate(zip(names, stamps, strict=True)):
+            with contextlib.suppress(OSError):
+                info = os.stat(os.path.join(directory, name))
+                fresh[at] = name in present and stamp == _stamp(info)
+        return fresh
+    try:
+        folder = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return fresh
+    stat = os.stat
+    try:
+        for at, (name, stamp) in enumerate(zip(names, stamps, strict=True)):
+            if name not in present:
+                continue
+            try:
+                info = stat(name, dir_fd=folder)
+            except OSError:
+                continue
+            fresh[at] = stamp == (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)  # _stamp
+    finally:
+        os.close(folder)
+    return fresh
+
+
+def _stamp(info: os.stat_result) -> _Stamp:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
 
 
 def _plain_id(arxiv_id: str) -> bool:
@@ -273,7 +296,7 @@ def _read_checked(path: str, name: str) -> tuple[tuple[int, int, int, int], Pape
         return None
     if _file_name(meta.arxiv_id) != name:
         return None
-    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino), meta
+    return _stamp(info), meta
 
 
 def _write_index(
