@@ -21,6 +21,7 @@ from papers import render, render_show
 from papers.model.catalogue import Catalogue, Item, Section, Tally
 from papers.notes import PREVIEW_BYTES, note_preview
 from papers.text import cell_width, clip, json_safe, one_line, printable
+from strategies import TEXT
 
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile("\x1b\\[[0-9;]*m")
@@ -130,6 +131,34 @@ def test_a_hostile_title_is_shown_escaped_in_the_listing_and_the_message(run: Ru
     result = run("done", "evil")
     assert result.stderr.startswith(r"done evil: Attention\x1b]0;pwned\x07 Is")
     assert run("done", "nothing\x1b[2J").stderr.startswith("Error: no paper matches 'nothing\\x1b[2J'.")
+
+
+_FIELD = TEXT | st.sampled_from(["", " ", "a  b", " a", "a ", "a\tb", "a\nb", "a\x85b", "a\u3000b", "\x1f"])
+
+
+@given(
+    st.lists(st.tuples(_FIELD, _FIELD, _FIELD, _FIELD | st.none(), _FIELD, _FIELD | st.none()), max_size=4)
+)
+def test_the_tsv_listing_is_each_field_as_one_line_whatever_it_holds(
+    rows: list[tuple[str, str, str, str | None, str, str | None]],
+) -> None:
+    items = [
+        SimpleNamespace(status=a, key=b, title=c, arxiv=d, section=e, note=f) for a, b, c, d, e, f in rows
+    ]
+    lines = [
+        "\t".join(" ".join(field.split()) for field in (a, b, c, d or "", e, f or ""))
+        for a, b, c, d, e, f in rows
+    ]
+    expected = printable("\n".join(lines), keep_layout=True) + ("\n" if lines else "")
+    assert render.render_list_tsv(items) == expected  # type: ignore[arg-type]
+
+
+def test_the_tsv_listing_knows_every_character_a_split_splits_on() -> None:
+    import sys
+
+    splits = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(render._OTHER_WHITESPACE) == splits - {" ", "\t", "\n"}
+    assert set(render._OTHER_WHITESPACE_ASCII) == {c for c in splits if c.isascii()} - {" ", "\t", "\n"}
 
 
 def test_rich_prints_brackets_and_emoji_codes_literally(run: Run, hostile: Path) -> None:
