@@ -432,6 +432,22 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(
     )
 
 
+@pytest.mark.parametrize(
+    ("err", "output"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), True),
+        (OSError(errno.EIO, "Input/output error"), True),
+        (OSError(errno.ENOSPC, "No space left", "papers.yaml"), False),  # a file of its own
+        (OSError(errno.EACCES, "Permission denied"), False),
+    ],
+)
+def test_only_a_lost_write_of_the_output_is_taken_for_the_output_s(err: OSError, output: bool) -> None:
+    """Any other OSError goes on up (a bug to see), not worded as lost output."""
+    import papers.__main__ as entry
+
+    assert entry._output_failed(err) is output
+
+
 @pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("gone", 1, "gone\n")])
 def test_the_entry_point_exits_as_the_interpreter_would_for_each_kind_of_exit(
     code: object, status: int, said: str, capsys: pytest.CaptureFixture[str]
