@@ -324,20 +324,23 @@ def to_tree(catalogue: Catalogue, keep: Collection[str] | None = None) -> dict[s
     With `keep` (a set of keys) only those items are included; an item that is left out hands its
     kept descendants up to its nearest kept ancestor, and sections left without items are dropped.
     """
-
-    def build(item: Item) -> list[dict[str, Any]]:
-        children = [node for key in item.children for node in build(catalogue[key])]
-        if keep is None or item.key in keep:
-            return [{**item_fields(item), "children": children}]
-        return children
-
     sections = []
     for section in catalogue.sections:
         tops = (catalogue[key] for key in section.keys if catalogue[key].parent is None)
-        items = [node for item in tops for node in build(item)]
+        items = [node for item in tops for node in _tree_nodes(catalogue, item, keep)]
         if keep is None or items:
             sections.append({"name": section.name, "notes": list(section.notes), "items": items})
     return {"title": catalogue.title, "notes": list(catalogue.notes), "sections": sections}
+
+
+def _tree_nodes(catalogue: Catalogue, item: Item, keep: Collection[str] | None) -> list[dict[str, Any]]:
+    """`to_tree`'s nodes for the item: itself with its children, or (left out) its kept children.
+    A function of the module, as a closure that calls itself is a reference cycle, which kept the
+    catalogue alive through an edit (the collector is paused then: store.load.editing)."""
+    children = [node for key in item.children for node in _tree_nodes(catalogue, catalogue[key], keep)]
+    if keep is None or item.key in keep:
+        return [{**item_fields(item), "children": children}]
+    return children
 
 
 class Levels(NamedTuple):

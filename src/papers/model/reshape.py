@@ -182,20 +182,22 @@ class Tree:
     def section_items(self, name: str) -> list[Item]:
         """Every item of a section in file order, each with its place in the tree."""
         out: list[Item] = []
-
-        def visit(key: str, parent: str | None, depth: int) -> None:
-            item = self.items[key]
-            children = tuple(self.kids[key])
-            if (item.section, item.parent, item.depth, item.children) != (name, parent, depth, children):
-                item = item._replace(section=name, parent=parent, depth=depth, children=children)
-                self.items[key] = item
-            out.append(item)
-            for child in children:
-                visit(child, key, depth + 1)
-
         for key in self.tops[name]:
-            visit(key, None, 0)
+            self._visit(name, key, None, 0, out)
         return out
+
+    def _visit(self, name: str, key: str, parent: str | None, depth: int, out: list[Item]) -> None:
+        """Append the item, placed in section `name` under `parent`, then its subtree, to `out`.
+        A method, not a closure that calls itself: that is a reference cycle, which kept the whole
+        tree alive to the end of a command (the collector is paused for an edit)."""
+        item = self.items[key]
+        children = tuple(self.kids[key])
+        if (item.section, item.parent, item.depth, item.children) != (name, parent, depth, children):
+            item = item._replace(section=name, parent=parent, depth=depth, children=children)
+            self.items[key] = item
+        out.append(item)
+        for child in children:
+            self._visit(name, child, key, depth + 1, out)
 
     def catalogue(self, changed: Collection[str] | None = None) -> Catalogue:
         """The catalogue the tree describes. Sections not in `changed` (None: all may have changed)

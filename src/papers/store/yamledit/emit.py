@@ -161,29 +161,41 @@ def item_lines(
     """
     out: list[str] = []
     placed: list[tuple[dict[str, Any], int, int, int]] = []
-
-    def emit(fields: dict[str, Any], column: int, level: int) -> None:
-        placed.append((fields, len(out), column, level))
-        indent = " " * column
-        names = sorted(
-            (
-                n
-                for n, v in fields.items()
-                if n not in ("children", "_parent") and v not in (None, "", [], (), False)
-            ),
-            key=field_rank,
-        )
-        for i, name in enumerate(names):
-            lead = " " * (column - 2) + "- " if i == 0 else indent
-            out.extend(field_lines(lead, indent, name, fields[name]))
-        children = list(fields.get("children") or ())
-        if children:
-            out.append(f"{indent}children:\n")
-            for child in children:
-                emit({**child, "_parent": fields["key"]}, column + 4, level + 1)
-
-    emit(dict(item), column, 0)
+    _emit(dict(item), column, 0, out, placed)
     return out, placed
+
+
+def _emit(
+    fields: dict[str, Any],
+    column: int,
+    level: int,
+    out: list[str],
+    placed: list[tuple[dict[str, Any], int, int, int]],
+) -> None:
+    """Append the item's lines to `out` and its place to `placed`, then its children's.
+
+    A function of the module, not a closure inside `item_lines`: a closure that calls itself is a
+    reference cycle, and with the collector paused for the whole edit (`store.load.editing`) each
+    item's cycle kept its lines, places and fields alive until the end: 500,000 objects for an
+    import of 50,000 items."""
+    placed.append((fields, len(out), column, level))
+    indent = " " * column
+    names = sorted(
+        (
+            n
+            for n, v in fields.items()
+            if n not in ("children", "_parent") and v not in (None, "", [], (), False)
+        ),
+        key=field_rank,
+    )
+    for i, name in enumerate(names):
+        lead = " " * (column - 2) + "- " if i == 0 else indent
+        out.extend(field_lines(lead, indent, name, fields[name]))
+    children = list(fields.get("children") or ())
+    if children:
+        out.append(f"{indent}children:\n")
+        for child in children:
+            _emit({**child, "_parent": fields["key"]}, column + 4, level + 1, out, placed)
 
 
 def list_extension(
