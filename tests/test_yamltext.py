@@ -246,3 +246,30 @@ def test_the_characters_escaped_are_exactly_those_outside_the_yaml_printable_set
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     escaped = [m.start() for m in _NOT_YAML_PRINTABLE.finditer(every)]
     assert escaped == [i for i, c in enumerate(every) if not printable.fullmatch(c)]
+
+
+@pytest.mark.parametrize("spelt", [True, False])
+def test_an_editor_that_let_go_of_the_text_it_read_still_follows_its_todo_convention(spelt: bool) -> None:
+    """The text as read is dropped before the new text is encoded (an import's peak of memory): the
+    file's todo convention is then found from its lines as read, and is the same."""
+    todo = "        status: todo\n" if spelt else ""
+    text = (
+        "sections:\n  - name: A\n    items:\n"
+        f"      - key: a\n        title: A\n{todo}      - key: b\n        title: B\n{todo}"
+    )
+    editor = Editor(text, parse(text))
+    editor.set_fields("a", {"status": "done"})
+    editor.let_go_of_read_text()
+    editor.set_fields("a", {"status": "todo"})
+    assert editor.text == text
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_the_encoded_text_is_the_text_in_utf8_however_many_lines(ending: str) -> None:
+    """`Buffer.encoded` encodes a few thousand lines at a time; its bytes are the whole text's, in
+    the file's own line endings, across those pieces and with a last line left unterminated."""
+    from papers.store.yamledit import buffer as lines_module
+
+    text = ending.join(f"line {n} é" for n in range(2 * lines_module._ENCODED_LINES + 7))
+    buffer = lines_module.Buffer(text)
+    assert buffer.encoded() == buffer.text.encode("utf-8") == text.encode("utf-8")

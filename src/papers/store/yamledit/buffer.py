@@ -9,10 +9,12 @@ endings. A file that mixes them is edited as it is (new lines end in LF).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from io import BytesIO
 from itertools import compress, count
 from operator import ne
 
 _ENDINGS = ("\n", "\r")
+_ENCODED_LINES = 4096  # lines joined at a time by `encoded`: ~150 KB, a tenth of a ms each
 
 
 class Buffer:
@@ -34,6 +36,17 @@ class Buffer:
         """The text as it goes back to the file, in the file's own line endings."""
         text = "".join(self.lines)
         return text.replace("\n", "\r\n") if self.crlf else text
+
+    def encoded(self) -> bytes:
+        """`text` in UTF-8, encoded a few thousand lines at a time: the whole text as one str is
+        never made (after an import of 50,000 papers into 50,000, a 20 MB str held beside its 20 MB
+        encoding at the command's peak of memory)."""
+        out = BytesIO()
+        lines = self.lines
+        for start in range(0, len(lines), _ENCODED_LINES):
+            piece = "".join(lines[start : start + _ENCODED_LINES])
+            out.write((piece.replace("\n", "\r\n") if self.crlf else piece).encode("utf-8"))
+        return out.getvalue()
 
     def reset(self, text: str) -> None:
         """Replace the whole text (only for a catalogue that does not exist yet), ending lines in LF."""
