@@ -350,6 +350,89 @@ def test_a_cache_chunk_damaged_so_it_still_unmarshals_is_a_miss(run: Run, catalo
     assert "Zll" not in run("list").stdout
 
 
+@pytest.mark.parametrize(
+    ("true", "damaged", "command"),
+    [
+        (b"Reading, 2026", b"Reading, 2027", ("export",)),  # the catalogue's title
+        (b"Vision", b"Visiom", ("progress", "--json")),  # a section's name
+    ],
+)
+def test_a_cache_entry_damaged_so_it_still_unmarshals_is_a_miss(
+    run: Run, write_catalogue: Callable[[str], Path], true: bytes, damaged: bytes, command: tuple[str, ...]
+) -> None:
+    """The entry itself (title, sections, todo memory, outline) is checked by its CRC-32 as a chunk
+    is: a changed digit still unmarshals, and would be served as the catalogue."""
+    import marshal
+
+    from papers.store import load as storage
+
+    path = write_catalogue(COMMENTED)
+    assert run("list").exit_code == 0
+    cache = storage._cache_file(path)
+    blob = cache.read_bytes()
+    assert blob.count(true) == 1
+    bad = blob.replace(true, damaged)
+    assert damaged.decode() in repr(marshal.loads(bad))  # still a valid entry, but for its CRC-32
+    cache.write_bytes(bad)
+    storage._recent = None  # this process's remembered entry would hide the damaged file
+    assert storage._read_cache(path) is None
+    result = run(*command)
+    assert result.exit_code == 0
+    assert true.decode() in result.stdout
+    assert damaged.decode() not in result.stdout
+    assert cache.read_bytes() == blob  # the miss parsed papers.yaml and wrote the entry again
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        lambda blob: blob[:-4],  # the payload whole, its CRC-32 lost: it unmarshals
+        lambda blob: blob[:-1],
+        lambda blob: blob[: len(blob) // 2],
+        lambda blob: b"\0\0\0",  # shorter than a CRC-32
+        lambda blob: b"",
+    ],
+    ids=["no-crc", "last-byte", "half", "three-bytes", "empty"],
+)
+def test_a_truncated_cache_entry_is_a_miss(
+    run: Run, write_catalogue: Callable[[str], Path], cut: Callable[[bytes], bytes]
+) -> None:
+    from papers.store import load as storage
+
+    path = write_catalogue(COMMENTED)
+    assert run("list").exit_code == 0
+    cache = storage._cache_file(path)
+    blob = cache.read_bytes()
+    cache.write_bytes(cut(blob))
+    storage._recent = None
+    assert storage._read_cache(path) is None
+    result = run("export")
+    assert (result.exit_code, result.stdout.splitlines()[0]) == (0, "# Reading, 2026")
+    assert cache.read_bytes() == blob
+
+
+def test_a_text_kept_beside_the_cache_entry_is_used_only_if_it_is_the_entry_s(
+    run: Run, write_catalogue: Callable[[str], Path]
+) -> None:
+    """A hand edit is re-read from the text the entry was parsed from (store.reparse), and the items
+    outside the lines that differ are taken from the entry. A kept text that is not the entry's
+    (here, damaged into holding one of the two edits already) is refused by its digest, and the
+    file is parsed whole: else the edit it holds would be taken for unchanged, and lost."""
+    from papers.store import load as storage
+
+    path = write_catalogue(COMMENTED)
+    assert run("list").exit_code == 0
+    bert = path.read_text().replace("title: BERT", "title: BERT, by hand")
+    storage._text_file(path).write_text(bert)
+    edited = bert.replace("key: flash ", "key: flash2")
+    path.write_text(edited)
+    storage._recent = None
+    shown = json.loads(run("list", "--json").stdout)
+    assert {item["key"]: item["title"] for item in shown}["bert"] == "BERT, by hand"
+    assert "flash2" in {item["key"] for item in shown}
+    assert storage._text_file(path).read_text() == edited  # written again from the parse
+
+
 def _today() -> str:
     import datetime as dt
 

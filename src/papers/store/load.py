@@ -43,7 +43,11 @@ if TYPE_CHECKING:  # the editor and the journal serve edits only: a listing neve
 
 # The layout of a cache entry; the item and section fields are part of it, so a new schema field
 # turns every old entry into a miss instead of a misread.
-_CACHE_FORMAT = (9, Item._fields, Section._fields)
+_CACHE_FORMAT = (10, Item._fields, Section._fields)
+
+# The entry's file is its marshalled payload and then the payload's CRC-32 (4 bytes, big-endian;
+# marshal.loads ignores bytes after the value, so the payload is read in place). See _read_cache.
+_CRC_SIZE = 4
 
 # Items are cached in chunks, each marshalled on its own into a file of its own, named by a digest
 # of its bytes: a section's items, cut every _CHUNK items. An edit writes only the chunks it
@@ -278,11 +282,19 @@ def _chunk_folder(path: Path) -> Path:
 
 def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
     """The digest of the bytes the cache entry was parsed from, and the entry (None: a miss, for
-    an entry missing, damaged or of another format, or a chunk it names missing or damaged)."""
+    an entry missing, damaged or of another format, or a chunk it names missing or damaged).
+
+    The entry is checked against its CRC-32 before it is unmarshalled, as a chunk is (see
+    _read_chunk): a flipped byte in the title, the todo memory or the outline still unmarshals, and
+    would be taken for what papers.yaml holds. The digest it holds is what the text kept beside it
+    is checked against (_entry_text), so the check covers that text too."""
     cache = _cache_file(path)
     try:
         blob = cache.read_bytes()
     except OSError:
+        return None
+    payload = memoryview(blob)[:-_CRC_SIZE]  # not a copy of the file's bytes
+    if len(blob) < _CRC_SIZE or crc32(payload) != int.from_bytes(blob[-_CRC_SIZE:], "big"):
         return None
     folder = str(cache.with_suffix(".chunks"))
     with collector_paused():
@@ -396,7 +408,8 @@ def _write_cache(
         # damaged is written again by the parse its miss causes: `previous` is then None).
         for name, blob in new.items():
             atomic_write_bytes(folder / name, blob)
-        atomic_write_bytes(target, marshal.dumps(payload))  # type: ignore[arg-type]  # nested tuples of scalars
+        blob = marshal.dumps(payload)  # type: ignore[arg-type]  # nested tuples of scalars
+        atomic_write_bytes(target, blob + crc32(blob).to_bytes(_CRC_SIZE, "big"))  # see _read_cache
         _sweep_chunks(folder, {chunk[2] for chunk in chunks}, previous)
 
 
