@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 from arxiv_server import arxiv_server  # noqa: F401
 from http_server import fake_clock  # noqa: F401
 from papers.cli import app, state
+from papers.store import fileio
 from s2_server import s2_server  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,6 +84,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     state.file = None
     state.debug = False
+    monkeypatch.setattr(fileio, "_changed", {})  # what an earlier test's process changed is not this one's
     return tmp_path
 
 

@@ -9,6 +9,7 @@ import os
 import shlex
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -426,10 +427,235 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(
         assert load_catalogue(catalogue_file)["bert"].status == "done"
         return
     assert ended.value.code == 1
-    assert (
-        err
-        == "Error: cannot write the output: No space left on device. Nothing was changed unless a message above says so.\n"
+    assert err == "Error: cannot write the output: No space left on device. Nothing was changed.\n"
+
+
+def _on_full_disk(argv: list[str], stream: str) -> subprocess.CompletedProcess[str]:
+    """`papers ARGV` as a real process with its `stream` ("stdout" or "stderr") opened on /dev/full,
+    where every write fails as on a full disk (ENOSPC), and the other one captured."""
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [sys.executable, "-m", "papers", *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=full if stream == "stdout" else subprocess.PIPE,
+            stderr=full if stream == "stderr" else subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+
+_MADE: list[tuple[list[str], Any]] = [
+    (["done", "bert"], lambda cat: cat["bert"].status == "done"),
+    (["undo", "transformer"], lambda cat: cat["transformer"].status == "todo"),
+    (["start", "bert"], lambda cat: cat["bert"].status == "reading"),
+    (["add", "Some new paper", "--section", "Vision"], lambda cat: "some-new-paper" in cat.keys),
+    (["rm", "bert"], lambda cat: "bert" not in cat.keys),
+    (["mv", "bert", "--section", "Vision"], lambda cat: cat["bert"].section == "Vision"),
+    (["rename", "bert", "bert2"], lambda cat: "bert2" in cat.keys),
+    (["tag", "bert", "+nlp"], lambda cat: "nlp" in cat["bert"].tags),
+    (["import", "list.md"], lambda cat: any(item.title == "A listed paper" for item in cat.items)),
+]
+
+
+@pytest.mark.posix
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(("argv", "made"), _MADE, ids=[" ".join(argv[:1]) for argv, _ in _MADE])
+def test_a_change_whose_confirmation_cannot_be_written_is_made_and_exits_4(
+    argv: list[str], made: Any, catalogue_file: Path
+) -> None:
+    """`papers done bert 2>/dev/full`: the change is made and its note lost. Exit 4, not 1, which
+    would say it failed and have a script run it again (and `add` add the paper twice); with
+    stderr gone, the code is all that can tell."""
+    (catalogue_file.parent / "list.md").write_text("# Listed\n- [ ] A listed paper\n", encoding="utf-8")
+    result = _on_full_disk(argv, "stderr")
+    assert result.returncode == 4, result.stdout
+    assert made(load_catalogue(catalogue_file))
+
+
+@pytest.mark.posix
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_revert_that_removes_the_catalogue_is_a_change_too(isolated: Path) -> None:
+    """Reverting the import that created papers.yaml removes the file: no write, still a change."""
+    listed = isolated / "list.md"
+    listed.write_text("# Listed\n- [ ] A listed paper\n", encoding="utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "papers", "import", str(listed)], capture_output=True, check=False
     )
+    assert imported.returncode == 0, imported.stderr
+    assert _on_full_disk(["revert", "1"], "stderr").returncode == 4
+    assert not (isolated / "papers.yaml").exists()
+
+
+@pytest.mark.posix
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    ("argv", "said", "written"),
+    [
+        (
+            ["add", "Some new paper", "--section", "Vision"],
+            "added some-new-paper: Some new paper (in Vision)\n",
+            "papers.yaml was",
+        ),
+        (
+            ["note", "bert", "--no-edit"],
+            "created notes/bert.md for bert\n",
+            "notes/bert.md and papers.yaml were",
+        ),
+    ],
+    ids=["add", "note"],
+)
+def test_a_change_whose_output_cannot_be_written_says_it_was_made_and_exits_4(
+    argv: list[str], said: str, written: str, catalogue_file: Path
+) -> None:
+    """`papers add ... >/dev/full`: the key it prints is lost, the paper added; stderr says which."""
+    result = _on_full_disk(argv, "stdout")
+    assert (result.returncode, result.stderr) == (
+        4,
+        f"{said}Error: cannot write the output: No space left on device. The change was made all the "
+        f"same ({written} written): check it before running the command again.\n",
+    )
+    assert "some-new-paper" in load_catalogue(catalogue_file).keys or argv[0] == "note"
+
+
+@pytest.mark.posix
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    ("argv", "stream", "code", "said"),
+    [
+        (
+            ["show", "bert"],
+            "stdout",
+            1,
+            "Error: cannot write the output: No space left on device. Nothing was changed.\n",
+        ),
+        (
+            ["list"],
+            "stdout",
+            1,
+            "Error: cannot write the output: No space left on device. Nothing was changed.\n",
+        ),
+        (["tags"], "stderr", 1, ""),  # its one note ("no paper has a tag yet") lost
+        (["done", "bert", "--bogus"], "stderr", 2, ""),  # an error that cannot be told keeps its code
+        (["done", "no-such-paper-at-all"], "stderr", 1, ""),
+    ],
+    ids=["show", "list", "tags", "usage", "missing"],
+)
+def test_a_command_that_changes_nothing_and_cannot_write_exits_with_its_own_failure(
+    argv: list[str], stream: str, code: int, said: str, catalogue_file: Path
+) -> None:
+    before = catalogue_file.read_bytes()
+    result = _on_full_disk(argv, stream)
+    assert (result.returncode, result.stderr if stream == "stdout" else "") == (code, said)
+    assert catalogue_file.read_bytes() == before
+
+
+@pytest.mark.posix
+def test_a_reader_that_goes_away_after_a_change_is_exit_4_and_silent(catalogue_file: Path) -> None:
+    """`papers add ... | head -0`: the paper is added, its key unread; the note said it was added."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "papers", "add", "Some new paper", "--section", "Vision"],
+            stdin=subprocess.DEVNULL, stdout=writer, stderr=subprocess.PIPE, text=True, check=False, timeout=120,
+        )  # fmt: skip
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (4, "added some-new-paper: Some new paper (in Vision)\n")
+    assert "some-new-paper" in load_catalogue(catalogue_file).keys
+
+
+class _GoneReader(io.TextIOBase):
+    """A stdout whose reader went away: every write fails with EPIPE."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["add", "Some new paper", "--section", "Vision"], 4),
+        # click's own handling, which typer reaches through a name click 8.3 deprecates
+        pytest.param(
+            ["path"], 1, marks=pytest.mark.filterwarnings("ignore:'click.utils.PacifyFlushWrapper'")
+        ),
+    ],
+)
+def test_a_reader_gone_while_the_command_runs_is_exit_4_only_after_a_change(
+    argv: list[str], code: int, run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pipe breaks inside the command (more output than a pipe's buffer): click would exit 1,
+    as for a listing; after a change, the command's own code says what happened (cli/app.py)."""
+    import papers.cli.adding
+    import papers.cli.paths
+
+    for module in (papers.cli.adding, papers.cli.paths):
+        monkeypatch.setattr(module, "sys", types.SimpleNamespace(stdout=_GoneReader()))
+    assert run(*argv).exit_code == code
+
+
+class _GonePipe(_FullDisk):
+    """A stdout whose reader went away (`papers ... | head -0`): every write fails with EPIPE."""
+
+    def write(self, data: Any) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"), [(["path"], 1), (["add", "Some new paper", "--section", "Vision"], 4)]
+)
+def test_a_reader_gone_by_the_last_flush_is_silent_and_exit_4_only_after_a_change(
+    argv: list[str],
+    code: int,
+    catalogue_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What a command printed is still buffered when it returns; the entry point's flush meets the
+    closed pipe: 1 as click says it for a listing, 4 once the change is made."""
+    import papers.__main__ as entry
+
+    monkeypatch.setattr(sys, "argv", ["papers", *argv])
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(_GonePipe())))
+
+    def exit_now(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(entry.os, "_exit", exit_now)
+    with pytest.raises(SystemExit) as ended:
+        entry.console()
+    monkeypatch.setattr(sys, "stdout", sys.__stdout__)  # the wrapper must not be flushed again
+    assert ended.value.code == code
+    assert "Error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("changed", "code", "said"),
+    [
+        ((), 1, "Nothing was changed"),
+        (("papers.yaml",), 4, "The change was made all the same (papers.yaml was written)"),
+        (
+            ("notes/a.md", "notes/b.md", "papers.yaml"),
+            4,
+            "The change was made all the same (notes/a.md, notes/b.md and papers.yaml were written)",
+        ),
+    ],
+)
+def test_lost_output_says_whether_a_change_was_made_and_names_the_files(
+    changed: tuple[str, ...], code: int, said: str, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papers.cli import reporting
+    from papers.store import fileio
+
+    for name in changed:
+        fileio.mark_changed(isolated / name)
+    assert reporting.cannot_write("No space left on device") == code
+    assert capsys.readouterr().err.startswith(
+        f"Error: cannot write the output: No space left on device. {said}"
+    )
+    assert reporting.unread() == code
 
 
 @pytest.mark.parametrize(
@@ -491,7 +717,7 @@ NETWORK = {"httpx", "httpcore", "arxiv", "requests", "urllib3", "lxml", "ssl", "
         ["log"],
         ["stats"],
         ["stats", "--calendar"],
-        ["add", "A new paper", "--section", "Models"],
+        ["add", "Some new paper", "--section", "Models"],
         ["path"],
         ["export", "--format", "markdown"],
         ["export", "--format", "json"],

@@ -38,9 +38,10 @@ def console() -> None:
     try:
         sys.stdout.flush()
     except OSError as err:
-        # The reader went away (`papers list | head -1`): as Python's own exit says. Any other
-        # failure (a full disk) loses the output: say so.
-        code = code or (120 if err.errno == errno.EPIPE else _cannot_write(err))
+        # The reader went away (`papers list | head -1`): silent, and exit 1 as click and the quick
+        # path do when it happens earlier, unless a change was made, whose report is what went
+        # unread. Any other failure (a full disk) loses the output: say so.
+        code = code or (_unread() if err.errno == errno.EPIPE else _cannot_write(err))
     with contextlib.suppress(OSError):  # stderr closed: nothing left to tell
         sys.stderr.flush()
     os._exit(code)
@@ -58,12 +59,16 @@ def _output_failed(err: OSError) -> bool:
 
 
 def _cannot_write(err: OSError) -> int:
-    """One line for output that is lost (never a traceback), and exit 1: a write failed."""
-    with contextlib.suppress(OSError):
-        sys.stderr.write(
-            f"Error: cannot write the output: {err.strerror}. Nothing was changed unless a message above says so.\n"
-        )
-    return 1
+    """One line for the lost output, and the exit code: 1, or 4 if a change was made (cli/reporting.py)."""
+    from papers.cli.reporting import cannot_write
+
+    return cannot_write(err.strerror)
+
+
+def _unread() -> int:
+    from papers.cli.reporting import unread
+
+    return unread()
 
 
 def exit_code(code: object) -> int:

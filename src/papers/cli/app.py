@@ -1,7 +1,8 @@
 """The typer app and what every command shares: parse, call the core, render, exit with a meaningful code.
 
 Exit codes: 0 success (also "nothing to do"), 1 a domain error, 2 a usage error,
-3 arXiv or the network unavailable. Errors are one line on stderr; `--debug` or
+3 arXiv or the network unavailable, 4 the change was made but its report could not be
+written (cli/reporting.py's UNREPORTED). Errors are one line on stderr; `--debug` or
 PAPERS_DEBUG=1 shows the traceback instead.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import inspect
 import os
@@ -24,18 +26,18 @@ from typer.core import TyperCommand, TyperGroup
 from papers import __version__
 from papers.cli.commands import COMMANDS
 from papers.cli.dates import read_day
+from papers.cli.reporting import UNREPORTED, debugging
 
 # What every command reports with is in cli/reporting.py, which the quick path (cli/quick.py) uses
 # without typer; the command modules import it from here, with the rest of what they share.
 from papers.cli.reporting import check_status_filter as check_status_filter
-from papers.cli.reporting import debugging
 from papers.cli.reporting import error as error
 from papers.cli.reporting import first_keys as first_keys
 from papers.cli.reporting import interrupted as interrupted
 from papers.cli.reporting import note as note
 from papers.cli.reporting import worded as worded
 from papers.errors import PapersError
-from papers.store import origin
+from papers.store import fileio, origin
 from papers.store.paths import find_catalogue
 
 # click's exception classes, reached through typer's own export (never `import click`: typer may vendor it).
@@ -111,7 +113,17 @@ class PapersGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         with _reporting_interrupts():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as err:
+                # The reader of stdout went away. click exits 1 then, silently, which says the
+                # command failed; after a change, only what it had to say went unread.
+                if err.errno != errno.EPIPE or not fileio.changed():
+                    raise
+                with contextlib.suppress(OSError):  # no complaint at exit (a test's runner has no fd)
+                    out = sys.stdout.fileno()
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), out)
+                raise typer.Exit(UNREPORTED) from None
 
 
 app = typer.Typer(
@@ -119,7 +131,9 @@ app = typer.Typer(
     cls=PapersGroup,
     no_args_is_help=True,
     help="Track your way through a reading list of research papers kept in papers.yaml.",
-    epilog="Exit codes: 0 success, 1 no such paper or an invalid catalogue or list, 2 usage error, 3 network unavailable.",
+    epilog="Exit codes: 0 success, 1 no such paper or an invalid catalogue or list, or output that could not be "
+    "written (nothing was changed), 2 usage error, 3 network unavailable, 4 the change was made but what the "
+    "command had to say about it could not be written (a full disk, a reader gone): do not simply run it again.",
     pretty_exceptions_enable=False,
     add_completion=True,
     # Plain click output: never a box drawn in a pipe. Usage errors are one line (PapersGroup.main).

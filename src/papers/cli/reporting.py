@@ -15,11 +15,46 @@ from typing import TextIO
 from papers.errors import CatalogueNotFoundError, PapersError, RevertRefusedError, UsageError
 from papers.text import one_line, printable, wrapped
 
+# The exit code of a command that made its change (wrote the catalogue, a note, an export) but could
+# not write what it had to say about it, on stdout or stderr (`papers add T -s S >/dev/full`, a full
+# disk, a reader gone): not 1, which says the command failed and would have a script run it again
+# (and `add` add the paper twice). With stderr lost too, this code is all that tells.
+UNREPORTED = 4
+
 
 def error(message: str) -> None:
-    """One line on stderr: `Error: what happened. What to do.` (control characters shown, never obeyed)."""
+    """One line on stderr: `Error: what happened. What to do.` (control characters shown, never obeyed).
+    A stderr that cannot be written (a full disk) loses the line; the error's exit code still tells."""
     line = one_line(message)
-    sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"Error: {line}{'' if line.endswith(('.', '?', '!')) else '.'}\n")
+
+
+def cannot_write(why: str | None) -> int:
+    """One line for output that is lost (`why`: the OSError's strerror; never a traceback), and the
+    exit code: 1, a write failed and nothing was changed; UNREPORTED, the change was made and only
+    what the command had to say about it is lost (on stdout; or on stderr, where only the code tells)."""
+    from papers.store.fileio import changed
+    from papers.store.paths import display_path
+
+    files = [display_path(path) for path in changed()]
+    if not files:
+        error(f"cannot write the output: {why}. Nothing was changed")
+        return 1
+    shown = " and ".join([", ".join(files[:-1]), files[-1]] if len(files) > 1 else files)
+    written = f"{shown} {'was' if len(files) == 1 else 'were'} written"
+    error(
+        f"cannot write the output: {why}. The change was made all the same ({written}): check it before running the command again"
+    )
+    return UNREPORTED
+
+
+def unread() -> int:
+    """The exit code when the reader of stdout went away (`papers list | head -1`): nothing is
+    said, as the reader chose to stop; 1 as click says it, UNREPORTED after a change."""
+    from papers.store.fileio import changed
+
+    return UNREPORTED if changed() else 1
 
 
 def note(message: str) -> None:

@@ -45,6 +45,22 @@ _FD_LINK = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|thread-self|\d+)
 
 _FOLDER_READ_ONLY = "its folder is read-only"
 
+# The user's files this process has changed (the catalogue, a note, an export; not a cache, nor
+# what went into a stream), in order, each once. Once it holds one, "nothing was changed" is no
+# longer true whatever fails next: the command line reads it when the report of a change cannot be
+# written (cli/reporting.py's cannot_write: exit 4, not 1).
+_changed: dict[Path, None] = {}
+
+
+def changed() -> tuple[Path, ...]:
+    """The paths (as given) of the files this process has replaced, created or removed for the user."""
+    return tuple(_changed)
+
+
+def mark_changed(path: Path) -> None:
+    """Record that `path` was changed: by write_bytes, or by whoever removes a file of the user's."""
+    _changed[Path(path)] = None
+
 
 class ReadOnlyError(PermissionError):
     """The file, or the folder it must be replaced in, does not allow writing."""
@@ -170,6 +186,7 @@ def write_bytes(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    mark_changed(path)  # renamed into place: the change is made, whatever the folder's fsync does
     _fsync_folder(real.parent)
 
 

@@ -561,6 +561,7 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
                 os.unlink(fileio.real_path(path))
             except OSError as err:
                 raise CatalogueError(fileio.failure_message(path, err)) from None
+            fileio.mark_changed(path)
             return journal.record(path, current, new, summary)
         write_atomically(path, new, expected=seen)
         digests = (journal.digest(current), journal.digest(new))
