@@ -769,6 +769,27 @@ def test_ctrl_c_is_one_line_and_exit_130(
 INTERRUPTED = "Error: interrupted. Nothing was changed unless a message above says so.\n"
 
 
+def test_ctrl_c_after_the_change_was_made_names_what_was_written(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted after papers.yaml was replaced (here while the journal is written), the line says
+    the change was made, not that nothing was: running the command again is not the remedy."""
+    from papers.store import journal
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(journal, "record", interrupted)
+    before = catalogue_file.read_text()
+    result = run("done", "flashattention")
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "Error: interrupted after the change was made (papers.yaml was written): "
+        "check it before running the command again.\n"
+    )
+    assert catalogue_file.read_text() != before
+
+
 def test_ctrl_c_while_rendering_or_parsing_is_one_line_and_exit_130(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,19 +34,27 @@ def cannot_write(why: str | None) -> int:
     """One line for output that is lost (`why`: the OSError's strerror; never a traceback), and the
     exit code: 1, a write failed and nothing was changed; UNREPORTED, the change was made and only
     what the command had to say about it is lost (on stdout; or on stderr, where only the code tells)."""
+    written = _written()
+    if written is None:
+        error(f"cannot write the output: {why}. Nothing was changed")
+        return 1
+    error(
+        f"cannot write the output: {why}. The change was made all the same ({written}): check it before running the command again"
+    )
+    return UNREPORTED
+
+
+def _written() -> str | None:
+    """`papers.yaml was written`, `notes/a.md and papers.yaml were written`: the user's files this
+    process changed (store/fileio.py keeps the record), or None if it changed none."""
     from papers.store.fileio import changed
     from papers.store.paths import display_path
 
     files = [display_path(path) for path in changed()]
     if not files:
-        error(f"cannot write the output: {why}. Nothing was changed")
-        return 1
+        return None
     shown = " and ".join([", ".join(files[:-1]), files[-1]] if len(files) > 1 else files)
-    written = f"{shown} {'was' if len(files) == 1 else 'were'} written"
-    error(
-        f"cannot write the output: {why}. The change was made all the same ({written}): check it before running the command again"
-    )
-    return UNREPORTED
+    return f"{shown} {'was' if len(files) == 1 else 'were'} written"
 
 
 def unread() -> int:
@@ -88,7 +96,14 @@ def first_keys(keys: Sequence[str]) -> str:
 
 
 def interrupted() -> int:
-    error("interrupted. Nothing was changed unless a message above says so")
+    """Ctrl-C's one line, and 130. A change already made is named (and to be checked before the
+    command is run again); else the change was not made, unless the interrupt fell in the instant
+    between a file's rename into place and its record, which the hedge covers."""
+    written = _written()
+    if written is None:
+        error("interrupted. Nothing was changed unless a message above says so")
+    else:
+        error(f"interrupted after the change was made ({written}): check it before running the command again")
     return 130
 
 
