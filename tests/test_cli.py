@@ -403,16 +403,12 @@ class _FullDisk(io.RawIOBase):
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
-@pytest.mark.parametrize("argv", [["export"], ["list"], ["path"], ["done", "bert"]])
-def test_output_that_cannot_be_written_is_one_line_and_exit_1(
-    argv: list[str], catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A full disk under stdout: one line naming it, exit 1 (never a traceback, never a silent
-    exit); a change the command made is made, and said so on stderr as usual."""
+def _console_with_stdout(raw: io.RawIOBase, argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the entry point (papers.__main__.console) with stdout written into `raw`; its exit code."""
     import papers.__main__ as entry
 
     monkeypatch.setattr(sys, "argv", ["papers", *argv])
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(_FullDisk())))
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(raw)))
 
     def exit_now(code: int) -> None:
         raise SystemExit(code)
@@ -421,12 +417,23 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(
     with pytest.raises(SystemExit) as ended:
         entry.console()
     monkeypatch.setattr(sys, "stdout", sys.__stdout__)  # the wrapper must not be flushed again
+    assert isinstance(ended.value.code, int)
+    return ended.value.code
+
+
+@pytest.mark.parametrize("argv", [["export"], ["list"], ["path"], ["done", "bert"]])
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(
+    argv: list[str], catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk under stdout: one line naming it, exit 1 (never a traceback, never a silent
+    exit); a change the command made is made, and said so on stderr as usual."""
+    code = _console_with_stdout(_FullDisk(), argv, monkeypatch)
     err = capsys.readouterr().err
     if argv[0] == "done":  # it writes nothing on stdout
-        assert (ended.value.code, err.count("\n")) == (0, 1)
+        assert (code, err.count("\n")) == (0, 1)
         assert load_catalogue(catalogue_file)["bert"].status == "done"
         return
-    assert ended.value.code == 1
+    assert code == 1
     assert err == "Error: cannot write the output: No space left on device. Nothing was changed.\n"
 
 
@@ -615,19 +622,7 @@ def test_a_reader_gone_by_the_last_flush_is_silent_and_exit_4_only_after_a_chang
 ) -> None:
     """What a command printed is still buffered when it returns; the entry point's flush meets the
     closed pipe: 1 as click says it for a listing, 4 once the change is made."""
-    import papers.__main__ as entry
-
-    monkeypatch.setattr(sys, "argv", ["papers", *argv])
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(_GonePipe())))
-
-    def exit_now(code: int) -> None:
-        raise SystemExit(code)
-
-    monkeypatch.setattr(entry.os, "_exit", exit_now)
-    with pytest.raises(SystemExit) as ended:
-        entry.console()
-    monkeypatch.setattr(sys, "stdout", sys.__stdout__)  # the wrapper must not be flushed again
-    assert ended.value.code == code
+    assert _console_with_stdout(_GonePipe(), argv, monkeypatch) == code
     assert "Error" not in capsys.readouterr().err
 
 
