@@ -31,6 +31,13 @@ def test_put_get(tmp_path: Path) -> None:
     assert "Dirk Wübben" in path.read_text(encoding="utf-8")  # readable UTF-8, not \u escapes
 
 
+def test_a_cache_folder_under_a_file_holds_no_record_and_warns_nothing(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("PAPERS_CACHE_DIR set to a file")
+    warnings: list[str] = []
+    assert MetadataCache(tmp_path / "file" / "arxiv", warn=warnings.append).get("1707.08567") is None
+    assert warnings == []
+
+
 def test_old_style_ids_get_a_flat_file_name(tmp_path: Path) -> None:
     cache = MetadataCache(tmp_path)
     meta = recorded("astro-ph_0601001")

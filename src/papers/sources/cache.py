@@ -82,7 +82,7 @@ def _read_record(
     ``what`` and saying what happens ``again``) if it cannot be read or is not a usable record."""
     try:
         return parse(json.loads(path.read_bytes()))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file (a cache folder under a file has none)
         return None
     except (OSError, ValueError, TypeError, RecursionError) as err:
         reason = " ".join(str(err).split())[:200] or type(err).__name__
