@@ -31,6 +31,13 @@ def test_put_get(tmp_path: Path) -> None:
     assert "Dirk Wübben" in path.read_text(encoding="utf-8")  # readable UTF-8, not \u escapes
 
 
+def test_a_cache_folder_under_a_file_holds_no_record_and_warns_nothing(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("PAPERS_CACHE_DIR set to a file")
+    warnings: list[str] = []
+    assert MetadataCache(tmp_path / "file" / "arxiv", warn=warnings.append).get("1707.08567") is None
+    assert warnings == []
+
+
 def test_old_style_ids_get_a_flat_file_name(tmp_path: Path) -> None:
     cache = MetadataCache(tmp_path)
     meta = recorded("astro-ph_0601001")
@@ -258,8 +265,11 @@ def test_a_record_edited_in_place_with_its_size_and_mtime_kept_is_read_again(
         lambda data: b"",
         lambda data: b"\x00" * 64,
         lambda data: data.replace(b"index 4", b"index 3"),
+        # The abstracts' size in the head, its top bit flipped: an offset past what pread takes.
+        lambda data: data[:32] + bytes([data[32] ^ 0x80]) + data[33:],
+        lambda data: data[:39] + bytes([data[39] ^ 0x01]) + data[40:],  # its lowest bit: CRCs differ
     ],
-    ids=["truncated", "one bit", "empty", "zeros", "another format"],
+    ids=["truncated", "one bit", "empty", "zeros", "another format", "size past 2**63", "size off by one"],
 )
 def test_a_damaged_index_costs_one_rebuild_and_no_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[bytes], bytes], no_racy_margin: None

@@ -281,6 +281,86 @@ def test_a_table_damaged_after_opening_is_rebuilt(catalogue_file: Path) -> None:
     assert len(warnings) == 1 and "was damaged (no such table: signatures)" in warnings[0]
 
 
+@pytest.mark.parametrize("blocker", ["the search folder is a file", "the index is a folder"])
+def test_a_cache_folder_that_cannot_hold_the_index_costs_speed_not_the_search(
+    run: Run, catalogue_file: Path, blocker: str
+) -> None:
+    # As a read-only or full cache folder would (tests run as root, which write permissions do not stop).
+    path = searching.index_path(catalogue_file)
+    path.parent.parent.mkdir(parents=True)
+    if blocker == "the index is a folder":
+        path.mkdir(parents=True)  # sqlite: unable to open database file (CANTOPEN)
+    else:
+        path.parent.write_text("not a folder")
+    for _ in range(2):  # each search builds its index in memory, and leaves the cache as it was
+        result = run("search", "recurrent")
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert result.stdout.startswith("rnn\t")
+    assert path.is_dir() if blocker == "the index is a folder" else path.parent.is_file()
+
+
+def _sqlite_error(code: int, text: str) -> sqlite3.OperationalError:
+    err = sqlite3.OperationalError(text)
+    err.sqlite_errorcode = code  # type: ignore[attr-defined]  # as sqlite3 sets it
+    return err
+
+
+def test_an_index_that_cannot_be_written_is_kept_and_searched_in_memory(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cat = storage.load_catalogue(catalogue_file)
+    path = searching.index_path(catalogue_file)
+    real_sync = Index._sync
+
+    def read_only(index: Index, *args: Any) -> Any:  # a folder made read-only since the index was
+        if index._where != ":memory:":
+            raise _sqlite_error(1544, "attempt to write a readonly database")  # READONLY_DIRECTORY
+        return real_sync(index, *args)
+
+    warnings: list[str] = []
+    index = Index(path, warn=warnings.append)
+    monkeypatch.setattr(Index, "_sync", read_only)
+    try:
+        synced = searching.sync(index, cat, catalogue_file)
+        assert synced.indexed == len(cat.items) and synced.rebuilt
+        assert [hit.key for hit in index.search("recurrent")][:1] == ["rnn"]
+    finally:
+        index.close()
+    assert warnings == [] and path.exists()  # not damage: not deleted
+
+
+@pytest.mark.parametrize("failure", ["delete", "create", "damaged again"])
+def test_a_damaged_index_that_cannot_be_replaced_is_searched_in_memory(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    path = searching.index_path(catalogue_file)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    real_opened = Index._opened
+
+    def refusing(index: Index) -> sqlite3.Connection:
+        if index._where == ":memory:" or not warnings:  # the first open finds the damage
+            return real_opened(index)
+        if failure == "create":  # a full disk
+            raise _sqlite_error(13, "database or disk is full")
+        raise _sqlite_error(26, "file is not a database")
+
+    def undeletable(index: Index) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    warnings: list[str] = []
+    monkeypatch.setattr(Index, "_opened", refusing)
+    if failure == "delete":
+        monkeypatch.setattr(Index, "_delete", undeletable)
+    if failure == "damaged again":
+        with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+            searching.search(catalogue_file, "recurrent", warn=warnings.append)
+        return
+    found = searching.search(catalogue_file, "recurrent", warn=warnings.append).found
+    assert found[0].item.key == "rnn"
+    assert len(warnings) == 1 and "was unreadable (file is not a database): rebuilding it" in warnings[0]
+
+
 def test_without_fts5_the_error_says_so(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

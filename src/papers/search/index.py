@@ -46,6 +46,15 @@ def _busy(err: sqlite3.DatabaseError) -> bool:
     return getattr(err, "sqlite_errorcode", None) in (5, 6) or "is locked" in str(err)  # BUSY, LOCKED
 
 
+# SQLite's primary result codes for a database that cannot be written or opened (READONLY, IOERR,
+# FULL, CANTOPEN): the cache folder's doing (read-only, full), not damage, so the file is not deleted.
+_UNWRITABLE = frozenset({8, 10, 13, 14})
+
+
+def _unwritable(err: sqlite3.DatabaseError) -> bool:
+    return (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF in _UNWRITABLE
+
+
 def _busy_error(path: Path) -> SearchBusyError:
     return SearchBusyError(
         f"the search index {path} was held by another papers command for {_BUSY_MS / 1000:g} s. "
@@ -83,7 +92,7 @@ class Synced(NamedTuple):
     rebuilt: bool  # the index was made from nothing
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path | str) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
     return connection
@@ -127,10 +136,14 @@ class Index:
     def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
         self.path = path
         self._warn = warn
+        self._where: Path | str = path  # ":memory:" once the cache folder would not take it
         self.connection = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:  # not a folder, or read-only
+            return self._in_memory()
         fresh = not self.path.exists()
         try:
             connection = self._opened()
@@ -139,14 +152,33 @@ class Index:
         except sqlite3.DatabaseError as err:
             if _busy(err):
                 raise _busy_error(self.path) from None
+            if _unwritable(err):
+                return self._in_memory()
             self._warn(f"the search index {self.path} was unreadable ({err}): rebuilding it")
-            self._delete()
-            connection = self._opened()
+            return self._rebuilt()
         self.fresh = fresh
         return connection
 
+    def _rebuilt(self) -> sqlite3.Connection:
+        """A new, empty index in place of the damaged one; in memory if it cannot be replaced."""
+        try:
+            self._delete()
+            return self._opened()
+        except OSError:
+            return self._in_memory()
+        except sqlite3.DatabaseError as err:
+            if not _unwritable(err):
+                raise
+            return self._in_memory()
+
+    def _in_memory(self) -> sqlite3.Connection:
+        """An index for this command only: a cache folder that cannot be written (read-only, full,
+        not a folder) costs a search the building of every document, never the search itself."""
+        self._where, self.fresh = ":memory:", True
+        return self._opened()
+
     def _opened(self) -> sqlite3.Connection:
-        connection = _connect(self.path)
+        connection = _connect(self._where)
         try:
             connection.execute("ATTACH DATABASE ':memory:' AS probe")
             try:  # an index already made is only read: opening it takes no write lock
@@ -167,6 +199,8 @@ class Index:
         return connection
 
     def _delete(self) -> None:
+        if self._where != self.path:
+            return
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()
@@ -195,10 +229,12 @@ class Index:
         except sqlite3.DatabaseError as err:
             if _busy(err):
                 raise _busy_error(self.path) from None
-            self._warn(f"the search index {self.path} was damaged ({err}): rebuilding it")
             self.close()
-            self._delete()
-            self.connection = self._opened()
+            if _unwritable(err):
+                self.connection = self._in_memory()
+            else:
+                self._warn(f"the search index {self.path} was damaged ({err}): rebuilding it")
+                self.connection = self._rebuilt()
             result = self._sync(signatures, build, state)
             return result._replace(rebuilt=True)
 

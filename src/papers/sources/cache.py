@@ -82,7 +82,7 @@ def _read_record(
     ``what`` and saying what happens ``again``) if it cannot be read or is not a usable record."""
     try:
         return parse(json.loads(path.read_bytes()))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file (a cache folder under a file has none)
         return None
     except (OSError, ValueError, TypeError, RecursionError) as err:
         reason = " ".join(str(err).split())[:200] or type(err).__name__
@@ -367,7 +367,10 @@ def _load_index(path: Path, names: tuple[str, ...], directory: Path) -> tuple[_C
             os.close(fd)
             return none
         main_crc, abstracts_crc, abstracts_size = _INDEX_HEAD.unpack_from(head, len(_INDEX_MAGIC))
-        payload = os.pread(fd, max(size - start - abstracts_size, 0), start + abstracts_size)
+        if abstracts_size > size - start:  # a damaged size: past the end (past 2**63, pread's OverflowError)
+            os.close(fd)
+            return none
+        payload = os.pread(fd, size - start - abstracts_size, start + abstracts_size)
         if zlib.crc32(payload) != main_crc:
             os.close(fd)
             return none
