@@ -60,9 +60,7 @@ def _written() -> str | None:
 def unread() -> int:
     """The exit code when the reader of stdout went away (`papers list | head -1`): nothing is
     said, as the reader chose to stop; 1 as click says it, UNREPORTED after a change."""
-    from papers.store.fileio import changed
-
-    return UNREPORTED if changed() else 1
+    return 1 if _written() is None else UNREPORTED
 
 
 def note(message: str) -> None:

@@ -293,8 +293,10 @@ def _read_cache(path: Path) -> tuple[str, _Loaded] | None:
         blob = cache.read_bytes()
     except OSError:
         return None
+    if len(blob) < _CRC_SIZE:
+        return None
     payload = memoryview(blob)[:-_CRC_SIZE]  # not a copy of the file's bytes
-    if len(blob) < _CRC_SIZE or crc32(payload) != int.from_bytes(blob[-_CRC_SIZE:], "big"):
+    if crc32(payload) != int.from_bytes(blob[-_CRC_SIZE:], "big"):
         return None
     folder = str(cache.with_suffix(".chunks"))
     with collector_paused():
