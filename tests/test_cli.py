@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import typer
 
-from conftest import REPO, SEED, Run
+from conftest import REPO, SEED, Run, listed
 from papers.store.load import load_catalogue
 
 
@@ -783,6 +783,65 @@ def test_ctrl_c_after_the_change_was_made_names_what_was_written(
         "check it before running the command again.\n"
     )
     assert catalogue_file.read_text() != before
+
+
+def test_ctrl_c_after_papers_yaml_is_replaced_waits_until_the_change_is_journaled(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT the instant after the rename: the change is journaled before papers stops, so
+    `papers revert` knows it and puts the file back."""
+    import signal
+
+    from papers.store import journal
+    from papers.store import load as storage
+
+    written = storage.write_atomically
+    before = catalogue_file.read_bytes()
+    journaled = len(journal.entries(catalogue_file))
+
+    def interrupted_after(*args: Any, **kwargs: Any) -> None:
+        written(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(storage, "write_atomically", interrupted_after)
+        result = run("done", "flashattention")
+    assert result.exit_code == 130
+    assert "interrupted after the change was made (papers.yaml was written)" in result.stderr
+    assert listed(run)["flashattention"]["status"] == "done"
+    assert len(journal.entries(catalogue_file)) == journaled + 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert run("revert").exit_code == 0
+    assert catalogue_file.read_bytes() == before
+
+
+def test_a_second_ctrl_c_stops_the_command_at_once(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that hangs must still be stoppable: the second Ctrl-C is not held, so the journal is
+    never reached, and the line says the change may have been made."""
+    import signal
+
+    from papers.store import journal
+    from papers.store import load as storage
+
+    written = storage.write_atomically
+    journaled = len(journal.entries(catalogue_file))
+    after_second: list[str] = []
+
+    def interrupted_twice(*args: Any, **kwargs: Any) -> None:
+        written(*args, **kwargs)
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        after_second.append("reached")
+
+    monkeypatch.setattr(storage, "write_atomically", interrupted_twice)
+    result = run("done", "flashattention")
+    assert result.exit_code == 130
+    assert "interrupted after the change was made" in result.stderr
+    assert after_second == []
+    assert len(journal.entries(catalogue_file)) == journaled
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_ctrl_c_while_rendering_or_parsing_is_one_line_and_exit_130(

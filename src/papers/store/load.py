@@ -488,7 +488,7 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
     and nothing is written (`edit()` re-runs the edit instead). With `dry_run` the edits are made
     and checked in memory only: no lock is taken and nothing is written.
     """
-    from papers.store import journal
+    from papers.store import interrupts, journal
     from papers.store.yamledit.editor import Editor
 
     if not dry_run:
@@ -526,14 +526,17 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
             editor.let_go_of_read_text()
             _keep_text(None)
             encoded = editor.buffer.encoded()  # encoded once: 10 MB at 50,000 items
-            write_atomically(path, encoded, expected=seen)
-            digest = blake2b(encoded, digest_size=20).hexdigest()
-            _keep_text(_Text(encoded, digest, None, editor.buffer))  # the editor is done with it
-            new = editor.catalogue
-            _write_cache(path, digest, new, editor.outline, editor.todo_memory, text=None, previous=loaded)
             before = data if seen.identity is not None else None
             summary = journal.describe(loaded.catalogue, editor.catalogue)
-            journal.record(path, before, encoded, summary, (before_digest, digest))
+            with interrupts.held():  # a change on disk is journaled before a Ctrl-C stops papers
+                write_atomically(path, encoded, expected=seen)
+                digest = blake2b(encoded, digest_size=20).hexdigest()
+                _keep_text(_Text(encoded, digest, None, editor.buffer))  # the editor is done with it
+                new = editor.catalogue
+                _write_cache(
+                    path, digest, new, editor.outline, editor.todo_memory, text=None, previous=loaded
+                )
+                journal.record(path, before, encoded, summary, (before_digest, digest))
 
 
 def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, str]]) -> journal.Entry | None:
@@ -543,7 +546,7 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
     raises to refuse. The bytes must be a state from the journal (see below). Returns the change
     as journaled (None if the journal could not be written).
     """
-    from papers.store import journal
+    from papers.store import interrupts
 
     try:
         fileio.check_writable(path)
@@ -553,22 +556,32 @@ def restore(path: Path, produce: Callable[[bytes | None], tuple[bytes | None, st
         seen = _read_snapshot(path, True)
         current = seen.data if seen.identity is not None else None
         new, summary = produce(current)
-        if new is None:
-            if fileio.read_snapshot(path, missing_ok=True).identity != seen.identity:
-                raise CatalogueChangedError(
-                    f"{display_path(path)} was saved by another program meanwhile: nothing was changed. "
-                    "Run the command again"
-                )
-            try:
-                os.unlink(fileio.real_path(path))
-            except OSError as err:
-                raise CatalogueError(fileio.failure_message(path, err)) from None
-            fileio.mark_changed(path)
-            return journal.record(path, current, new, summary)
-        write_atomically(path, new, expected=seen)
-        digests = (journal.digest(current), journal.digest(new))
-        _warm_cache(path, new, digests[1], None if current is None else (digests[0], current))
-        return journal.record(path, current, new, summary, digests)
+        with interrupts.held():  # as in editing()
+            return _replace_journaled(path, seen, current, new, summary)
+
+
+def _replace_journaled(
+    path: Path, seen: fileio.Snapshot, current: bytes | None, new: bytes | None, summary: str
+) -> journal.Entry | None:
+    """restore()'s write: `new` in place of `current` (None: remove the file), then its record."""
+    from papers.store import journal
+
+    if new is None:
+        if fileio.read_snapshot(path, missing_ok=True).identity != seen.identity:
+            raise CatalogueChangedError(
+                f"{display_path(path)} was saved by another program meanwhile: nothing was changed. "
+                "Run the command again"
+            )
+        try:
+            os.unlink(fileio.real_path(path))
+        except OSError as err:
+            raise CatalogueError(fileio.failure_message(path, err)) from None
+        fileio.mark_changed(path)
+        return journal.record(path, current, new, summary)
+    write_atomically(path, new, expected=seen)
+    digests = (journal.digest(current), journal.digest(new))
+    _warm_cache(path, new, digests[1], None if current is None else (digests[0], current))
+    return journal.record(path, current, new, summary, digests)
 
 
 def _warm_cache(path: Path, data: bytes, digest: str, replaced: tuple[str, bytes] | None) -> None:
