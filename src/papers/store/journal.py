@@ -72,8 +72,22 @@ class Entry(NamedTuple):
 
 
 def digest(data: bytes | None) -> str:
-    """The digest a state is stored and compared by (the parse cache uses the same)."""
-    return ABSENT if data is None else hashlib.blake2b(data, digest_size=20).hexdigest()
+    """The digest a state is stored and compared by (the parse cache uses the same).
+
+    The last two are remembered: a revert digests the file it read and the state it rebuilt, and
+    then, under the lock, the same bytes again (18 ms each at 50,000 items; comparing bytes that are
+    equal is a memcmp, a tenth of that, and bytes of another length cost nothing)."""
+    if data is None:
+        return ABSENT
+    for known, known_digest in _recent_digests:
+        if known is data or known == data:
+            return known_digest
+    found = hashlib.blake2b(data, digest_size=20).hexdigest()
+    _recent_digests[:] = [(data, found), *_recent_digests[:1]]
+    return found
+
+
+_recent_digests: list[tuple[bytes, str]] = []
 
 
 def folder(path: Path) -> Path:
@@ -168,15 +182,20 @@ def _rebuilt(states: Path, wanted: str) -> bytes | None:
             return None
         chain.append(delta)
         name = delta.base
+    if not chain:
+        return data
+    # Each delta puts its middle in place in one buffer: a new 10 MB bytes object per link (15 of
+    # them after a few edits at 50,000 items) was a fifth of a revert.
+    rebuilt = bytearray(data)
     for delta in reversed(chain):
-        if delta.prefix + delta.suffix > len(data):
+        if delta.prefix + delta.suffix > len(rebuilt):
             return None
         try:
             middle = zlib.decompress(delta.packed)
         except zlib.error:
             return None
-        data = b"".join((data[: delta.prefix], middle, data[len(data) - delta.suffix :]))
-    return data
+        rebuilt[delta.prefix : len(rebuilt) - delta.suffix] = middle
+    return bytes(rebuilt)
 
 
 def record(
@@ -456,11 +475,10 @@ def _renamed_sections(before: Catalogue, after: Catalogue) -> dict[str, str]:
 def _touched(before: Catalogue, after: Catalogue) -> Iterable[Item]:
     """The items of `after` that may differ from `before`, in order: those that are not the very
     object `before` holds under their key (found in C: a one-item edit at 50,000 items looks at
-    one item in Python, not 50,000), the very one `describe` would skip anyway. When no item was
-    added or removed, the one at the same place is compared, cheaper than a look-up by key."""
-    if len(before.items) != len(after.items):
-        return compress(after.items, map(is_not, before.lookup(after.keys), after.items))
-    return compress(after.items, map(is_not, before.items, after.items))
+    one item in Python, not 50,000), the very one `describe` would skip anyway. Looked up by key,
+    not by place: after a move every item between the two places has another place (27,000 items
+    looked at in Python for a move at 50,000 items)."""
+    return compress(after.items, map(is_not, before.lookup(after.keys), after.items))
 
 
 def _sections(before: Catalogue, after: Catalogue) -> list[str]:
