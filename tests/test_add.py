@@ -373,3 +373,33 @@ def test_a_title_with_a_character_yaml_cannot_hold_raw_is_written_escaped(
     assert result.exit_code == 0, result.stderr
     assert "\\u" in catalogue_file.read_text(encoding="utf-8").split("key: odd", 1)[1]
     assert listed(run)["odd"]["title"] == title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Attention is all you need",
+        "GPT-3: language models are few-shot learners 2",
+        "2005.14165",
+        "arXiv:2005.14165v2",
+        "https://arxiv.org/abs/2005.14165",
+        "10.48550/arXiv.2005.14165",
+        "hep-th/9711200",
+        "10.1162/neco.1997.9.8.1735",
+        "doi:10.1162/neco.1997.9.8.1735",
+        "https://doi.org/10.1162/NECO.1997.9.8.1735",
+        "A title citing 10.1162/neco.1997.9.8.1735 inside",
+        "10.12/too-short-a-registrant",
+    ],
+)
+def test_a_title_is_an_id_exactly_when_parse_paper_id_reads_one(title: str) -> None:
+    """paper_id_in tells titles from ids without importing the sources; it must agree with them."""
+    from papers.actions.add import paper_id_in
+    from papers.errors import UsageError
+    from papers.sources.base import parse_paper_id
+
+    try:
+        expected = parse_paper_id(title.strip())
+    except UsageError:
+        expected = None
+    assert paper_id_in(title) == expected

@@ -115,13 +115,13 @@ def test_a_sub_app_is_one_row_of_the_table_too(
     assert run("demo", "where").stdout == f"{catalogue_file}\n"
 
 
-def cli_modules_loaded_by(argv: list[str], catalogue: Path) -> set[str]:
-    """The modules of papers.cli a real `papers ...` process has imported when it ends."""
+def cli_modules_loaded_by(argv: list[str], catalogue: Path, package: str = "papers.cli") -> set[str]:
+    """The modules of papers.cli (or of `package`) a real `papers ...` process has imported when it ends."""
     code = (
         f"import sys; sys.argv = ['papers', *{argv!r}]\n"
         "from papers.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "sys.stderr.write(' '.join(sorted(name for name in sys.modules if name.startswith('papers.cli'))))\n"
+        f"sys.stderr.write(' '.join(sorted(name for name in sys.modules if name.startswith({package!r}))))\n"
     )
     env = {**os.environ, "PAPERS_FILE": str(catalogue), "PYTHONPATH": str(REPO / "src")}
     result = subprocess.run(
@@ -151,6 +151,13 @@ def test_a_command_imports_only_its_own_module(
     if module == "reading":
         own.add("papers.cli.listing")  # the body of `list`, which the quick path shares
     assert cli_modules_loaded_by(argv, catalogue_file) == shared | own
+
+
+def test_adding_a_title_imports_no_metadata_source(catalogue_file: Path) -> None:
+    """A title is told from an arXiv id or a DOI without the sources (tests/test_add.py checks it
+    tells them apart as parse_paper_id does)."""
+    argv = ["add", "Some new paper 2", "--section", "Models"]
+    assert cli_modules_loaded_by(argv, catalogue_file, "papers.sources") == set()
 
 
 def test_the_quick_path_imports_no_command_module(catalogue_file: Path) -> None:

@@ -9,6 +9,7 @@ refused unless `duplicate` is set, so a second `add` of the same paper changes n
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,17 +97,33 @@ def add_paper(
 
 
 def paper_id_in(title: str) -> PaperId | None:
-    """The arXiv id or DOI a title consists of, else None. A malformed arXiv id raises (exit 2)."""
-    from papers.actions.fetch import looks_like_arxiv
-    from papers.sources.base import parse_paper_id
+    """The arXiv id or DOI a title consists of, else None. A malformed arXiv id raises (exit 2).
+
+    A title that holds no DOI is told apart without importing the sources (sources.base and the
+    metadata model under it, a twentieth of an `add`)."""
+    from papers.model.arxiv_ids import looks_like_arxiv, parse_arxiv_id
 
     text = title.strip()
     if looks_like_arxiv(text):
+        from papers.sources.base import parse_paper_id
+
         return parse_paper_id(text)  # a typo in an id is refused, not made into a title
     try:
-        return parse_paper_id(text)
+        return parse_arxiv_id(text)
+    except UsageError:
+        pass
+    if _HOLDS_DOI.search(text) is None:
+        return None
+    from papers.sources.base import parse_doi
+
+    try:
+        return parse_doi(text)
     except UsageError:
         return None
+
+
+# What every DOI sources.base accepts holds ("10." + registrant + "/"): text without it is none.
+_HOLDS_DOI = re.compile(r"10\.\d{4,9}/")
 
 
 def _add_fetched(

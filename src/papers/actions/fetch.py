@@ -7,7 +7,6 @@ leaves it untouched and a partial one stores exactly what arrived.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from papers.errors import PapersError, UnlinkedUrlError
 from papers.model import catalogue as core
-from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
+from papers.model.arxiv_ids import ArxivId, looks_like_arxiv, parse_arxiv_id
 from papers.model.catalogue import Catalogue, Item
 from papers.model.keys import unique_key
 from papers.model.query import find_paper
@@ -49,15 +48,6 @@ class NoPdfError(PapersError):
 
 class NothingToFetchError(PapersError):
     """An item named by a fetch has no arXiv id and no link to read a title from (exit 1)."""
-
-
-# Text that is clearly meant as an arXiv id or link, so a malformed one is a typo to refuse
-# (exit 2) rather than a catalogue query that finds nothing.
-_ID_LIKE = re.compile(r"^arxiv:|arxiv\.org/|10\.48550/|^\d{4}\.\d|^[a-z-]+(?:\.[a-z]{2})?/\d", re.IGNORECASE)
-
-
-def looks_like_arxiv(text: str) -> bool:
-    return _ID_LIKE.search(text.strip()) is not None
 
 
 def title_is_missing(item: Item) -> bool:

@@ -43,6 +43,9 @@ _DOI = re.compile(
 _PREFIX = re.compile(r"arxiv:\s*(?P<rest>.+)", re.IGNORECASE)
 # The "Cite as" form ends with the primary category: ``arXiv:2005.14165v4 [cs.CL]``.
 _CATEGORY_SUFFIX = re.compile(r"\s+\[[A-Za-z.-]+\]$")
+# Text that is clearly meant as an arXiv id or link, so a malformed one is a typo to refuse
+# (exit 2) rather than a catalogue query that finds nothing.
+_ID_LIKE = re.compile(r"^arxiv:|arxiv\.org/|10\.48550/|^\d{4}\.\d|^[a-z-]+(?:\.[a-z]{2})?/\d", re.IGNORECASE)
 _NEW = re.compile(r"(?P<yy>\d\d)(?P<mm>\d\d)\.(?P<num>\d+)(?:[vV](?P<v>\w*))?")
 _OLD = re.compile(
     r"(?P<arch>[A-Za-z]+(?:-[A-Za-z]+)?)(?:\.(?P<cls>[A-Za-z]+))?/"
@@ -170,3 +173,8 @@ def _old_style(text: str, match: re.Match[str]) -> ArxivId:
         raise _invalid(text, "sequence number 000")
     version = _version(text, match["v"])
     return ArxivId(f"{archive}/{yy}{mm}{num}", version)
+
+
+def looks_like_arxiv(text: str) -> bool:
+    """Whether `text` is clearly meant as an arXiv id or link (a malformed one is then refused)."""
+    return _ID_LIKE.search(text.strip()) is not None

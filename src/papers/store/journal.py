@@ -28,7 +28,6 @@ history.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 from collections.abc import Iterable
@@ -43,6 +42,11 @@ from papers.model.catalogue import Catalogue, Item
 from papers.store import origin
 from papers.store.fileio import real_path
 from papers.store.paths import cache_dir
+
+try:  # not hashlib, which loads OpenSSL (_hashlib) for a function _blake2 has (see store.load)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own blake2
+    from hashlib import blake2b
 
 MAX_ENTRIES = 100
 MAX_BYTES = 50 * 2**20
@@ -82,7 +86,7 @@ def digest(data: bytes | None) -> str:
     for known, known_digest in _recent_digests:
         if known is data or known == data:
             return known_digest
-    found = hashlib.blake2b(data, digest_size=20).hexdigest()
+    found = blake2b(data, digest_size=20).hexdigest()
     _recent_digests[:] = [(data, found), *_recent_digests[:1]]
     return found
 
@@ -92,7 +96,7 @@ _recent_digests: list[tuple[bytes, str]] = []
 
 def folder(path: Path) -> Path:
     """Where the journal of the catalogue at `path` lives (the real file, behind any symlink)."""
-    name = hashlib.blake2b(str(real_path(path)).encode(), digest_size=12).hexdigest()
+    name = blake2b(str(real_path(path)).encode(), digest_size=12).hexdigest()
     return cache_dir() / "history" / name
 
 
