@@ -822,6 +822,33 @@ def test_ctrl_c_after_papers_yaml_is_replaced_waits_until_the_change_is_journale
     assert catalogue_file.read_bytes() == before
 
 
+def test_ctrl_c_during_a_write_that_finds_the_file_changed_is_not_lost_to_the_retry(
+    run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write finds the file saved by another program meanwhile, which papers answers by running
+    the edit again: a Ctrl-C held during that write stops the command instead, nothing written."""
+    import signal
+
+    from papers.store import fileio
+
+    checked = fileio._check_unchanged
+    calls: list[int] = []
+
+    def saved_meanwhile(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            signal.raise_signal(signal.SIGINT)
+            catalogue_file.write_text(catalogue_file.read_text() + "# saved by an editor\n")
+        checked(*args)
+
+    monkeypatch.setattr(fileio, "_check_unchanged", saved_meanwhile)
+    before = catalogue_file.read_text()
+    result = run("done", "flashattention")
+    assert (result.exit_code, result.stderr) == (130, INTERRUPTED)
+    assert calls == [1]
+    assert catalogue_file.read_text() == before + "# saved by an editor\n"
+
+
 def test_a_second_ctrl_c_stops_the_command_at_once(
     run: Run, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

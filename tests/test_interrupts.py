@@ -35,9 +35,17 @@ def test_without_a_ctrl_c_the_block_runs_and_the_handler_is_put_back() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_an_error_in_the_block_wins_over_a_held_ctrl_c() -> None:
-    with pytest.raises(OSError, match="disk full"), held():
+def test_a_held_ctrl_c_is_not_lost_to_an_error_in_the_block() -> None:
+    """A caller may retry on the error (another program saved the file): the user's Ctrl-C wins."""
+    with pytest.raises(KeyboardInterrupt) as raised, held():
         signal.raise_signal(signal.SIGINT)
+        raise OSError("disk full")
+    assert isinstance(raised.value.__cause__, OSError)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_error_without_a_ctrl_c_is_raised_as_it_is() -> None:
+    with pytest.raises(OSError, match="disk full"), held():
         raise OSError("disk full")
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
