@@ -95,9 +95,9 @@ def first_keys(keys: Sequence[str]) -> str:
 
 def interrupted() -> int:
     """Ctrl-C's one line, and 130. A change already made is named (and to be checked before the
-    command is run again); else the change was not made. A Ctrl-C between papers.yaml's rename and
-    its journal record is held until the record is made (store.interrupts), so only a second Ctrl-C
-    there leaves a change unrecorded, and the hedge covers it."""
+    command is run again); else the change was not made. A Ctrl-C while papers.yaml is written and
+    journaled is held until the record is made (store.interrupts), so only a second Ctrl-C there
+    leaves a change unrecorded, and the hedge covers it."""
     written = _written()
     if written is None:
         error("interrupted. Nothing was changed unless a message above says so")

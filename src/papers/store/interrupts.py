@@ -41,13 +41,10 @@ def held() -> Iterator[None]:
     try:
         yield
     except Exception as err:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         if caught:
             raise KeyboardInterrupt from err
         raise
-    except BaseException:
+    finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        raise
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     if caught:
         raise KeyboardInterrupt
