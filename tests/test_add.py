@@ -393,10 +393,10 @@ def test_a_title_with_a_character_yaml_cannot_hold_raw_is_written_escaped(
     ],
 )
 def test_a_title_is_an_id_exactly_when_parse_paper_id_reads_one(title: str) -> None:
-    """paper_id_in tells titles from ids without importing the sources; it must agree with them."""
+    """A title that merely mentions an id, or a near miss, stays a title."""
     from papers.actions.add import paper_id_in
     from papers.errors import UsageError
-    from papers.sources.base import parse_paper_id
+    from papers.model.paper_ids import parse_paper_id
 
     try:
         expected = parse_paper_id(title.strip())

@@ -50,7 +50,7 @@ def test_an_error_without_a_ctrl_c_is_raised_as_it_is() -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_a_handler_of_the_program_s_own_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_handler_of_the_program_s_own_is_left_alone() -> None:
     calls: list[int] = []
 
     def own(signum: int, frame: object) -> None:

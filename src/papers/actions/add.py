@@ -9,7 +9,6 @@ refused unless `duplicate` is set, so a second `add` of the same paper changes n
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from papers.store import load as storage
 
 if TYPE_CHECKING:
     from papers.actions.fetch import Notify
-    from papers.sources.base import PaperId
+    from papers.model.paper_ids import PaperId
     from papers.store.yamledit.editor import Editor
 
 
@@ -98,32 +97,17 @@ def add_paper(
 
 def paper_id_in(title: str) -> PaperId | None:
     """The arXiv id or DOI a title consists of, else None. A malformed arXiv id raises (exit 2).
-
-    A title that holds no DOI is told apart without importing the sources (sources.base and the
-    metadata model under it, a twentieth of an `add`)."""
-    from papers.model.arxiv_ids import looks_like_arxiv, parse_arxiv_id
+    The id grammar is the model's: telling a title from an id imports no metadata source."""
+    from papers.model.arxiv_ids import looks_like_arxiv
+    from papers.model.paper_ids import parse_paper_id
 
     text = title.strip()
     if looks_like_arxiv(text):
-        from papers.sources.base import parse_paper_id
-
         return parse_paper_id(text)  # a typo in an id is refused, not made into a title
     try:
-        return parse_arxiv_id(text)
-    except UsageError:
-        pass
-    if _HOLDS_DOI.search(text) is None:
-        return None
-    from papers.sources.base import parse_doi
-
-    try:
-        return parse_doi(text)
+        return parse_paper_id(text)
     except UsageError:
         return None
-
-
-# What every DOI sources.base accepts holds ("10." + registrant + "/"): text without it is none.
-_HOLDS_DOI = re.compile(r"10\.\d{4,9}/")
 
 
 def _add_fetched(

@@ -12,21 +12,22 @@ library's type: ``PaperMeta`` from arXiv, ``ScholarMeta`` (with references) from
 A batch never raises for a failed request: the ``FetchResult`` keeps what was found and says
 what was not.
 
-Imported by commands that may not touch the network (`papers add` parses an id with it, and
-`papers list --sort year` reads cached records through the registry), so nothing heavy here.
+The ids themselves (``Doi``, ``PaperId``, ``parse_paper_id``) are model/paper_ids.py's, named here
+too for the sources. Imported by commands that may not touch the network (`papers list --sort
+year` reads cached records through the registry), so nothing heavy here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from papers.errors import NotOnArxivError, PaperNotFoundError, PapersError, UsageError
+from papers.errors import NotOnArxivError, PaperNotFoundError, PapersError
 from papers.model.arxiv_ids import ArxivId, arxiv_id_from_link, parse_arxiv_id
 from papers.model.paper import NewVersion, PaperMeta
+from papers.model.paper_ids import Doi, InvalidDoiError, PaperId, parse_doi, parse_paper_id
 
 if TYPE_CHECKING:
     from papers.model.catalogue import Catalogue, Item
@@ -38,6 +39,7 @@ __all__ = [
     "Doi",
     "FetchResult",
     "Found",
+    "InvalidDoiError",
     "PaperId",
     "PaperMeta",
     "Progress",
@@ -51,46 +53,6 @@ __all__ = [
 
 Progress = Callable[[int, int | None], None]
 """Called as ``progress(done, total)``: ids fetched of ids asked, or bytes of ``total`` (None if unknown)."""
-
-# https://www.doi.org/the-identifier/resources/handbook/2_numbering: "10." + registrant, "/", suffix.
-_DOI = re.compile(r"(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
-
-
-class InvalidDoiError(UsageError):
-    """Text that is not a DOI in any form papers accepts."""
-
-
-@dataclass(frozen=True, order=True)
-class Doi:
-    """A DOI, lower case (DOIs are case-insensitive): ``10.1162/neco.1997.9.8.1735``."""
-
-    doi: str
-
-    def __str__(self) -> str:
-        return self.doi
-
-
-PaperId = ArxivId | Doi
-"""What a source is asked for. An arXiv DOI (10.48550/arXiv.X) is an ArxivId, not a Doi."""
-
-
-def parse_doi(text: str) -> Doi:
-    """A bare DOI, ``doi:`` form or doi.org link; raise InvalidDoiError."""
-    match = _DOI.fullmatch(text.strip())
-    if match is None:
-        raise InvalidDoiError(f"not a DOI: {text.strip()!r}. Give one like 10.1162/neco.1997.9.8.1735")
-    return Doi(match["doi"].rstrip(".").lower())
-
-
-def parse_paper_id(text: str) -> PaperId:
-    """An arXiv id in any form (its DOI included), else a DOI; raise UsageError for neither."""
-    try:
-        return parse_arxiv_id(text)
-    except UsageError as not_arxiv:
-        if _DOI.fullmatch(text.strip()) is None:
-            raise not_arxiv from None
-    return parse_doi(text)
-
 
 R = TypeVar("R")
 
