@@ -145,11 +145,12 @@ def test_a_command_imports_only_its_own_module(
     argv: list[str], module: str | None, catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PAPERS_DEBUG", "1")  # the quick path leaves even `list` to typer then
-    shared = {"papers.cli", "papers.cli.app", "papers.cli.commands", "papers.cli.dates"}
+    shared = {"papers.cli", "papers.cli.app", "papers.cli.commands", "papers.cli.dates", "papers.cli.session"}
     shared |= {"papers.cli.quick", "papers.cli.reporting"}  # asked first; they decline
     own = {f"papers.cli.{module}"} if module else set()
     if module == "reading":
-        own.add("papers.cli.listing")  # the body of `list`, which the quick path shares
+        # The bodies of `list` and of done, undo and start, which the quick path shares.
+        own |= {"papers.cli.listing", "papers.cli.edits"}
     assert cli_modules_loaded_by(argv, catalogue_file) == shared | own
 
 

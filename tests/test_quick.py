@@ -1,9 +1,11 @@
-"""The quick path of `papers list` (cli/quick.py) against the typer command it stands in for.
+"""The quick path of `papers list` and of the one-item changes (cli/quick.py) against the typer
+commands it stands in for.
 
 Every invocation of a table (options x environment x catalogue) runs both ways, in-process with
-the same captured streams, and must give the same stdout, stderr and exit code byte for byte; a
-few run as real processes too (a pipe, a pseudo-terminal, a reader that goes away). What the quick
-path does not read for sure it must decline, doing nothing, and it must never import typer.
+the same captured streams, and must give the same stdout, stderr and exit code byte for byte, and
+a change the same file and the same journal record; a few run as real processes too (a pipe, a
+pseudo-terminal, a reader that goes away). What the quick path does not read for sure it must
+decline, doing nothing, and it must never import typer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,9 +23,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, Run
-from papers.cli import app, quick, state
+from conftest import REPO, SHIPPED, Run
+from papers import actions
+from papers.cli import app, edits, quick, state
 from papers.cli.listing import print_listing
+from papers.store import fileio
 
 Outcome = tuple[int, bytes, bytes]
 
@@ -193,7 +198,7 @@ def test_an_error_is_one_line_and_its_exit_code(catalogues: dict[str, Path]) -> 
         (["list"], {"PAPERS_DEBUG": "1"}),
         (["list"], {"_PAPERS_COMPLETE": "bash_complete"}),
         (["list", "--help"], {}),
-        (["done", "bert"], {}),
+        (["prioritize", "bert", "high"], {}),
         (["lis"], {}),
         (["list", "extra"], {}),
         (["list", "--"], {}),
@@ -236,6 +241,142 @@ def test_its_options_are_the_typer_commands(catalogue_file: Path) -> None:
     assert set(quick.FLAGS.values()) | set(quick.VALUES.values()) <= taken
     before = next(p for p in typer.main.get_command(app).params if p.name == "file")
     assert set(quick.BEFORE) == set(before.opts)
+
+
+# --- the one-item changes ----------------------------------------------------------------------
+
+# Each change as a reader types it, in the forms click reads, with the refusals of the core and of
+# the command (usage errors in its own words), on the frozen catalogue.
+CHANGE_CALLS: list[list[str]] = [
+    ["done", "bert"],
+    ["done", "bert", "gpt1", "--on", "2026-11-20"],
+    ["done", "--on=2026-11-20", "bert"],
+    ["done", "bert", "--on", "today"],
+    ["done", "no such paper"],
+    ["done", "attention"],
+    ["done", "bert", "-f", "papers.yaml"],
+    ["undo", "transformer"],
+    ["undo", "bert", "sgd", "adamw"],
+    ["start", "mamba"],
+    ["start", "mamba", "bert"],
+    ["start", "transformer"],
+    ["mv", "bert", "--section", "vision"],
+    ["mv", "bert", "-s", "Vision", "--before", "gpt1"],
+    ["mv", "bert", "-sNew one", "--new-section"],
+    ["mv", "bert", "--section=new one"],
+    ["mv", "sgd", "--top"],
+    ["mv", "bert", "--parent", "gpt1"],
+    ["mv", "bert", "gpt1", "--after", "mamba"],
+    ["mv", "bert"],
+    ["mv", "bert", "--top", "-s", "vision"],
+    ["mv", "bert", "--before", "gpt1", "--after", "gpt1"],
+    ["rename", "bert", "bert-base"],
+    ["rename", "bert", "gpt1"],
+    ["rename", "bert", "Not A Key"],
+    ["rename", "nothing-like-it", "x"],
+    ["rm", "bert"],
+    ["rm", "bert", "gpt1", "--dry-run"],
+    ["rm", "optimizers"],
+    ["rm", "optimizers", "--with-children"],
+    ["rm", "--keep-children", "optimizers"],
+    ["rm", "optimizers", "--keep-children", "--with-children"],
+]
+
+
+def changed(way: str, argv: list[str], env: dict[str, str], folder: Path) -> tuple[Any, ...]:
+    """What `papers ARGV` does one way ("quick" or "typer") to a fresh copy of the frozen catalogue
+    in `folder` (the current folder then, so paths in messages read alike): its outcome, the bytes
+    it leaves and what the journal records (the command line and what changed)."""
+    folder.mkdir()
+    catalogue = folder / "papers.yaml"
+    shutil.copyfile(SHIPPED, catalogue)
+    os.chdir(folder)
+    fileio._changed.clear()  # what the other way changed is not this one's
+    env = {**env, "PAPERS_FILE": str(catalogue)}
+    outcome = through_quick(argv, env) if way == "quick" else through_typer(argv, env)
+    assert outcome is not None, f"declined papers {' '.join(argv)}"
+    record = [(entry.command, entry.summary) for entry in actions.list_changes(catalogue)]
+    return outcome, catalogue.read_bytes(), record
+
+
+def test_a_change_does_what_the_typer_command_does(tmp_path: Path) -> None:
+    outcomes: set[int] = set()
+    for number, argv in enumerate(CHANGE_CALLS):
+        for name, env in (("piped", {}), ("narrow terminal", ENVIRONMENTS["narrow terminal"])):
+            quick_way = changed("quick", argv, env, tmp_path / f"{number}-{name}-quick")
+            typer_way = changed("typer", argv, env, tmp_path / f"{number}-{name}-typer")
+            assert quick_way == typer_way, f"papers {' '.join(argv)} ({name})"
+            outcomes.add(quick_way[0][0])
+    assert outcomes == {0, 1, 2}  # the table holds changes made, refused by the core and by the command
+
+
+def test_a_change_is_journaled_as_its_command_line(tmp_path: Path) -> None:
+    (_, _, err), after, record = changed("quick", ["mv", "bert", "-s", "vision"], {}, tmp_path / "here")
+    assert err.startswith(b"moved bert: BERT: ") and err.endswith(b" (to Vision)\n")
+    assert record == [("papers mv bert -s vision", "changed section, parent of bert")]
+    assert after.count(b"key: bert\n") == 1 and after != SHIPPED.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["done"],
+        ["done", ""],
+        ["done", "-"],
+        ["done", "--", "bert"],
+        ["done", "bert", "--help"],
+        ["done", "bert", "--on"],
+        ["done", "bert", "--on", "yesterday"],
+        ["done", "bert", "--on", "2026-02-30"],
+        ["done", "bert", "--no-such-option"],
+        ["done", "bert", "-x"],
+        ["done", "\udcff"],
+        ["--debug", "done", "bert"],
+        ["mv", "bert", "--top=1"],
+        ["mv", "bert", "-s"],
+        ["mv", "bert", "-s", "-x"],
+        ["mv", "bert", "--section="],
+        ["mv", "bert", "--parent", "--top"],
+        ["rename", "bert"],
+        ["rename", "bert", "b", "c"],
+        ["rm", "bert", "--force"],
+        ["rm", "bert", "--dry-run=yes"],
+        ["rm", "bert", "--file", "."],
+        ["tag", "bert", "+x"],
+        ["add", "A title", "-s", "Models"],
+    ],
+    ids=" ".join,
+)
+def test_the_quick_path_declines_a_change_it_does_not_read_for_sure(
+    argv: list[str], catalogue_file: Path
+) -> None:
+    before = catalogue_file.read_bytes()
+    assert through_quick(argv, {}) is None
+    assert catalogue_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", list(quick.CHANGES))
+def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: Path) -> None:
+    """A new option of a change is declined until the quick path reads it; a renamed one fails here."""
+    from papers.cli.app import _build
+
+    change = quick.CHANGES[name]
+    params = _build(name).params
+    options = [p for p in params if p.param_type_name == "option" and p.name != "catalogue_file"]
+    arguments = [p for p in params if p.param_type_name == "argument"]
+    assert set(change.flags) == {opt for p in options if p.is_flag for opt in p.opts}
+    assert set(change.values) == {opt for p in options if not p.is_flag for opt in p.opts}
+    assert set(change.flags.values()) | set(change.values.values()) == {p.name for p in options}
+    assert change.arguments == tuple(p.name for p in arguments)
+    assert [p.nargs for p in arguments] == [1] * (len(arguments) - change.many) + [-1] * change.many
+    file = next(p for p in params if p.name == "catalogue_file")
+    assert set(quick.BEFORE) == set(file.opts)
+
+
+def test_every_change_the_quick_path_runs_is_a_body_of_cli_edits() -> None:
+    served = {"done", "undo", "start", "rm", "mv", "rename"}
+    assert set(quick.CHANGES) == served
+    assert {"change_status", "remove", "move", "rename"} <= set(vars(edits))
 
 
 # --- as real processes ---------------------------------------------------------------------------
@@ -357,3 +498,37 @@ def test_a_first_listing_parses_through_the_quick_path_too(catalogue_file: Path)
     warm = real(["list", "--todo"], {"PAPERS_FILE": str(catalogue_file)}, capture_output=True)
     assert (cold.returncode, cold.stdout, cold.stderr) == (warm.returncode, warm.stdout, warm.stderr)
     assert cold.returncode == 0 and cold.stdout.count(b"\n") > 10
+
+
+@pytest.mark.parametrize("argv", [["done", "bert"], ["mv", "bert", "-s", "vision"], ["rm", "optimizers"]])
+def test_a_real_change_is_the_same_either_way(argv: list[str], tmp_path: Path) -> None:
+    outcomes = []
+    for typer in (False, True):
+        folder = tmp_path / ("typer" if typer else "quick")
+        folder.mkdir()
+        shutil.copyfile(SHIPPED, folder / "papers.yaml")
+        done = real(argv, {"PAPERS_FILE": "papers.yaml"}, typer=typer, capture_output=True, cwd=folder)
+        outcomes.append((done.returncode, done.stdout, done.stderr, (folder / "papers.yaml").read_bytes()))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_change_imports_no_typer(catalogue_file: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['papers', 'mv', 'bert', '-s', 'vision']\n"
+        "from papers.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stderr.split("\n")[-1].split())
+    assert "papers.cli.edits" in loaded
+    unwanted = {"typer", "click", "rich", "httpx", "papers.cli.app", "papers.cli.reshape", "papers.sources"}
+    assert {name for name in loaded if name.split(".")[0] in unwanted or name in unwanted} == set()

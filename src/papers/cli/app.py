@@ -36,6 +36,8 @@ from papers.cli.reporting import first_keys as first_keys
 from papers.cli.reporting import interrupted as interrupted
 from papers.cli.reporting import note as note
 from papers.cli.reporting import worded as worded
+from papers.cli.session import catalogue_path as catalogue_path
+from papers.cli.session import state as state
 from papers.errors import PapersError
 from papers.store import fileio, origin
 from papers.store.paths import find_catalogue
@@ -143,12 +145,6 @@ app = typer.Typer(
 )
 
 
-class _State:
-    file: Path | None = None
-    debug: bool = False
-
-
-state = _State()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -281,10 +277,6 @@ class _Commands(MutableMapping[str, Any]):
 
     def __len__(self) -> int:
         return len(COMMANDS)
-
-
-def catalogue_path(*, must_exist: bool = True) -> Path:
-    return find_catalogue(state.file, must_exist=must_exist)
 
 
 def complete_key(incomplete: str, ctx: typer.Context | None = None) -> list[str]:

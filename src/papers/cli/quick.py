@@ -1,15 +1,18 @@
-"""The quick path: `papers list` served without importing typer or click.
+"""The quick path: `papers list` and the one-item changes served without importing typer or click.
 
 Importing typer and click and building the command is most of what a listing from the parse
-cache costs, and a listing is the command people run most. So `main()` (cli/__init__.py) hands
-the arguments here first. A `papers list` whose every argument is one read here exactly as click
-would read it is served by the code the typer command runs (cli/listing.py: the same use case,
-the same renderer) and reports errors the same way (cli/reporting.py). Anything else returns
-None and the typer app takes over: another command, --help, --debug, shell completion, an
-unknown option, a value click would refuse (a bad day, a folder as --file) or one that could be
-read two ways (empty, or starting with '-'). Those keep typer's own messages, at typer's speed.
+cache costs, and a listing is the command people run most; for `done`, `mv` and the other changes
+of a few papers it is a third of the floor at any catalogue size. So `main()` (cli/__init__.py)
+hands the arguments here first. A call whose every argument is one read here exactly as click
+would read it is served by the code the typer command runs (cli/listing.py for `list`,
+cli/edits.py for the changes: the same use case, the same words) and reports errors the same way
+(cli/reporting.py). Anything else returns None and the typer app takes over: another command,
+--help, --debug, shell completion, an unknown option, a value click would refuse (a bad day, a
+folder as --file) or one that could be read two ways (empty, or starting with '-'). Those keep
+typer's own messages, at typer's speed.
 
-tests/test_quick.py runs a table of invocations both ways and compares their bytes and exit codes.
+tests/test_quick.py runs a table of invocations both ways and compares their bytes, exit codes
+and (for the changes) the files they leave.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 # The options of `papers list` (cli/reading.py), by the name print_listing takes them under;
 # tests/test_quick.py checks them against the typer command's.
@@ -44,11 +50,77 @@ BEFORE = {"--file": "file", "-f": "file"}
 """The app's own options, before the command name, that the quick path reads."""
 
 
+class Change(NamedTuple):
+    """A one-item change as click reads it (cli/reading.py, cli/reshape.py) and the body it runs."""
+
+    arguments: tuple[str, ...]  # its arguments' names, in order
+    many: bool  # the last argument takes one or more words (QUERY...)
+    flags: dict[str, str]
+    values: dict[str, str]  # options with a value; every one also takes --file/-f (BEFORE)
+    run: Callable[..., None]  # called with every argument, flag and value by name (see _change)
+
+
+def _done(queries: list[str], on: dt.date | None) -> None:
+    from papers.cli import edits
+
+    edits.change_status(queries, "done", "done", on)
+
+
+def _status(status: str, verb: str) -> Callable[..., None]:
+    def run(queries: list[str]) -> None:
+        from papers.cli import edits
+
+        edits.change_status(queries, status, verb)
+
+    return run
+
+
+def _body(name: str) -> Callable[..., None]:
+    def run(*args: Any, **kwargs: Any) -> None:
+        from papers.cli import edits
+
+        getattr(edits, name)(*args, **kwargs)
+
+    return run
+
+
+_KEY_OPTIONS = {"--parent": "parent", "--before": "before", "--after": "after"}
+
+# tests/test_quick.py checks each against the typer command's parameters.
+CHANGES: dict[str, Change] = {
+    "done": Change(("queries",), True, {}, {"--on": "on"}, _done),
+    "undo": Change(("queries",), True, {}, {}, _status("todo", "undone")),
+    "start": Change(("queries",), True, {}, {}, _status("reading", "reading")),
+    "rm": Change(
+        ("queries",),
+        True,
+        {"--with-children": "with_children", "--keep-children": "keep_children", "--dry-run": "dry_run"},
+        {},
+        _body("remove"),
+    ),
+    "mv": Change(
+        ("queries",),
+        True,
+        {"--top": "top", "--new-section": "new_section"},
+        {"--section": "section", "-s": "section", **_KEY_OPTIONS},
+        _body("move"),
+    ),
+    "rename": Change(("query", "new"), False, {}, {}, _body("rename")),
+}
+
+
 def run(argv: Sequence[str]) -> int | None:
-    """Serve `papers ARGV` if it is a listing read here: its exit code; else None (nothing done)."""
-    options = read_arguments(argv)
-    if options is None:
+    """Serve `papers ARGV` if it is a call read here: its exit code; else None (nothing done)."""
+    read = read_call(argv)
+    if read is None:
         return None
+    command, options = read
+    if command == "list":
+        return _list(options)
+    return _change(CHANGES[command], options, argv)
+
+
+def _list(options: dict[str, Any]) -> int:
     from papers.cli.listing import check_options, print_listing
     from papers.cli.reporting import error, interrupted, worded
     from papers.errors import PapersError
@@ -71,16 +143,51 @@ def run(argv: Sequence[str]) -> int | None:
     except OSError as err:
         if err.errno != errno.EPIPE:
             raise
-        # As click does when the reader goes away (`papers list | head -1`): exit 1, and no
-        # complaint at exit about the rest of the output, which now goes nowhere.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return _reader_gone()
     return 0
 
 
-def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
-    """The options of `papers [-f FILE] list [OPTION...]` as print_listing takes them (and "file",
-    the catalogue given), or None if `argv` is anything else or not read here for sure."""
+def _change(change: Change, options: dict[str, Any], argv: Sequence[str]) -> int:
+    """Run a change as the typer command does (cli/app.py: the app's group and `command`'s wrapper):
+    journaled as this command line, a PapersError as one line and its exit code."""
+    from pathlib import Path
+
+    from papers.cli.reporting import error, interrupted, worded
+    from papers.cli.session import state
+    from papers.errors import PapersError
+    from papers.store import origin
+
+    file = options.pop("file", None)
+    state.file = None if file is None else Path(file)
+    try:
+        with origin.command_line(argv):
+            change.run(**options)
+    except PapersError as err:
+        error(worded(err))
+        return err.exit_code
+    except KeyboardInterrupt:
+        return interrupted()
+    except OSError as err:
+        if err.errno != errno.EPIPE:
+            raise
+        return _reader_gone()
+    return 0
+
+
+def _reader_gone() -> int:
+    """As click does when the reader goes away (`papers list | head -1`): exit 1 (UNREPORTED after a
+    change, as cli/app.py says it), and no complaint at exit about the rest of the output, which now
+    goes nowhere."""
+    from papers.cli.reporting import unread
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return unread()
+
+
+def read_call(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The command of `papers [-f FILE] COMMAND [ARGUMENT...]` and its arguments by the name its
+    body takes them under (and "file", the catalogue given), or None if `argv` is anything else or
+    not read here for sure."""
     from papers.cli.reporting import debugging
 
     if "_PAPERS_COMPLETE" in os.environ or debugging(False):
@@ -88,19 +195,47 @@ def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
     options: dict[str, Any] = {}
     args = list(argv)
     at = 0
-    while at < len(args) and args[at] != "list":
+    while at < len(args) and args[at] != "list" and args[at] not in CHANGES:
         read = _option(args, at, {}, BEFORE)
         if read is None:
             return None
         at, _, options["file"] = read
-    before = options.get("file")
-    at += 1
-    if at > len(args):
+    if at == len(args):
         return None
+    before = options.get("file")
+    command = args[at]
+    read_rest = _read_listing if command == "list" else _read_change
+    if not read_rest(command, args, at + 1, options):
+        return None
+    # click checks the app's --file and the command's, each the last given, though the command's wins.
+    for file in (before, options.get("file")):
+        if file is None:
+            continue
+        if os.path.isdir(file) or (os.path.exists(file) and not os.access(file, os.R_OK)):
+            return None  # click refuses these (dir_okay=False; readable): typer words it
+    for name in ("since", "until", "on"):
+        if options.get(name) is not None:
+            from papers.cli.dates import read_day  # imports datetime: only when a day is given
+
+            try:
+                options[name] = read_day(options[name])
+            except ValueError:
+                return None  # typer's usage error
+    return command, options
+
+
+def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
+    """The options of `papers [-f FILE] list [OPTION...]` as print_listing takes them (and "file",
+    the catalogue given), or None if `argv` is anything else or not read here for sure."""
+    read = read_call(argv)
+    return read[1] if read is not None and read[0] == "list" else None
+
+
+def _read_listing(command: str, args: list[str], at: int, options: dict[str, Any]) -> bool:
     while at < len(args):
         read = _option(args, at, FLAGS, VALUES)
         if read is None:
-            return None
+            return False
         at, name, value = read
         if name == "tags":
             options.setdefault("tags", []).append(value)
@@ -108,21 +243,37 @@ def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
             # As click: the last one given counts; for --file that is also the one after the
             # command, which wins over one before it (cli/app.py).
             options[name] = value
-    # click checks the app's --file and the command's, each the last given, though the command's wins.
-    for file in (before, options.get("file")):
-        if file is None:
-            continue
-        if os.path.isdir(file) or (os.path.exists(file) and not os.access(file, os.R_OK)):
-            return None  # click refuses these (dir_okay=False; readable): typer words it
-    for name in ("since", "until"):
-        if name in options:
-            from papers.cli.dates import read_day  # imports datetime: only when a day is given
+    return True
 
-            try:
-                options[name] = read_day(options[name])
-            except ValueError:
-                return None  # typer's usage error
-    return options
+
+def _read_change(command: str, args: list[str], at: int, options: dict[str, Any]) -> bool:
+    """The arguments, flags and values of a change (options anywhere among the arguments, as click
+    reads them), every one it does not give at its default."""
+    change = CHANGES[command]
+    values = {**change.values, **BEFORE}
+    options.update(dict.fromkeys(change.flags.values(), False))
+    options.update(dict.fromkeys(change.values.values()))
+    words: list[str] = []
+    while at < len(args):
+        arg = args[at]
+        if arg.startswith("-"):
+            read = _option(args, at, change.flags, values)
+            if read is None:
+                return False
+            at, name, value = read
+            options[name] = value
+        else:
+            if not arg or _undecodable(arg):
+                return False  # "" could be read two ways; an undecodable word is typer's to word
+            words.append(arg)
+            at += 1
+    fixed = len(change.arguments) - change.many
+    if len(words) < len(change.arguments) or (not change.many and len(words) > fixed):
+        return False  # click's usage error
+    options.update(zip(change.arguments, words[:fixed], strict=False))
+    if change.many:
+        options[change.arguments[-1]] = words[fixed:]
+    return True
 
 
 def _option(

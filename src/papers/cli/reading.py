@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 
 from papers import actions, render
+from papers.cli import edits
 from papers.cli.app import (
     DoneOpt,
     JsonOpt,
@@ -90,14 +90,6 @@ def list_papers(
     )
 
 
-def _change_status(queries: list[str], status: str, verb: str, on: dt.date | None = None) -> None:
-    result = actions.mark(catalogue_path(), queries, status, on=on)
-    for marked in result.changed:
-        note(f"{verb} {marked.item.key}: {marked.item.title} ({marked.change.summary})")
-    for item in result.unchanged:
-        note(f"{item.key} is already {status}: nothing to do")
-
-
 @command("done")
 def done(
     queries: QueriesArg,
@@ -120,7 +112,7 @@ def done(
     several papers, nothing is ticked. Ticking a parent does not tick its children.
     Example: `papers done flashattention --on 2026-11-20`.
     """
-    _change_status(queries, "done", "done", parse_day(on))
+    edits.change_status(queries, "done", "done", parse_day(on))
 
 
 @command("undo")
@@ -129,7 +121,7 @@ def undo(queries: QueriesArg) -> None:
 
     Example: `papers undo infini-attention-2`.
     """
-    _change_status(queries, "todo", "undone")
+    edits.change_status(queries, "todo", "undone")
 
 
 @command("start")
@@ -138,7 +130,7 @@ def start(queries: QueriesArg) -> None:
 
     Example: `papers start mamba`.
     """
-    _change_status(queries, "reading", "reading")
+    edits.change_status(queries, "reading", "reading")
 
 
 @command("progress")

@@ -1,4 +1,4 @@
-"""Reshaping: rm, mv, rename."""
+"""Reshaping: rm, mv, rename (the options and the help; what they do is cli/edits.py's)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from papers import actions
-from papers.cli.app import QueriesArg, QueryArg, catalogue_path, command, complete_key, first_keys, note
-from papers.errors import HasChildrenError, PapersError, UsageError
-from papers.store.paths import display_path
+from papers.cli import edits
+from papers.cli.app import QueriesArg, QueryArg, command, complete_key
 
 KeyOpt = Annotated[str | None, typer.Option(metavar="KEY", autocompletion=complete_key, show_default=False)]
 
@@ -33,29 +31,7 @@ def remove(
 
     Example: papers rm gan --dry-run
     """
-    if with_children and keep_children:
-        raise UsageError("--with-children and --keep-children exclude each other. Use one of them")
-    children = "with" if with_children else "keep" if keep_children else "refuse"
-    try:
-        removed = actions.remove(catalogue_path(), queries, children=children, dry_run=dry_run)
-    except HasChildrenError as err:
-        shown = first_keys(err.children)
-        count = f"{len(err.children)} {'child' if len(err.children) == 1 else 'children'}"
-        raise PapersError(
-            f"'{err.key}' has {count} ({shown}): nothing was removed. "
-            "Add --with-children to remove them too, or --keep-children to keep them in its place"
-        ) from None
-    verb = "would remove" if dry_run else "removed"
-    named = {item.key for item in removed.items}
-    for item in removed.items:
-        note(f"{verb} {item.key}: {item.title}")
-    others = [key for key in removed.gone if key not in named]
-    if others:
-        note(f"{verb} with it: {', '.join(others)}")
-    if removed.lifted:
-        note(f"{'would keep' if dry_run else 'kept'} in its place: {', '.join(removed.lifted)}")
-    for path in removed.notes:
-        note(f"the note {display_path(path)} stays")
+    edits.remove(queries, with_children=with_children, keep_children=keep_children, dry_run=dry_run)
 
 
 @command("mv")
@@ -82,27 +58,9 @@ def move(
 
     Example: papers mv rope --section normalization
     """
-    if sum((section is not None, parent is not None, top)) > 1:
-        raise UsageError("--section, --parent and --top exclude each other. Use one of them")
-    if before is not None and after is not None:
-        raise UsageError("--before and --after exclude each other. Use one of them")
-    if section is None and parent is None and not top and before is None and after is None:
-        raise UsageError("say where to: --section S, --parent KEY, --top, --before KEY or --after KEY")
-    moved = actions.move(
-        catalogue_path(),
-        queries,
-        section=section,
-        parent=parent,
-        top=top,
-        before=before,
-        after=after,
-        new_section=new_section,
+    edits.move(
+        queries, section=section, parent=parent, top=top, before=before, after=after, new_section=new_section
     )
-    if moved.new_section:
-        note(f"created section {moved.section}")
-    where = f"under {moved.parent}" if moved.parent else f"to {moved.section}"
-    for item in moved.items:
-        note(f"moved {item.key}: {item.title} ({where})")
 
 
 @command("rename")
@@ -116,7 +74,4 @@ def rename(
 
     Example: papers rename gpt1 gpt
     """
-    renamed = actions.rename(catalogue_path(), query, new)
-    note(f"renamed {renamed.old} to {renamed.item.key}: {renamed.item.title}")
-    if renamed.note is not None:
-        note(f"moved its note to {display_path(renamed.note)}")
+    edits.rename(query, new)
