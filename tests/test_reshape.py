@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SHIPPED, Run, at_once, listed
 
@@ -441,3 +443,51 @@ def test_a_tree_reads_each_key_from_its_catalogue_until_the_key_is_changed() -> 
     catalogue = tree.catalogue()
     assert [item.key for item in catalogue.items] == ["a", "a-child", "b2", "z"]
     assert catalogue["a-child"].parent == "a" and catalogue["b2"].section == "A"
+
+
+def walked(tree: object) -> list[tuple[str, str, str | None, int, tuple[str, ...]]]:
+    """Every item of the tree as a walk of its lists gives it: key, section, parent, depth, children."""
+    out: list[tuple[str, str, str | None, int, tuple[str, ...]]] = []
+
+    def visit(key: str, section: str, parent: str | None, depth: int) -> None:
+        out.append((key, section, parent, depth, tuple(tree.kids[key])))  # type: ignore[attr-defined]
+        for child in tree.kids[key]:  # type: ignore[attr-defined]
+            visit(child, section, key, depth + 1)
+
+    for section in tree.sections:  # type: ignore[attr-defined]
+        for top in tree.tops[section]:  # type: ignore[attr-defined]
+            visit(top, section, None, 0)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(st.tuples(st.sampled_from(["move", "rename", "drop"]), st.integers(0, 10**6)), max_size=6)
+)
+def test_a_trees_catalogue_is_its_lists_walked_whatever_was_changed(steps: list[tuple[str, int]]) -> None:
+    """Tree.catalogue takes an untouched item's subtree as it was: it must be what walking every
+    list again gives, after any moves, renames and removals, in every section or only the changed."""
+    from papers.model.reshape import Tree
+    from papers.store.parse import parse_catalogue
+
+    tree = Tree(parse_catalogue(SHIPPED.read_bytes()))
+    touched: set[str] = set()
+    for number, (step, pick) in enumerate(steps):
+        keys = [key for key, *_ in walked(tree)]
+        key = keys[pick % len(keys)]
+        touched.add(tree.section_of[key])
+        if step == "move":
+            target = tree.sections[pick % len(tree.sections)]
+            tree.detach(key)
+            tree.attach(key, target, None, pick % (len(tree.tops[target]) + 1))
+            touched.add(target)
+        elif step == "rename":
+            tree.rename(key, f"renamed-{number}", None)
+        else:
+            tree.detach(key)
+            tree.drop(key)
+    for changed in (None, touched):
+        catalogue = tree.catalogue(changed)
+        rows = [(i.key, i.section, i.parent, i.depth, i.children) for i in catalogue.items]
+        assert rows == walked(tree)
+        assert [key for s in catalogue.sections for key in s.keys] == [row[0] for row in rows]

@@ -73,6 +73,10 @@ class _Derived(dict[str, V]):
         del self[key]
         return value
 
+    def used(self) -> set[str]:
+        """The keys a change has looked at, set or deleted: any other key is as in the base."""
+        return set(dict.keys(self)) | self._gone
+
     def entries(self) -> Iterator[tuple[str, V]]:
         """Every key and value as a dict's items() would give them: the catalogue's keys in its
         order (less the deleted), then the keys set that it did not have, as they were set."""
@@ -91,12 +95,14 @@ class Tree:
         self.base = catalogue
         self.title, self.notes = catalogue.title, catalogue.notes
         self.sections = [s.name for s in catalogue.sections]
+        self._base_sections = {s.name: s for s in catalogue.sections}
         self.section_notes = {s.name: s.notes for s in catalogue.sections}
         by_key = catalogue.by_key()
         self.items: dict[str, Item] = _Derived(by_key, _same)
         self.kids: dict[str, list[str]] = _Derived(by_key, _children)
         self.parent: _Derived[str | None] = _Derived(by_key, _PARENT)
         self.section_of: dict[str, str] = _Derived(by_key, _SECTION)
+        self._derived: tuple[_Derived[object], ...] = (self.items, self.kids, self.parent, self.section_of)  # type: ignore[assignment]
         self.tops: dict[str, list[str]] = _Derived(
             {s.name: s for s in catalogue.sections},
             lambda section: [key for key in section.keys if by_key[key].parent is None],
@@ -180,11 +186,46 @@ class Tree:
         del self.section_notes[name], self.tops[name]
 
     def section_items(self, name: str) -> list[Item]:
-        """Every item of a section in file order, each with its place in the tree."""
+        """Every item of a section in file order, each with its place in the tree.
+
+        A top-level item of the section as it was, whose subtree no change has looked at, is the
+        catalogue's as it was, items and all: its run of items is taken in one slice instead of
+        being walked again (a move at 50,000 items walked the 5,000 items of its two sections)."""
         out: list[Item] = []
+        untouched = self._untouched_runs(name)
         for key in self.tops[name]:
-            self._visit(name, key, None, 0, out)
+            run = untouched.get(key)
+            if run is None:
+                self._visit(name, key, None, 0, out)
+            else:
+                out += run
         return out
+
+    def _untouched_runs(self, name: str) -> dict[str, tuple[Item, ...]]:
+        """The section's top-level items as it was whose subtree nothing has looked at, each with its
+        run of items (itself, then its descendants, in file order). Every change to the tree goes
+        through the entries it changes (see _Derived), so a key none of them holds is as it was."""
+        section = self._base_sections.get(name)
+        if section is None:
+            return {}
+        touched = set[str]().union(*(derived.used() for derived in self._derived))
+        base = self.base
+        dirty = set()
+        for key in touched:
+            item = base.get(key)
+            while item is not None and item.parent is not None:
+                item = base.get(item.parent)
+            if item is not None:
+                dirty.add(item.key)
+        items = tuple(base.items_of(section.keys))
+        starts = [at for at, item in enumerate(items) if item.parent is None]
+        if not starts:
+            return {}
+        return {
+            items[start].key: items[start:end]
+            for start, end in zip(starts, [*starts[1:], len(items)], strict=True)
+            if items[start].key not in dirty
+        }
 
     def _visit(self, name: str, key: str, parent: str | None, depth: int, out: list[Item]) -> None:
         """Append the item, placed in section `name` under `parent`, then its subtree, to `out`.
