@@ -512,10 +512,13 @@ def test_a_real_change_is_the_same_either_way(argv: list[str], tmp_path: Path) -
     assert outcomes[0] == outcomes[1]
 
 
-def test_a_change_imports_no_typer(catalogue_file: Path) -> None:
+@pytest.mark.parametrize(
+    "argv", [["mv", "bert", "-s", "vision"], ["done", "bert"], ["rename", "bert", "bert-2"], ["rm", "bert"]]
+)
+def test_a_change_imports_no_typer(argv: list[str], catalogue_file: Path) -> None:
     code = (
         "import sys\n"
-        "sys.argv = ['papers', 'mv', 'bert', '-s', 'vision']\n"
+        f"sys.argv = ['papers', *{argv!r}]\n"
         "from papers.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
@@ -531,4 +534,5 @@ def test_a_change_imports_no_typer(catalogue_file: Path) -> None:
     loaded = set(done.stderr.split("\n")[-1].split())
     assert "papers.cli.edits" in loaded
     unwanted = {"typer", "click", "rich", "httpx", "papers.cli.app", "papers.cli.reshape", "papers.sources"}
+    unwanted |= {"dataclasses", "inspect", "shutil", "difflib", "rapidfuzz"}
     assert {name for name in loaded if name.split(".")[0] in unwanted or name in unwanted} == set()

@@ -9,9 +9,8 @@ refused unless `duplicate` is set, so a second `add` of the same paper changes n
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from papers.errors import DuplicatePaperError, PapersError, UsageError
 from papers.model import catalogue as core
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
     from papers.store.yamledit.editor import Editor
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(NamedTuple):
     """The item that was added, and whether its title and authors came from arXiv."""
 
     key: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from papers.errors import UsageError
 from papers.model import catalogue
@@ -21,16 +21,14 @@ from papers.store import load as storage
 from papers.store.yamledit.editor import Editor
 
 
-@dataclass(frozen=True)
-class Marked:
+class Marked(NamedTuple):
     """One item whose status changed: the item as it is now, and the change (`summary`: "todo -> done")."""
 
     item: Item
     change: Change
 
 
-@dataclass(frozen=True)
-class MarkResult:
+class MarkResult(NamedTuple):
     """What `mark` did: the items it changed, and the items that already had the status."""
 
     status: str

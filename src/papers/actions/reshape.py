@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from papers.errors import NoteError
 from papers.model.catalogue import Item
@@ -22,8 +21,7 @@ from papers.store.yamledit.editor import Editor
 from papers.store.yamledit.structure import Reshaper
 
 
-@dataclass(frozen=True)
-class Removed:
+class Removed(NamedTuple):
     """What `remove` took out (or, with `dry_run`, would): the items named, every key that went
     (children included), the children lifted into a removed item's place, and the note files that
     stay on disk."""
@@ -60,8 +58,7 @@ def remove(
     return storage.edit(catalogue_file, change, dry_run=dry_run)
 
 
-@dataclass(frozen=True)
-class Moved:
+class Moved(NamedTuple):
     """What `move` did: the items as they are now, and the list they went to."""
 
     items: list[Item]
@@ -110,8 +107,7 @@ def move(
     return storage.edit(Path(path), change)
 
 
-@dataclass(frozen=True)
-class Renamed:
+class Renamed(NamedTuple):
     """The item under its new key; the note file moved with it (its new path), if it had one."""
 
     item: Item
@@ -163,6 +159,8 @@ def _link_note(old: Path, new: Path) -> None:
     except FileExistsError:
         raise NoteError(f"notes/{new.name} exists already: nothing was changed. Move it away first") from None
     except OSError:
+        import shutil  # only where a hard link cannot be made: not on every rename's start-up
+
         try:
             with old.open("rb") as source, new.open("xb") as target:
                 shutil.copyfileobj(source, target)

@@ -18,7 +18,6 @@ ends the batch: what came before is written first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from papers.errors import CatalogueError
@@ -58,22 +57,23 @@ Target = tuple[str, str | None]
 """The list an item goes to: its section's top level (parent None), or its parent's children."""
 
 
-@dataclass
 class _Group:
-    """The new items of one list, and where (in the text before the batch) they go."""
+    """The new items of one list, and where (in the text before the batch) they go. A plain class,
+    not a dataclass (see inserts.Insert)."""
 
-    section: str
-    parent: str | None
-    news: list[NewItem]
-    point: int = 0  # the line the new lines go before: what starts there or below moves
-    start: int = 0  # the line the first item goes on (after the list is opened)
-    depth: int = 0  # the depth of the list's entries
-    column: int = 0  # their mapping column
-    anchor: tuple[int, int] = (0, 0)  # the line and column the run of new lines follows (`inserts`)
-    run: tuple[int, int | None] = (0, None)  # the lines the run replaces (end None: none)
-    opening: tuple[int, int, list[str]] | None = None  # the edit opening an empty list
-    section_anchor: bool = False
-    keys: list[str] = field(default_factory=list)
+    def __init__(self, section: str, parent: str | None, news: list[NewItem]) -> None:
+        self.section = section
+        self.parent = parent
+        self.news = news
+        self.point = 0  # the line the new lines go before: what starts there or below moves
+        self.start = 0  # the line the first item goes on (after the list is opened)
+        self.depth = 0  # the depth of the list's entries
+        self.column = 0  # their mapping column
+        self.anchor: tuple[int, int] = (0, 0)  # the line and column the run of new lines follows (`inserts`)
+        self.run: tuple[int, int | None] = (0, None)  # the lines the run replaces (end None: none)
+        self.opening: tuple[int, int, list[str]] | None = None  # the edit opening an empty list
+        self.section_anchor = False
+        self.keys: list[str] = []
 
 
 def add_items(editor: Editor, news: Sequence[NewItem]) -> None:
