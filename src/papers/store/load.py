@@ -208,18 +208,20 @@ def _digest_of(data: bytes) -> str:
     return digest
 
 
-def _text_of(data: bytes, digest: str) -> tuple[str, Buffer]:
+def _text_of(data: bytes, digest: str) -> tuple[str, Buffer, list[str]]:
     """The text of these bytes and its lines, for an Editor to change (a copy of the last edit's
-    when the bytes are the same)."""
+    when the bytes are the same), and the same lines in the list kept here, which nothing changes."""
     from papers.store.yamledit.buffer import Buffer
 
     last = _last_text
     if last is not None and last.digest == digest:
-        return last.data.decode("utf-8") if last.text is None else last.text, last.buffer.copy()
+        text = last.data.decode("utf-8") if last.text is None else last.text
+        return text, last.buffer.copy(), last.buffer.lines
     text = data.decode("utf-8")
     buffer = Buffer(text)
-    _keep_text(_Text(data, digest, text, buffer.copy()))
-    return text, buffer
+    kept = buffer.copy()
+    _keep_text(_Text(data, digest, text, kept))
+    return text, buffer, kept.lines
 
 
 def _keep_text(text: _Text | None) -> None:
@@ -512,8 +514,10 @@ def editing(path: Path, *, create: bool = False, dry_run: bool = False) -> Itera
         if isinstance(loaded.outline, bytes) and _recall(path, before_digest) is not None:
             # Keep it decoded for the next edit in this process (the Editor edits a copy).
             _remember(path, before_digest, _cache_identity(path), loaded._replace(outline=parsed.outline))
-        text, buffer = _text_of(data, before_digest)
-        editor = Editor(text, parsed, loaded.todo_memory, label=display_path(path), buffer=buffer)
+        text, buffer, original = _text_of(data, before_digest)
+        editor = Editor(
+            text, parsed, loaded.todo_memory, label=display_path(path), buffer=buffer, original=original
+        )
         yield editor
         if editor.changed:
             if editor.structural:

@@ -46,6 +46,8 @@ class Editor(Protocol):
 
     def _replace(self, first: int, end: int, new_lines: list[str]) -> None: ...
 
+    def keep_original(self) -> None: ...
+
     def _inserted(
         self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False
     ) -> None: ...
@@ -215,6 +217,7 @@ def add_section(editor: Editor, name: str, notes: Sequence[str] = ()) -> None:
     editor.structural = True
     buffer, sections, known = editor.buffer, editor.outline.sections, editor._sections
     if buffer.is_blank:
+        editor.keep_original()
         buffer.lines = ["sections:\n"]
         editor.changed = True
     column = sections[known[0].name].column if known else 4
@@ -237,6 +240,7 @@ def add_section(editor: Editor, name: str, notes: Sequence[str] = ()) -> None:
         elif buffer[top].split(":", 1)[1].strip() not in ("", "[]", "null", "~"):
             raise CatalogueError(f"{editor.label}:{top + 1}: cannot add a section to `sections:` there")
         else:
+            editor.keep_original()
             buffer.lines[top] = "sections:\n"
         end = top + 1
         lines = lines[1:]

@@ -67,7 +67,7 @@ class Reshaper:
     def __init__(self, editor: Editor) -> None:
         self.editor = editor
         self.label = editor.label
-        self.original = editor.buffer.lines[:]  # a copy of the list, not a 10 MB join at 50,000 items
+        self.original = editor.lines_now()  # not a 10 MB join at 50,000 items, nor a copy if unchanged
         self.tree = Tree(editor.catalogue)
         self.touched: set[str] = set()
         # Per section, the top-level items whose lines (or whose neighbours' lines) changed; a section
