@@ -149,8 +149,9 @@ def test_a_command_imports_only_its_own_module(
     shared |= {"papers.cli.quick", "papers.cli.reporting"}  # asked first; they decline
     own = {f"papers.cli.{module}"} if module else set()
     if module == "reading":
-        # The bodies of `list` and of done, undo and start, which the quick path shares.
-        own |= {"papers.cli.listing", "papers.cli.edits"}
+        own.add("papers.cli.listing")  # the body of `list`, which the quick path shares
+    if module in ("reading", "tagging"):
+        own.add("papers.cli.edits")  # the bodies of done, undo, start and tag, which it shares too
     assert cli_modules_loaded_by(argv, catalogue_file) == shared | own
 
 
@@ -603,10 +604,10 @@ def test_a_reader_gone_while_the_command_runs_is_exit_4_only_after_a_change(
 ) -> None:
     """The pipe breaks inside the command (more output than a pipe's buffer): click would exit 1,
     as for a listing; after a change, the command's own code says what happened (cli/app.py)."""
-    import papers.cli.adding
+    import papers.cli.edits
     import papers.cli.paths
 
-    for module in (papers.cli.adding, papers.cli.paths):
+    for module in (papers.cli.edits, papers.cli.paths):
         monkeypatch.setattr(module, "sys", types.SimpleNamespace(stdout=_GoneReader()))
     assert run(*argv).exit_code == code
 

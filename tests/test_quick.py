@@ -198,7 +198,7 @@ def test_an_error_is_one_line_and_its_exit_code(catalogues: dict[str, Path]) -> 
         (["list"], {"PAPERS_DEBUG": "1"}),
         (["list"], {"_PAPERS_COMPLETE": "bash_complete"}),
         (["list", "--help"], {}),
-        (["prioritize", "bert", "high"], {}),
+        (["show", "bert"], {}),
         (["lis"], {}),
         (["list", "extra"], {}),
         (["list", "--"], {}),
@@ -280,6 +280,41 @@ CHANGE_CALLS: list[list[str]] = [
     ["rm", "optimizers", "--with-children"],
     ["rm", "--keep-children", "optimizers"],
     ["rm", "optimizers", "--keep-children", "--with-children"],
+    ["add", "A new paper", "-s", "Models"],
+    ["add", "A new paper", "--section=models", "--key", "newpaper", "--priority", "high"],
+    ["add", "--parent", "bert", "A child of it"],
+    ["add", "A paper", "-s", "models", "--arxiv", "2205.99999", "--url", "https://example.org/p"],
+    ["add", "A paper", "-s", "No such section"],
+    ["add", "A paper", "-sBrand new", "--new-section"],
+    [
+        "add",
+        "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+        "-s",
+        "models",
+    ],
+    [
+        "add",
+        "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+        "-s",
+        "models",
+        "--duplicate",
+    ],
+    ["add", "A paper"],
+    ["add", "A paper", "-s", "models", "--priority", "urgent"],
+    ["add", "A paper", "-s", "models", "--key", "Not A Key"],
+    ["tag", "bert", "+nlp"],
+    ["tag", "bert", "gpt1", "+nlp", "-classic"],
+    ["tag", "bert", "-fast", "--file", "papers.yaml"],
+    ["tag", "bert", "+x", "--file=papers.yaml"],
+    ["tag", "bert"],
+    ["tag", "+x"],
+    ["tag", "bert", "+x", "-x"],
+    ["tag", "bert", "+two,tags"],
+    ["prioritize", "bert", "high"],
+    ["prioritize", "bert", "gpt1", "low", "-f", "papers.yaml"],
+    ["prioritize", "bert", "normal"],
+    ["prioritize", "bert", "urgent"],
+    ["prioritize", "high"],
 ]
 
 
@@ -342,8 +377,19 @@ def test_a_change_is_journaled_as_its_command_line(tmp_path: Path) -> None:
         ["rm", "bert", "--force"],
         ["rm", "bert", "--dry-run=yes"],
         ["rm", "bert", "--file", "."],
-        ["tag", "bert", "+x"],
-        ["add", "A title", "-s", "Models"],
+        ["add"],
+        ["add", "One", "Two", "-s", "models"],
+        ["add", "-s", "models"],
+        ["add", "A title", "-s"],
+        ["add", "A title", "-s", "models", "--fetch"],
+        ["tag", "bert", "--", "+x"],
+        ["tag", "bert", "-"],
+        ["tag", "bert", "--later"],
+        ["tag", "bert", "+x", "--help"],
+        ["tag", "bert", "+x", "--file"],
+        ["prioritize"],
+        ["prioritize", "bert", "-x"],
+        ["note", "bert", "--no-edit"],
     ],
     ids=" ".join,
 )
@@ -370,13 +416,15 @@ def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: P
     assert change.arguments == tuple(p.name for p in arguments)
     assert [p.nargs for p in arguments] == [1] * (len(arguments) - change.many) + [-1] * change.many
     file = next(p for p in params if p.name == "catalogue_file")
-    assert set(quick.BEFORE) == set(file.opts)
+    assert set(change.file_options) == set(file.opts)
+    command = _build(name)
+    assert change.unknown_are_words == command.context_settings.get("ignore_unknown_options", False)
 
 
 def test_every_change_the_quick_path_runs_is_a_body_of_cli_edits() -> None:
-    served = {"done", "undo", "start", "rm", "mv", "rename"}
+    served = {"done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize"}
     assert set(quick.CHANGES) == served
-    assert {"change_status", "remove", "move", "rename"} <= set(vars(edits))
+    assert {"change_status", "add", "remove", "move", "rename", "tag", "prioritize"} <= set(vars(edits))
 
 
 # --- as real processes ---------------------------------------------------------------------------
@@ -513,7 +561,15 @@ def test_a_real_change_is_the_same_either_way(argv: list[str], tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    "argv", [["mv", "bert", "-s", "vision"], ["done", "bert"], ["rename", "bert", "bert-2"], ["rm", "bert"]]
+    "argv",
+    [
+        ["mv", "bert", "-s", "vision"],
+        ["done", "bert"],
+        ["rename", "bert", "bert-2"],
+        ["rm", "bert"],
+        ["add", "A new paper", "-s", "models"],
+        ["tag", "bert", "+x"],
+    ],
 )
 def test_a_change_imports_no_typer(argv: list[str], catalogue_file: Path) -> None:
     code = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from papers.model.catalogue import Change, Item
 from papers.model.query import resolve_all
@@ -19,8 +19,7 @@ from papers.store import load as storage
 from papers.store.yamledit.editor import Editor
 
 
-@dataclass(frozen=True)
-class Retagged:
+class Retagged(NamedTuple):
     """What `tag` or `prioritize` did: each changed item as it is now with its change (`summary`:
     "+new -old" or "normal -> high"), and the items that already were so."""
 

@@ -1,19 +1,13 @@
-"""Adding a paper by hand: add."""
+"""Adding a paper by hand: add (the options and the help; what it does is cli/edits.py's)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from papers.cli.app import (
-    catalogue_path,
-    command,
-    complete_key,
-    note,
-)
-from papers.errors import DuplicatePaperError, SectionNotFoundError, UsageError
+from papers.cli import edits
+from papers.cli.app import command, complete_key
 
 
 @command("add")
@@ -65,27 +59,7 @@ def add(
     --add` does, titled from arXiv. A paper already listed is refused unless --duplicate.
     Example: `papers add "Mistral 7B" --section dev --arxiv 2310.06825`.
     """
-    from papers.actions.add import add_paper, paper_id_in
-
-    if section is None and parent is None:
-        raise UsageError("add needs --section (or --parent) to know where the new paper goes")
-    path = catalogue_path(must_exist=not new_section)
-    try:
-        added = add_paper(
-            path, title, section=section, arxiv=arxiv, url=url, parent=parent, key=key,
-            new_section=new_section, duplicate=duplicate, priority=priority, notify=note,
-        )  # fmt: skip
-    except DuplicatePaperError as err:
-        raise DuplicatePaperError(f"{err}. Add --duplicate to add it anyway", err.existing) from None
-    except SectionNotFoundError as err:
-        if paper_id_in(title) is not None:  # a paper fetched by its id goes into an existing section
-            raise
-        raise SectionNotFoundError(
-            f"no section is called '{err.name}'. Add --new-section to create it, or use one of: "
-            + ", ".join(err.sections),
-            err.name,
-            err.sections,
-        ) from None
-    under = f", under {added.parent}" if added.parent else ""
-    note(f"added {added.key}: {added.title} (in {added.section}{under})")
-    sys.stdout.write(added.key + "\n")
+    edits.add(
+        title, section=section, arxiv=arxiv, url=url, parent=parent, key=key,
+        new_section=new_section, duplicate=duplicate, priority=priority,
+    )  # fmt: skip

@@ -1,21 +1,28 @@
-"""What `done`, `undo`, `start`, `rm`, `mv` and `rename` do once their arguments are read: call the
-use case, then say what happened, one line per paper on stderr.
+"""What `done`, `undo`, `start`, `add`, `rm`, `mv`, `rename`, `tag` and `prioritize` do once their
+arguments are read: call the use case, then say what happened, one line per paper on stderr.
 
 Here, without typer, because two readers of the arguments run them: the typer commands
-(cli/reading.py, cli/reshape.py, which declare the options and the help) and the quick path
+(cli/reading.py, cli/adding.py, cli/reshape.py, cli/tagging.py, which declare the options and the
+help) and the quick path
 (cli/quick.py), which reads the common calls itself so that a one-item change does not pay for
 importing typer and click (a third of the floor) at every catalogue size.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import sys
+from typing import TYPE_CHECKING
 
 from papers import actions
 from papers.cli.reporting import first_keys, note
 from papers.cli.session import catalogue_path
-from papers.errors import HasChildrenError, PapersError, UsageError
+from papers.errors import DuplicatePaperError, HasChildrenError, PapersError, SectionNotFoundError, UsageError
 from papers.store.paths import display_path
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from papers.actions.tagging import Retagged
 
 
 def change_status(queries: list[str], status: str, verb: str, on: dt.date | None = None) -> None:
@@ -91,3 +98,78 @@ def rename(query: str, new: str) -> None:
     note(f"renamed {renamed.old} to {renamed.item.key}: {renamed.item.title}")
     if renamed.note is not None:
         note(f"moved its note to {display_path(renamed.note)}")
+
+
+def add(
+    title: str,
+    *,
+    section: str | None,
+    arxiv: str | None,
+    url: str | None,
+    parent: str | None,
+    key: str | None,
+    new_section: bool,
+    duplicate: bool,
+    priority: str | None,
+) -> None:
+    from papers.actions.add import add_paper, paper_id_in
+
+    if section is None and parent is None:
+        raise UsageError("add needs --section (or --parent) to know where the new paper goes")
+    path = catalogue_path(must_exist=not new_section)
+    try:
+        added = add_paper(
+            path, title, section=section, arxiv=arxiv, url=url, parent=parent, key=key,
+            new_section=new_section, duplicate=duplicate, priority=priority, notify=note,
+        )  # fmt: skip
+    except DuplicatePaperError as err:
+        raise DuplicatePaperError(f"{err}. Add --duplicate to add it anyway", err.existing) from None
+    except SectionNotFoundError as err:
+        if paper_id_in(title) is not None:  # a paper fetched by its id goes into an existing section
+            raise
+        raise SectionNotFoundError(
+            f"no section is called '{err.name}'. Add --new-section to create it, or use one of: "
+            + ", ".join(err.sections),
+            err.name,
+            err.sections,
+        ) from None
+    under = f", under {added.parent}" if added.parent else ""
+    note(f"added {added.key}: {added.title} (in {added.section}{under})")
+    sys.stdout.write(added.key + "\n")
+
+
+def tag(words: list[str]) -> None:
+    add = [word[1:] for word in words if word.startswith("+")]
+    remove = [word[1:] for word in words if word.startswith("-")]
+    queries = [word for word in words if not word.startswith(("+", "-"))]
+    if not add and not remove:
+        raise UsageError(
+            "tag needs at least one +TAG to add or -TAG to remove, as in: papers tag rope +position"
+        )
+    if not queries:
+        raise UsageError(
+            "tag needs at least one paper (a key, an arXiv id or part of a title) before its tags"
+        )
+    if both := sorted({t.lower() for t in add} & {t.lower() for t in remove}):
+        raise UsageError(f"'{both[0]}' is both added and removed. Give it once")
+    _report(actions.tag(catalogue_path(), queries, add, remove), "tagged", "already has these tags")
+
+
+def prioritize(words: list[str]) -> None:
+    from papers.model.schema import PRIORITIES
+
+    *queries, priority = words
+    if priority not in PRIORITIES:
+        raise UsageError(
+            f"prioritize ends with the priority, one of {', '.join(PRIORITIES)}, as in: papers prioritize rope high"
+        )
+    if not queries:
+        raise UsageError("prioritize needs at least one paper (a key, an arXiv id or part of a title)")
+    _report(actions.prioritize(catalogue_path(), queries, priority), "prioritized", f"is already {priority}")
+
+
+def _report(done: Retagged, verb: str, already: str) -> None:
+    for item, change in done.changed:
+        note(f"{verb} {item.key}: {change.summary}")
+    for item in done.unchanged:
+        note(f"{item.key} {already}: nothing to do")

@@ -51,13 +51,16 @@ BEFORE = {"--file": "file", "-f": "file"}
 
 
 class Change(NamedTuple):
-    """A one-item change as click reads it (cli/reading.py, cli/reshape.py) and the body it runs."""
+    """A one-item change as click reads it (cli/reading.py, cli/adding.py, cli/reshape.py,
+    cli/tagging.py) and the body it runs."""
 
     arguments: tuple[str, ...]  # its arguments' names, in order
     many: bool  # the last argument takes one or more words (QUERY...)
     flags: dict[str, str]
-    values: dict[str, str]  # options with a value; every one also takes --file/-f (BEFORE)
+    values: dict[str, str]  # options with a value (and the catalogue's, `file_options`)
     run: Callable[..., None]  # called with every argument, flag and value by name (see _change)
+    file_options: dict[str, str] = BEFORE  # `tag`'s is --file only: -fast is a tag to remove
+    unknown_are_words: bool = False  # click's ignore_unknown_options (`tag`): -later is a word
 
 
 def _done(queries: list[str], on: dt.date | None) -> None:
@@ -106,6 +109,23 @@ CHANGES: dict[str, Change] = {
         _body("move"),
     ),
     "rename": Change(("query", "new"), False, {}, {}, _body("rename")),
+    "add": Change(
+        ("title",),
+        False,
+        {"--new-section": "new_section", "--duplicate": "duplicate"},
+        {
+            "--section": "section",
+            "-s": "section",
+            "--arxiv": "arxiv",
+            "--url": "url",
+            "--parent": "parent",
+            "--key": "key",
+            "--priority": "priority",
+        },
+        _body("add"),
+    ),
+    "tag": Change(("words",), True, {}, {}, _body("tag"), {"--file": "file"}, True),
+    "prioritize": Change(("words",), True, {}, {}, _body("prioritize")),
 }
 
 
@@ -250,7 +270,7 @@ def _read_change(command: str, args: list[str], at: int, options: dict[str, Any]
     """The arguments, flags and values of a change (options anywhere among the arguments, as click
     reads them), every one it does not give at its default."""
     change = CHANGES[command]
-    values = {**change.values, **BEFORE}
+    values = {**change.values, **change.file_options}
     options.update(dict.fromkeys(change.flags.values(), False))
     options.update(dict.fromkeys(change.values.values()))
     words: list[str] = []
@@ -258,15 +278,17 @@ def _read_change(command: str, args: list[str], at: int, options: dict[str, Any]
         arg = args[at]
         if arg.startswith("-"):
             read = _option(args, at, change.flags, values)
-            if read is None:
+            if read is not None:
+                at, name, value = read
+                options[name] = value
+                continue
+            if not change.unknown_are_words or arg.startswith("--") or arg == "-":
                 return False
-            at, name, value = read
-            options[name] = value
-        else:
-            if not arg or _undecodable(arg):
-                return False  # "" could be read two ways; an undecodable word is typer's to word
-            words.append(arg)
-            at += 1
+            # Not an option of the command: click keeps it a word (`tag`'s -later).
+        if not arg or _undecodable(arg):
+            return False  # "" could be read two ways; an undecodable word is typer's to word
+        words.append(arg)
+        at += 1
     fixed = len(change.arguments) - change.many
     if len(words) < len(change.arguments) or (not change.many and len(words) > fixed):
         return False  # click's usage error

@@ -1,28 +1,16 @@
-"""Tags and priorities: tag, tags, prioritize."""
+"""Tags and priorities: tag, tags, prioritize (what tag and prioritize do is cli/edits.py's)."""
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from papers import actions, render
+from papers.cli import edits
 from papers.cli.app import JsonOpt, catalogue_path, command, complete_key, note
-from papers.errors import UsageError
-from papers.model.schema import PRIORITIES
 from papers.text import cell_width, printable
-
-if TYPE_CHECKING:  # a listing loads this module: the editor comes only with a tag command
-    from papers.actions.tagging import Retagged
-
-
-def _report(done: Retagged, verb: str, already: str) -> None:
-    for item, change in done.changed:
-        note(f"{verb} {item.key}: {change.summary}")
-    for item in done.unchanged:
-        note(f"{item.key} {already}: nothing to do")
 
 
 @command("tag", short_file=False, context_settings={"ignore_unknown_options": True})
@@ -45,20 +33,7 @@ def tag(
 
     Example: papers tag flashattention gqa +attention -later
     """
-    add = [word[1:] for word in words if word.startswith("+")]
-    remove = [word[1:] for word in words if word.startswith("-")]
-    queries = [word for word in words if not word.startswith(("+", "-"))]
-    if not add and not remove:
-        raise UsageError(
-            "tag needs at least one +TAG to add or -TAG to remove, as in: papers tag rope +position"
-        )
-    if not queries:
-        raise UsageError(
-            "tag needs at least one paper (a key, an arXiv id or part of a title) before its tags"
-        )
-    if both := sorted({t.lower() for t in add} & {t.lower() for t in remove}):
-        raise UsageError(f"'{both[0]}' is both added and removed. Give it once")
-    _report(actions.tag(catalogue_path(), queries, add, remove), "tagged", "already has these tags")
+    edits.tag(words)
 
 
 @command("tags")
@@ -73,7 +48,7 @@ def tags(json_: JsonOpt = False) -> None:
     rows = actions.tag_counts(path)
     out, fmt = sys.stdout, render.choose_format(json_)
     if fmt.json:
-        out.write(render.to_json([dataclasses.asdict(row) for row in rows]) + "\n")
+        out.write(render.to_json([row._asdict() for row in rows]) + "\n")
     elif not rows:
         note("no paper has a tag yet: add one with papers tag QUERY +TAG")
     elif fmt.terminal:
@@ -107,11 +82,4 @@ def prioritize(
 
     Example: papers prioritize flashattention gqa high
     """
-    *queries, priority = words
-    if priority not in PRIORITIES:
-        raise UsageError(
-            f"prioritize ends with the priority, one of {', '.join(PRIORITIES)}, as in: papers prioritize rope high"
-        )
-    if not queries:
-        raise UsageError("prioritize needs at least one paper (a key, an arXiv id or part of a title)")
-    _report(actions.prioritize(catalogue_path(), queries, priority), "prioritized", f"is already {priority}")
+    edits.prioritize(words)

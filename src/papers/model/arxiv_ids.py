@@ -9,14 +9,14 @@ The rules and test vectors are those of arXiv's identifier scheme
 * old style ``archive[.XX]/YYMMNNN`` for 9108-0703, where the subject class ``.XX`` is
   not part of the id (``math.GT/0309136`` is ``math/0309136``).
 
-Imported on the start-up path of every command, so it uses nothing but ``re``/``datetime``.
+Imported on the start-up path of every command, so it uses nothing but ``re``, ``datetime`` and ``typing``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from papers.errors import InvalidArxivIdError
 
@@ -54,9 +54,11 @@ _OLD = re.compile(
 _VERSION = re.compile(r"[1-9]\d{0,5}")
 
 
-@dataclass(frozen=True, order=True)
-class ArxivId:
-    """A versionless arXiv id (``2005.14165``, ``math/0309136``) and the version asked for, if any."""
+class ArxivId(NamedTuple):
+    """A versionless arXiv id (``2005.14165``, ``math/0309136``) and the version asked for, if any.
+
+    A NamedTuple, not a dataclass: `add` reads its title with this module, and an edit imports no
+    dataclasses (nor inspect, under it)."""
 
     id: str
     version: int | None = None

@@ -7,7 +7,7 @@ metadata sources, which name these too (sources/base.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from papers.errors import UsageError
 from papers.model.arxiv_ids import ArxivId, parse_arxiv_id
@@ -20,9 +20,9 @@ class InvalidDoiError(UsageError):
     """Text that is not a DOI in any form papers accepts."""
 
 
-@dataclass(frozen=True, order=True)
-class Doi:
-    """A DOI, lower case (DOIs are case-insensitive): ``10.1162/neco.1997.9.8.1735``."""
+class Doi(NamedTuple):
+    """A DOI, lower case (DOIs are case-insensitive): ``10.1162/neco.1997.9.8.1735``. A NamedTuple,
+    as ArxivId is."""
 
     doi: str
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from papers.errors import UsageError
 from papers.model.catalogue import Catalogue, Change, Item
@@ -81,12 +81,11 @@ def by_priority(catalogue: Catalogue, items: Sequence[Item]) -> list[Item]:
     return sorted(items, key=lambda item: (order.get(item.section, len(order)), PRIORITY_RANK[item.priority]))
 
 
-@dataclass(frozen=True)
-class TagCount:
+class TagCount(NamedTuple):
     """One tag of the catalogue: how many items carry it and how many of those are done."""
 
     tag: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, in place of tuple.count (unused here)
     done: int
 
 
