@@ -637,7 +637,7 @@ def test_ctrl_c_at_the_question_keeps_the_text_and_says_where(
 def test_ctrl_c_before_any_change_leaves_no_file(
     run: Run, catalogue_file: Path, editor: Editor, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from papers.cli import editing as cli_editing
+    from papers.cli import edit_session as cli_editing
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, SHIPPED, Run
 from papers import actions
-from papers.cli import app, edits, quick, state
+from papers.cli import app, edit_session, edits, quick, state
 from papers.cli.listing import print_listing
 from papers.store import fileio
 
@@ -422,9 +423,39 @@ def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: P
 
 
 def test_every_change_the_quick_path_runs_is_a_body_of_cli_edits() -> None:
-    served = {"done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize"}
+    served = {"done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize", "edit"}
     assert set(quick.CHANGES) == served
     assert {"change_status", "add", "remove", "move", "rename", "tag", "prioritize"} <= set(vars(edits))
+    assert callable(edit_session.edit)
+
+
+def _editor(script: str) -> str:
+    """$VISUAL for an editor that runs `script` with the file's path as `path`."""
+    return shlex.join([sys.executable, "-c", f"import sys; path = sys.argv[1]; {script}"])
+
+
+EDITORS = {
+    "status to reading": _editor(
+        "import re; text = open(path).read(); "
+        "open(path, 'w').write(re.sub('(?m)^status: .*', 'status: reading', text))"
+    ),
+    "a new remark": _editor("open(path, 'a').write('remark: read it twice\\n')"),
+    "no change": _editor("pass"),
+    "saved empty": _editor("open(path, 'w').close()"),
+    "exits 3": _editor("sys.exit(3)"),
+    "missing": "/nowhere/editor",
+}
+
+
+@pytest.mark.parametrize("query", ["bert", "transformer", "no such paper"])
+@pytest.mark.parametrize("editor", list(EDITORS))
+def test_an_edit_does_what_the_typer_command_does(query: str, editor: str, tmp_path: Path) -> None:
+    env = {"VISUAL": EDITORS[editor]}
+    quick_way = changed("quick", ["edit", query], env, tmp_path / "quick")
+    typer_way = changed("typer", ["edit", query], env, tmp_path / "typer")
+    assert quick_way == typer_way
+    written = quick_way[1] != SHIPPED.read_bytes()
+    assert written == (editor in ("status to reading", "a new remark") and query != "no such paper")
 
 
 # --- as real processes ---------------------------------------------------------------------------

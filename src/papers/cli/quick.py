@@ -87,6 +87,12 @@ def _body(name: str) -> Callable[..., None]:
     return run
 
 
+def _edit(query: str) -> None:
+    from papers.cli import edit_session
+
+    edit_session.edit(query)
+
+
 _KEY_OPTIONS = {"--parent": "parent", "--before": "before", "--after": "after"}
 
 # tests/test_quick.py checks each against the typer command's parameters.
@@ -125,6 +131,7 @@ CHANGES: dict[str, Change] = {
         _body("add"),
     ),
     "tag": Change(("words",), True, {}, {}, _body("tag"), {"--file": "file"}, True),
+    "edit": Change(("query",), False, {}, {}, _edit),
     "prioritize": Change(("words",), True, {}, {}, _body("prioritize")),
 }
 
