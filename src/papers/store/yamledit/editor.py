@@ -17,7 +17,8 @@ hand over to it): where each goes, and the batch that renumbers the items below 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from papers.errors import CatalogueError
@@ -48,6 +49,20 @@ from papers.store.yamledit.outline import (
 _OWN_FIELDS = tuple(name for name in FIELD_ORDER if name != "children")
 
 
+class _Placements(dict[str, int]):
+    """The lines of items placed while a batch of shifts is open (Editor.batched_shifts), each with
+    how many of the batch's shifts came before it."""
+
+    def __init__(self, batch: list[tuple[int, int]]) -> None:
+        super().__init__()
+        self.batch = batch
+        self.after: dict[str, int] = {}
+
+    def __setitem__(self, key: str, line: int) -> None:
+        super().__setitem__(key, line)
+        self.after[key] = len(self.batch)
+
+
 class Editor:
     """Surgical edits to the catalogue's text, keeping every untouched byte."""
 
@@ -75,6 +90,8 @@ class Editor:
         self.changed = False
         self.structural = False
         self._deferred: list[int] | None = None  # lines added by the current item of a bottom-up batch
+        # While a bottom-up run of edits is batched (`batched_shifts`): each edit's (line, delta).
+        self._batch: list[tuple[int, int]] | None = None
         # For the file's todo convention, found only if an undo needs it (None: let go, see below).
         self._text_read: str | None = text
         self._explicit_todo: bool | None = None
@@ -300,10 +317,38 @@ class Editor:
             self._inserts = None  # an edit across a run's edge: only a full parse can prove it
         if delta and self._deferred is not None:
             self._deferred.append(delta)
+        elif delta and self._batch is not None and end <= self._bottom:
+            self._batch.append((end, delta))
         elif delta and end <= self._bottom:
             shift(self.outline, end, delta)
         if delta and end <= self._bottom:
             self._bottom += delta
+
+    @contextlib.contextmanager
+    def batched_shifts(self) -> Iterator[dict[str, int]]:
+        """Edits made in the block, each above the ones before it (a bottom-up run, every line in the
+        text as it was), renumber the items below them once, at the end, as `apply` does: a move
+        from one section to another renumbered 50,000 items twice at 50,000 items, and now
+        renumbers those in between once.
+
+        Until then the outline holds the lines as they were, which is right above every edit so
+        far: the block must read it nowhere else. The lines of the items it places meanwhile go in
+        the dict it is given, as the text had them then; the edits after that (all above them) move
+        them on the way into the outline."""
+        assert self._batch is None and self._deferred is None, "batches do not nest"
+        batch: list[tuple[int, int]] = []
+        placed = _Placements(batch)
+        self._batch = batch
+        try:
+            yield placed
+        finally:
+            self._batch = None
+            lines = {
+                key: line + sum(delta for _, delta in batch[placed.after[key] :])
+                for key, line in placed.items()
+            }
+            shift_batch(self.outline, batch)  # sorts the batch: the placed lines are taken first
+            self.outline.lines.update(lines)
 
     def _inserted(
         self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False

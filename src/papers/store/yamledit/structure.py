@@ -61,6 +61,15 @@ class _Chunk(NamedTuple):
     places: dict[str, tuple[int, int]]  # each item's first line (from the body's first) and column
 
 
+class _Left(NamedTuple):
+    """What a unit taken out (Reshaper._take) leaves: its lines [first, last) and the list it was in."""
+
+    first: int
+    last: int
+    section: str
+    parent: str | None
+
+
 class Reshaper:
     """Cuts and pastes items in an Editor's text, keeping its `Tree` in step; `finish()` checks."""
 
@@ -135,6 +144,13 @@ class Reshaper:
 
     def _cut(self, key: str) -> _Chunk:
         """Take the item's unit (and one separator) out of the text."""
+        chunk, left = self._take(key)
+        self._drop(left)
+        return chunk
+
+    def _take(self, key: str) -> tuple[_Chunk, _Left]:
+        """The item's unit (and one separator) as a chunk, and what it leaves (see _Left): the item
+        and its descendants are out of the outline and of their list; the text is as it was."""
         lines, outline, tree = self.lines, self.editor.outline, self.tree
         siblings = tree.siblings(key)
         index = siblings.index(key)
@@ -153,14 +169,18 @@ class Reshaper:
                     self.mark(section, neighbour)
         else:
             self.mark(section, parent)
-        self._replace(first, last, [])
         tree.detach(key)
         self.touched.add(section)
-        if not tree.entries(section, parent):
+        return chunk, _Left(first, last, section, parent)
+
+    def _drop(self, left: _Left) -> None:
+        """Remove the lines a taken unit left (see _take), and close the list it leaves empty."""
+        section, parent = left.section, left.parent
+        self._replace(left.first, left.last, [])
+        if not self.tree.entries(section, parent):
             if parent is None:
                 self.whole.add(section)  # its `items:` line changes
             self._close_list(section, parent)
-        return chunk
 
     def _close_list(self, section: str, parent: str | None) -> None:
         """A list left empty: `children:` goes, `items:` becomes `items: []` (bare lines only)."""
@@ -211,7 +231,17 @@ class Reshaper:
                 return outline.columns[key] - outline.sections[tree.section_of[key]].column
         return 4
 
-    def _paste(self, key: str, chunk: _Chunk, section: str, parent: str | None, index: int) -> None:
+    def _paste(
+        self,
+        key: str,
+        chunk: _Chunk,
+        section: str,
+        parent: str | None,
+        index: int,
+        placed: dict[str, int] | None = None,
+    ) -> None:
+        """Put the unit at `index` of the list; with `placed` (a batch of shifts is open, see
+        Editor.batched_shifts), the moved items' lines go there instead of into the outline."""
         outline, tree = self.editor.outline, self.tree
         entries = tree.entries(section, parent)
         if not entries:
@@ -227,8 +257,9 @@ class Reshaper:
         body = [_reindent(line, delta) for line in chunk.body] if delta else chunk.body
         self._replace(at, at, [*chunk.sep, *body] if sep_first else [*body, *chunk.sep])
         body_at = at + len(chunk.sep) if sep_first else at
+        lines = outline.lines if placed is None else placed
         for k, (offset, old_column) in chunk.places.items():
-            outline.lines[k], outline.columns[k] = body_at + offset, old_column + delta
+            lines[k], outline.columns[k] = body_at + offset, old_column + delta
         tree.attach(key, section, parent, index)
         self.mark(section, key)
         self.touched.add(section)
@@ -250,8 +281,31 @@ class Reshaper:
 
     def move(self, key: str, section: str, parent: str | None, index: int) -> None:
         """Move the item (with its children and comments) to `index` of a list."""
-        chunk = self._cut(key)
-        self._paste(key, chunk, section, parent, index)
+        into, source = self.tree.entries(section, parent), self.tree.section_of[key]
+        # Into a list with entries in another section, the edits make a bottom-up run (the list
+        # opened for an empty one would be a line above the paste), whose shifts are made once, at
+        # the end: a section above is pasted into after the cut, one below before the cut's lines
+        # go. Each step reads the outline only at and above its own lines, or in the other section,
+        # where the lines are still as they were.
+        if into and self._wholly_above(section, source):
+            with self.editor.batched_shifts() as placed:
+                chunk = self._cut(key)
+                self._paste(key, chunk, section, parent, index, placed)
+        elif into and self._wholly_above(source, section):
+            with self.editor.batched_shifts() as placed:
+                chunk, left = self._take(key)
+                self._paste(key, chunk, section, parent, index, placed)
+                self._drop(left)
+        else:
+            chunk = self._cut(key)
+            self._paste(key, chunk, section, parent, index)
+
+    def _wholly_above(self, section: str, other: str) -> bool:
+        """Whether section `section` comes before section `other`, in the tree and in the file."""
+        names, places = self.tree.sections, self.editor.outline.sections
+        if section == other or section not in places or other not in places:
+            return False
+        return names.index(section) < names.index(other) and places[section].line < places[other].line
 
     def rename(self, old: str, new: str, note: str | None = None) -> None:
         """Give an item another key, and with `note` another `note:` value, on the lines they are on."""
