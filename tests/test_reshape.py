@@ -491,3 +491,5 @@ def test_a_trees_catalogue_is_its_lists_walked_whatever_was_changed(steps: list[
         rows = [(i.key, i.section, i.parent, i.depth, i.children) for i in catalogue.items]
         assert rows == walked(tree)
         assert [key for s in catalogue.sections for key in s.keys] == [row[0] for row in rows]
+        assert list(catalogue.keys) == [row[0] for row in rows]  # indexed in file order
+        assert all(catalogue[item.key] is item for item in catalogue.items)

@@ -7,7 +7,7 @@ that returns the field changes to make, which `storage` then applies to the file
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from papers.errors import AmbiguousQueryError, PaperNotFoundError, SectionNotFoundError, UsageError
@@ -35,7 +35,9 @@ class Item(ItemRecord):
         return {name: list(row[i]) if is_list else row[i] for name, i, is_list in JSON_COLUMNS}
 
 
-_KEY = attrgetter("key")
+# An item's key, by place rather than by name: `key` is the schema's first field, and itemgetter
+# reads a tuple's slot without the attribute lookup (a fifth of indexing 50,000 items by key).
+_KEY = itemgetter(ItemRecord._fields.index("key"))
 
 # (key, index in the tuple, whether the value is a list) for each --json key, in schema order, and
 # for each field an export writes (children aside): the columns of `json_text.objects`.

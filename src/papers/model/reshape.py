@@ -9,6 +9,7 @@ request against the catalogue before anything changes. Pure: no I/O, no file pos
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
@@ -255,7 +256,10 @@ class Tree:
             members = self.section_items(name)
             sections.append(Section(name, self.section_notes[name], tuple(i.key for i in members)))
             items += members
-        return Catalogue(self.title, self.notes, tuple(sections), tuple(items))
+        ordered = tuple(items)
+        # Indexed by the keys its items were gathered by, section by section, in their order.
+        by_key = dict(zip(chain.from_iterable(s.keys for s in sections), ordered, strict=True))
+        return Catalogue(self.title, self.notes, tuple(sections), ordered, by_key)
 
 
 # --- removing ----------------------------------------------------------------------------------

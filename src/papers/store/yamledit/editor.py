@@ -120,12 +120,13 @@ class Editor:
             # Items edited in place (no item added, or none out of order): the catalogue's index by
             # key is a copy of the editor's, not built again from 50,000 items.
             in_order = list(items) == self._order
+            if in_order:
+                ordered, by_key = tuple(items.values()), dict(items)
+            else:  # indexed by the keys it was gathered by, not by reading each item's key again
+                ordered = tuple(map(items.__getitem__, self._order))
+                by_key = dict(zip(self._order, ordered, strict=True))
             self._snapshot = Catalogue(
-                self._base.title,
-                self._base.notes,
-                tuple(self._sections),
-                tuple(items.values()) if in_order else tuple(map(items.__getitem__, self._order)),
-                dict(items) if in_order else {},
+                self._base.title, self._base.notes, tuple(self._sections), ordered, by_key
             )
         return self._snapshot
 

@@ -343,13 +343,13 @@ class Reshaper:
             editor.changed = False
             return catalogue
         outline = editor.outline
-        checked = Outline(
-            dict(outline.lines), dict(outline.columns), set(outline.flow), dict(outline.sections)
-        )
+        checked: Outline | None = None  # a copy to correct, made only if a section is parsed whole
         names = self.tree.sections
         for name in self.touched & set(names):
             if name not in self.whole and self._window_reads_back(name, catalogue):
                 continue
+            if checked is None:
+                checked = outline.copy()
             place = outline.sections[name]
             index = names.index(name)
             # The next section's first line ends this one's text (what lies between is blank lines and
@@ -379,7 +379,7 @@ class Reshaper:
             checked.columns.update(parsed.outline.columns)
             checked.flow.update(parsed.outline.flow)
             checked.sections[name] = parsed.outline.sections[name]
-        editor.adopt(catalogue, checked)
+        editor.adopt(catalogue, outline if checked is None else checked)
         return catalogue
 
     def _window_reads_back(self, name: str, catalogue: Catalogue) -> bool:
