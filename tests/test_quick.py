@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, SHIPPED, Run
 from papers import actions
-from papers.cli import app, edit_session, edits, quick, state
+from papers.cli import app, edit_session, edits, quick, quick_changes, state
 from papers.cli.listing import print_listing
 from papers.store import fileio
 
@@ -402,12 +402,12 @@ def test_the_quick_path_declines_a_change_it_does_not_read_for_sure(
     assert catalogue_file.read_bytes() == before
 
 
-@pytest.mark.parametrize("name", list(quick.CHANGES))
+@pytest.mark.parametrize("name", list(quick_changes.CHANGES))
 def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: Path) -> None:
     """A new option of a change is declined until the quick path reads it; a renamed one fails here."""
     from papers.cli.app import _build
 
-    change = quick.CHANGES[name]
+    change = quick_changes.CHANGES[name]
     params = _build(name).params
     options = [p for p in params if p.param_type_name == "option" and p.name != "catalogue_file"]
     arguments = [p for p in params if p.param_type_name == "argument"]
@@ -417,14 +417,14 @@ def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: P
     assert change.arguments == tuple(p.name for p in arguments)
     assert [p.nargs for p in arguments] == [1] * (len(arguments) - change.many) + [-1] * change.many
     file = next(p for p in params if p.name == "catalogue_file")
-    assert set(change.file_options) == set(file.opts)
+    assert set(quick.BEFORE if change.file_options is None else change.file_options) == set(file.opts)
     command = _build(name)
     assert change.unknown_are_words == command.context_settings.get("ignore_unknown_options", False)
 
 
 def test_every_change_the_quick_path_runs_is_a_body_of_cli_edits() -> None:
     served = {"done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize", "edit"}
-    assert set(quick.CHANGES) == served
+    assert set(quick_changes.CHANGES) == quick.CHANGE_NAMES == served
     assert {"change_status", "add", "remove", "move", "rename", "tag", "prioritize"} <= set(vars(edits))
     assert callable(edit_session.edit)
 
@@ -555,6 +555,7 @@ def test_a_cached_listing_imports_nothing_it_does_not_need(catalogue_file: Path)
     unwanted = {
         "typer", "click", "yaml", "rich", "difflib", "rapidfuzz", "httpx", "hashlib", "tempfile", "datetime",
         "papers.cli.app", "papers.store.yamledit", "papers.store.journal", "papers.model.tags", "papers.sources",
+        "papers.cli.quick_changes", "papers.cli.edits",
         "dataclasses", "inspect", "shutil",  # shutil: piped, as here; a terminal's width is asked of it
     }  # fmt: skip
     assert real(["list"], {}, capture_output=True).returncode == 0  # parses and caches

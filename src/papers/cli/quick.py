@@ -20,11 +20,11 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import datetime as dt
+    from papers.cli import quick_changes
 
 # The options of `papers list` (cli/reading.py), by the name print_listing takes them under;
 # tests/test_quick.py checks them against the typer command's.
@@ -50,90 +50,9 @@ BEFORE = {"--file": "file", "-f": "file"}
 """The app's own options, before the command name, that the quick path reads."""
 
 
-class Change(NamedTuple):
-    """A one-item change as click reads it (cli/reading.py, cli/adding.py, cli/reshape.py,
-    cli/tagging.py) and the body it runs."""
-
-    arguments: tuple[str, ...]  # its arguments' names, in order
-    many: bool  # the last argument takes one or more words (QUERY...)
-    flags: dict[str, str]
-    values: dict[str, str]  # options with a value (and the catalogue's, `file_options`)
-    run: Callable[..., None]  # called with every argument, flag and value by name (see _change)
-    file_options: dict[str, str] = BEFORE  # `tag`'s is --file only: -fast is a tag to remove
-    unknown_are_words: bool = False  # click's ignore_unknown_options (`tag`): -later is a word
-
-
-def _done(queries: list[str], on: dt.date | None) -> None:
-    from papers.cli import edits
-
-    edits.change_status(queries, "done", "done", on)
-
-
-def _status(status: str, verb: str) -> Callable[..., None]:
-    def run(queries: list[str]) -> None:
-        from papers.cli import edits
-
-        edits.change_status(queries, status, verb)
-
-    return run
-
-
-def _body(name: str) -> Callable[..., None]:
-    def run(*args: Any, **kwargs: Any) -> None:
-        from papers.cli import edits
-
-        getattr(edits, name)(*args, **kwargs)
-
-    return run
-
-
-def _edit(query: str) -> None:
-    from papers.cli import edit_session
-
-    edit_session.edit(query)
-
-
-_KEY_OPTIONS = {"--parent": "parent", "--before": "before", "--after": "after"}
-
-# tests/test_quick.py checks each against the typer command's parameters.
-CHANGES: dict[str, Change] = {
-    "done": Change(("queries",), True, {}, {"--on": "on"}, _done),
-    "undo": Change(("queries",), True, {}, {}, _status("todo", "undone")),
-    "start": Change(("queries",), True, {}, {}, _status("reading", "reading")),
-    "rm": Change(
-        ("queries",),
-        True,
-        {"--with-children": "with_children", "--keep-children": "keep_children", "--dry-run": "dry_run"},
-        {},
-        _body("remove"),
-    ),
-    "mv": Change(
-        ("queries",),
-        True,
-        {"--top": "top", "--new-section": "new_section"},
-        {"--section": "section", "-s": "section", **_KEY_OPTIONS},
-        _body("move"),
-    ),
-    "rename": Change(("query", "new"), False, {}, {}, _body("rename")),
-    "add": Change(
-        ("title",),
-        False,
-        {"--new-section": "new_section", "--duplicate": "duplicate"},
-        {
-            "--section": "section",
-            "-s": "section",
-            "--arxiv": "arxiv",
-            "--url": "url",
-            "--parent": "parent",
-            "--key": "key",
-            "--priority": "priority",
-        },
-        _body("add"),
-    ),
-    "tag": Change(("words",), True, {}, {}, _body("tag"), {"--file": "file"}, True),
-    "edit": Change(("query",), False, {}, {}, _edit),
-    "prioritize": Change(("words",), True, {}, {}, _body("prioritize")),
-}
+# The one-item changes the quick path reads (their table is cli/quick_changes.py's, imported only
+# for one of them: a listing does not build it).
+CHANGE_NAMES = frozenset(["done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize", "edit"])
 
 
 def run(argv: Sequence[str]) -> int | None:
@@ -144,6 +63,8 @@ def run(argv: Sequence[str]) -> int | None:
     command, options = read
     if command == "list":
         return _list(options)
+    from papers.cli.quick_changes import CHANGES
+
     return _change(CHANGES[command], options, argv)
 
 
@@ -174,7 +95,7 @@ def _list(options: dict[str, Any]) -> int:
     return 0
 
 
-def _change(change: Change, options: dict[str, Any], argv: Sequence[str]) -> int:
+def _change(change: quick_changes.Change, options: dict[str, Any], argv: Sequence[str]) -> int:
     """Run a change as the typer command does (cli/app.py: the app's group and `command`'s wrapper):
     journaled as this command line, a PapersError as one line and its exit code."""
     from pathlib import Path
@@ -222,7 +143,7 @@ def read_call(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     options: dict[str, Any] = {}
     args = list(argv)
     at = 0
-    while at < len(args) and args[at] != "list" and args[at] not in CHANGES:
+    while at < len(args) and args[at] != "list" and args[at] not in CHANGE_NAMES:
         read = _option(args, at, {}, BEFORE)
         if read is None:
             return None
@@ -276,8 +197,10 @@ def _read_listing(command: str, args: list[str], at: int, options: dict[str, Any
 def _read_change(command: str, args: list[str], at: int, options: dict[str, Any]) -> bool:
     """The arguments, flags and values of a change (options anywhere among the arguments, as click
     reads them), every one it does not give at its default."""
+    from papers.cli.quick_changes import CHANGES
+
     change = CHANGES[command]
-    values = {**change.values, **change.file_options}
+    values = {**change.values, **(BEFORE if change.file_options is None else change.file_options)}
     options.update(dict.fromkeys(change.flags.values(), False))
     options.update(dict.fromkeys(change.values.values()))
     words: list[str] = []
