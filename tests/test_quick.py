@@ -544,14 +544,27 @@ def test_a_reader_that_goes_away_is_exit_1_and_silent(tmp_path: Path) -> None:
     assert outcomes[0] == outcomes[1] == (1, b"")
 
 
-def test_a_cached_listing_imports_nothing_it_does_not_need(catalogue_file: Path) -> None:
+def modules_after(argv: list[str], catalogue: Path) -> set[str]:
+    """The modules a real `papers ARGV` process has imported when it ends (it must exit 0)."""
     code = (
         "import sys\n"
-        "sys.argv = ['papers', 'list', '--todo']\n"
+        f"sys.argv = ['papers', *{argv!r}]\n"
         "from papers.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PAPERS_FILE": str(catalogue), "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.split("\n")[-1].split())
+
+
+def test_a_cached_listing_imports_nothing_it_does_not_need(catalogue_file: Path) -> None:
     unwanted = {
         "typer", "click", "yaml", "rich", "difflib", "rapidfuzz", "httpx", "hashlib", "tempfile", "datetime",
         "papers.cli.app", "papers.store.yamledit", "papers.store.journal", "papers.model.tags", "papers.sources",
@@ -559,15 +572,7 @@ def test_a_cached_listing_imports_nothing_it_does_not_need(catalogue_file: Path)
         "dataclasses", "inspect", "shutil",  # shutil: piped, as here; a terminal's width is asked of it
     }  # fmt: skip
     assert real(["list"], {}, capture_output=True).returncode == 0  # parses and caches
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = set(done.stderr.split("\n")[-1].split())
+    loaded = modules_after(["list", "--todo"], catalogue_file)
     assert "papers.cli.listing" in loaded
     assert {name for name in loaded if name.split(".")[0] in unwanted or name in unwanted} == set()
 
@@ -604,22 +609,7 @@ def test_a_real_change_is_the_same_either_way(argv: list[str], tmp_path: Path) -
     ],
 )
 def test_a_change_imports_no_typer(argv: list[str], catalogue_file: Path) -> None:
-    code = (
-        "import sys\n"
-        f"sys.argv = ['papers', *{argv!r}]\n"
-        "from papers.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
-        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PAPERS_FILE": str(catalogue_file), "PYTHONPATH": str(REPO / "src")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = set(done.stderr.split("\n")[-1].split())
+    loaded = modules_after(argv, catalogue_file)
     assert "papers.cli.edits" in loaded
     unwanted = {"typer", "click", "rich", "httpx", "papers.cli.app", "papers.cli.reshape", "papers.sources"}
     unwanted |= {"dataclasses", "inspect", "shutil", "difflib", "rapidfuzz"}

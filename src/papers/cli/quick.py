@@ -20,7 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,12 +70,10 @@ def run(argv: Sequence[str]) -> int | None:
 
 def _list(options: dict[str, Any]) -> int:
     from papers.cli.listing import check_options, print_listing
-    from papers.cli.reporting import error, interrupted, worded
-    from papers.errors import PapersError
     from papers.store.paths import find_catalogue
 
-    file = options.pop("file", None)
-    try:
+    def listing() -> None:
+        file = options.pop("file", None)
         check_options(
             todo=options.get("todo", False),
             done=options.get("done", False),
@@ -83,16 +81,8 @@ def _list(options: dict[str, Any]) -> int:
             sort=options.get("sort"),
         )
         print_listing(find_catalogue(file), **options)
-    except PapersError as err:
-        error(worded(err))
-        return err.exit_code
-    except KeyboardInterrupt:
-        return interrupted()
-    except OSError as err:
-        if err.errno != errno.EPIPE:
-            raise
-        return _reader_gone()
-    return 0
+
+    return _served(listing)
 
 
 def _change(change: quick_changes.Change, options: dict[str, Any], argv: Sequence[str]) -> int:
@@ -100,16 +90,26 @@ def _change(change: quick_changes.Change, options: dict[str, Any], argv: Sequenc
     journaled as this command line, a PapersError as one line and its exit code."""
     from pathlib import Path
 
-    from papers.cli.reporting import error, interrupted, worded
     from papers.cli.session import state
-    from papers.errors import PapersError
     from papers.store import origin
 
-    file = options.pop("file", None)
-    state.file = None if file is None else Path(file)
-    try:
+    def changing() -> None:
+        file = options.pop("file", None)
+        state.file = None if file is None else Path(file)
         with origin.command_line(argv):
             change.run(**options)
+
+    return _served(changing)
+
+
+def _served(command: Callable[[], None]) -> int:
+    """Run the command body and end as the typer app does: its exit code, a PapersError as one line
+    and its code, a Ctrl-C's line and 130, a reader gone as click says it."""
+    from papers.cli.reporting import error, interrupted, worded
+    from papers.errors import PapersError
+
+    try:
+        command()
     except PapersError as err:
         error(worded(err))
         return err.exit_code
