@@ -257,6 +257,28 @@ def test_mv_several_keeps_their_order_and_comments(run: Run, write_catalogue: ob
     assert sorted(path.read_text().splitlines()) == sorted(LAYERED.splitlines())  # no line lost or added
 
 
+def test_mv_several_after_the_last_item_of_the_file(run: Run, write_catalogue: object) -> None:
+    """The first goes after the file's last item, the next is cut from just above where it went:
+    the pasted item is then the last one, and the cut renumbers it (it was left where it had been,
+    so the second move read the wrong lines: a traceback, or a refusal of a good layout)."""
+    write_catalogue(  # type: ignore[operator]
+        "sections:\n  - name: A\n    items:\n      - key: a\n        title: A\n"
+        "      - key: b\n        title: B\n        children:\n          - key: c\n            title: C\n"
+    )
+    result = run("mv", "a", "c", "--top")
+    assert (result.exit_code, result.stderr) == (0, "moved a: A (to A)\nmoved c: C (to A)\n")
+    assert order(run) == [("b", "A", None), ("a", "A", None), ("c", "A", None)]
+
+
+def test_mv_several_into_the_last_section_after_a_move_under_its_last_item(
+    run: Run, catalogue_file: Path
+) -> None:
+    assert run("mv", "bert", "--parent", "lm-without-tokens").exit_code == 0
+    result = run("mv", "gpt1", "bert", "--section", "new")  # the last section, New (saw somewhere in twitter)
+    assert result.exit_code == 0, result.stderr
+    assert [key for key, section, _ in order(run) if section.startswith("New")][-2:] == ["gpt1", "bert"]
+
+
 def test_mv_to_where_it_is_changes_nothing(run: Run, catalogue_file: Path) -> None:
     before = catalogue_file.stat().st_mtime_ns, catalogue_file.read_bytes()
     assert run("mv", "rope", "--section", "reinforcement").exit_code == 0

@@ -350,6 +350,7 @@ class Editor:
             }
             shift_batch(self.outline, batch)  # sorts the batch: the placed lines are taken first
             self.outline.lines.update(lines)
+            self._bottom = max([self._bottom, *lines.values()])  # see Reshaper._paste
 
     def _inserted(
         self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False
