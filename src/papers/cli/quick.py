@@ -172,13 +172,6 @@ def read_call(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     return command, options
 
 
-def read_arguments(argv: Sequence[str]) -> dict[str, Any] | None:
-    """The options of `papers [-f FILE] list [OPTION...]` as print_listing takes them (and "file",
-    the catalogue given), or None if `argv` is anything else or not read here for sure."""
-    read = read_call(argv)
-    return read[1] if read is not None and read[0] == "list" else None
-
-
 def _read_listing(command: str, args: list[str], at: int, options: dict[str, Any]) -> bool:
     while at < len(args):
         read = _option(args, at, FLAGS, VALUES)
