@@ -422,11 +422,42 @@ def test_a_changes_arguments_are_the_typer_commands(name: str, catalogue_file: P
     assert change.unknown_are_words == command.context_settings.get("ignore_unknown_options", False)
 
 
-def test_every_change_the_quick_path_runs_is_a_body_of_cli_edits() -> None:
-    served = {"done", "undo", "start", "add", "rm", "mv", "rename", "tag", "prioritize", "edit"}
-    assert set(quick_changes.CHANGES) == quick.CHANGE_NAMES == served
-    assert {"change_status", "add", "remove", "move", "rename", "tag", "prioritize"} <= set(vars(edits))
-    assert callable(edit_session.edit)
+BODIES = {
+    "done": ("change_status", ("done", "done", "on-given")),
+    "undo": ("change_status", ("todo", "undone")),
+    "start": ("change_status", ("reading", "reading")),
+    "add": ("add", ()),
+    "rm": ("remove", ()),
+    "mv": ("move", ()),
+    "rename": ("rename", ()),
+    "tag": ("tag", ()),
+    "prioritize": ("prioritize", ()),
+    "edit": ("edit", ()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BODIES))
+def test_each_change_runs_the_body_the_typer_command_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table hands every argument to its command's body in cli/edits.py (edit's in
+    cli/edit_session.py), by name, with done, undo and start's status and verb."""
+    assert set(quick_changes.CHANGES) == quick.CHANGE_NAMES == set(BODIES)
+    body, fixed = BODIES[name]
+    module = edit_session if name == "edit" else edits
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(module, body, lambda *args, **kwargs: calls.append((*args, kwargs)))
+    change = quick_changes.CHANGES[name]
+    given = {
+        **{arg: ["q"] if change.many and arg == change.arguments[-1] else arg for arg in change.arguments},
+        **dict.fromkeys(change.flags.values(), True),
+        **{value: f"{value}-given" for value in change.values.values()},
+    }
+    change.run(**given)
+    if body == "change_status":  # the queries, then the status, the verb (and done's day) it fixes
+        assert calls == [(["q"], *fixed, {})]
+    elif name == "edit":
+        assert calls == [("query", {})]
+    else:  # every argument, flag and value by the name the body takes it under
+        assert calls == [(given,)]
 
 
 def _editor(script: str) -> str:

@@ -3,9 +3,9 @@ arguments are read: call the use case, then say what happened, one line per pape
 
 Here, without typer, because two readers of the arguments run them: the typer commands
 (cli/reading.py, cli/adding.py, cli/reshape.py, cli/tagging.py, which declare the options and the
-help) and the quick path
-(cli/quick.py), which reads the common calls itself so that a one-item change does not pay for
-importing typer and click (a third of the floor) at every catalogue size.
+help) and the quick path (cli/quick.py, whose table is cli/quick_changes.py), which reads the
+common calls itself so that a one-item change does not pay for importing typer and click (a third
+of the floor) at every catalogue size. `edit`'s body is cli/edit_session.py.
 """
 
 from __future__ import annotations

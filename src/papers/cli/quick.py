@@ -5,7 +5,8 @@ cache costs, and a listing is the command people run most; for `done`, `mv` and 
 of a few papers it is a third of the floor at any catalogue size. So `main()` (cli/__init__.py)
 hands the arguments here first. A call whose every argument is one read here exactly as click
 would read it is served by the code the typer command runs (cli/listing.py for `list`,
-cli/edits.py for the changes: the same use case, the same words) and reports errors the same way
+cli/edits.py and cli/edit_session.py for the changes, read from cli/quick_changes.py's table: the
+same use case, the same words) and reports errors the same way
 (cli/reporting.py). Anything else returns None and the typer app takes over: another command,
 --help, --debug, shell completion, an unknown option, a value click would refuse (a bad day, a
 folder as --file) or one that could be read two ways (empty, or starting with '-'). Those keep

@@ -48,6 +48,8 @@ class Editor(Protocol):
 
     def keep_original(self) -> None: ...
 
+    def starts_at(self, line: int) -> None: ...
+
     def _inserted(
         self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False
     ) -> None: ...
@@ -207,7 +209,7 @@ def _insert_item(editor: Editor, at: int, group: _Group, new: NewItem) -> int:
             children=tuple(child["key"] for child in fields.get("children") or ()),
         )
         editor.outline.put(key, Place(at + offset, item_column))
-        editor._bottom = max(editor._bottom, at + offset)
+        editor.starts_at(at + offset)
         group.keys.append(key)
     return at + len(lines)
 
@@ -247,4 +249,4 @@ def add_section(editor: Editor, name: str, notes: Sequence[str] = ()) -> None:
     editor._replace(end, end, lines)
     known.append(Section(name, tuple(notes), ()))
     sections[name] = Place(end + (1 if len(known) > 1 else 0), column)
-    editor._bottom = max(editor._bottom, sections[name].line)
+    editor.starts_at(sections[name].line)

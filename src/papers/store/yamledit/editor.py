@@ -297,6 +297,11 @@ class Editor:
             insert_at = min(block_end, min((f[1] for f in fields.values()), default=block_end))
         self._replace(insert_at, insert_at, field_lines(indent, indent, name, value))
 
+    def starts_at(self, line: int) -> None:
+        """An item or section now starts at `line` (added, or moved there): an edit above it moves
+        it from now on, also when it lies below every start there was (after the file's last item)."""
+        self._bottom = max(self._bottom, line)
+
     def keep_original(self) -> None:
         """Before the text changes: keep its lines as they are, if `adopt` let them go."""
         if self._original is None:
@@ -350,7 +355,8 @@ class Editor:
             }
             shift_batch(self.outline, batch)  # sorts the batch: the placed lines are taken first
             self.outline.lines.update(lines)
-            self._bottom = max([self._bottom, *lines.values()])  # see Reshaper._paste
+            for line in lines.values():
+                self.starts_at(line)
 
     def _inserted(
         self, anchor: int, column: int, start: int, end: int | None = None, *, section: bool = False

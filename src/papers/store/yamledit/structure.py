@@ -260,10 +260,9 @@ class Reshaper:
         lines = outline.lines if placed is None else placed
         for k, (offset, old_column) in chunk.places.items():
             lines[k], outline.columns[k] = body_at + offset, old_column + delta
-        if placed is None:
-            # Pasted below every item there was (after the file's last one), they are the new last:
-            # else a later edit between the old last and them would leave them unshifted.
-            self.editor._bottom = max(self.editor._bottom, body_at + max(o for o, _ in chunk.places.values()))
+        if placed is None:  # else the batch does it, with the lines they have after it
+            for offset, _ in chunk.places.values():
+                self.editor.starts_at(body_at + offset)
         tree.attach(key, section, parent, index)
         self.mark(section, key)
         self.touched.add(section)
